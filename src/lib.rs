@@ -1,0 +1,10 @@
+//! redshift-cost: a cost and capacity estimator for Amazon Redshift.
+//!
+//! Flow: args → config → load & validate scenario → plan price/usage queries → fetch
+//! (async) → simulate & compute (pure) → Report → render → write.
+
+pub mod model;
+pub mod pricing;
+pub mod report;
+pub mod scenario;
+pub mod units;

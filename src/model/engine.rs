@@ -1,0 +1,831 @@
+//! The Redshift Serverless timeline engine: an exact implementation of
+//! `docs/model.md` (the normative billing model, v1).
+//!
+//! Processor sharing with capacity `C(t) = min(M, max(B, D(t)))` while any job is
+//! active; every active work job progresses at `s(t) = min(1, C/D)`. A virtual clock
+//! `V(t) = ∫ s dt` and a min-heap of finish times in virtual time make each event
+//! O(log n). Busy periods are charged for at least 60 seconds (their charge windows);
+//! the charged-but-idle remainder is billed at base capacity.
+
+use crate::units::{Rpu, RpuSeconds, Seconds};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use thiserror::Error;
+
+/// The minimum charge of a busy period, in seconds ("60-second minimum charge").
+pub const MINIMUM_CHARGE_SECONDS: Seconds = 60.0;
+
+/// Events closer together than this (seconds) are treated as simultaneous, so that a job
+/// arriving the instant another completes keeps the busy period going despite
+/// floating-point noise in computed completion times.
+pub const SIMULTANEITY_SECONDS: Seconds = 1e-6;
+
+/// Index into [`SimInput::classes`].
+pub type ClassId = usize;
+
+/// Base and max capacity of a workgroup.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Capacity {
+    /// `B`.
+    pub base: Rpu,
+    /// `M`, at least `B`.
+    pub max: Rpu,
+}
+
+/// A job that runs until its work is done, slowed down when capacity is short.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkJob {
+    /// Arrival, seconds from the period start.
+    pub arrival: Seconds,
+    /// Solo duration: seconds it takes with all the RPUs it asks for.
+    pub duration: Seconds,
+    /// Demand `r`.
+    pub rpu: Rpu,
+    pub class: ClassId,
+}
+
+/// A job active over a fixed interval `[start, end)`, never slowed down.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FixedJob {
+    pub start: Seconds,
+    pub end: Seconds,
+    pub rpu: Rpu,
+    pub class: ClassId,
+}
+
+/// Everything the engine needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimInput {
+    pub capacity: Capacity,
+    /// `H`, the period length. Work jobs arriving at or after it are dropped; fixed
+    /// jobs are clipped to it.
+    pub period: Seconds,
+    /// Class names; jobs refer to them by index.
+    pub classes: Vec<String>,
+    /// Work jobs, in any order.
+    pub work: Vec<WorkJob>,
+    pub fixed: Vec<FixedJob>,
+}
+
+/// The engine's figures for one simulated period (`docs/model.md`, "Reported figures").
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimResult {
+    pub billed_rpu_seconds: RpuSeconds,
+    /// Total length of busy periods.
+    pub busy_seconds: Seconds,
+    /// Length of the union of charge windows.
+    pub billed_seconds: Seconds,
+    /// Max of `C(t)`.
+    pub peak_rpu: Rpu,
+    /// Work jobs completed.
+    pub jobs: usize,
+    pub latency_p50_s: Seconds,
+    pub latency_p95_s: Seconds,
+    pub latency_max_s: Seconds,
+    /// Per class (same order as [`SimInput::classes`]); sums to `billed_rpu_seconds`.
+    pub by_class_rpu_seconds: Vec<RpuSeconds>,
+    /// Sum of `d × r` over work jobs plus `(e − s) × r` over fixed jobs.
+    pub calculator_rpu_seconds: RpuSeconds,
+    /// Number of busy periods.
+    pub busy_periods: usize,
+}
+
+/// Inputs the engine refuses (the scenario layer rules these out for users).
+#[derive(Debug, Error, PartialEq)]
+pub enum EngineError {
+    #[error("capacity must satisfy 0 < base <= max (base {base}, max {max})")]
+    Capacity { base: Rpu, max: Rpu },
+    #[error("period must be positive and finite (got {0})")]
+    Period(Seconds),
+    #[error("job {index}: {what}")]
+    Job { index: usize, what: &'static str },
+    #[error("job {index} names class {class}, but there are only {classes} classes")]
+    Class {
+        index: usize,
+        class: ClassId,
+        classes: usize,
+    },
+}
+
+/// A heap entry: a running work job and its finish time on the virtual clock.
+#[derive(Debug, Clone, Copy)]
+struct Running {
+    finish_v: f64,
+    job: usize,
+}
+
+impl PartialEq for Running {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Running {}
+impl PartialOrd for Running {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Running {
+    /// Reversed, so `BinaryHeap` pops the earliest finish first; ties by job index.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .finish_v
+            .total_cmp(&self.finish_v)
+            .then_with(|| other.job.cmp(&self.job))
+    }
+}
+
+/// A change of fixed-job demand at an instant.
+#[derive(Debug, Clone, Copy)]
+struct FixedEdge {
+    at: Seconds,
+    /// `+r` at the start, `−r` at the end.
+    delta: Rpu,
+    class: ClassId,
+    ends: bool,
+}
+
+/// Per-class attribution, accumulated lazily: class `c` earns
+/// `demand[c] × ∫ C/D dt`, folded in whenever `demand[c]` changes.
+struct Attribution {
+    demand: Vec<Rpu>,
+    mark: Vec<f64>,
+    credit: Vec<f64>,
+}
+
+impl Attribution {
+    fn new(classes: usize) -> Attribution {
+        Attribution {
+            demand: vec![0.0; classes],
+            mark: vec![0.0; classes],
+            credit: vec![0.0; classes],
+        }
+    }
+
+    fn change(&mut self, class: ClassId, share_integral: f64, delta: Rpu) {
+        self.credit[class] += self.demand[class] * (share_integral - self.mark[class]);
+        self.mark[class] = share_integral;
+        self.demand[class] = (self.demand[class] + delta).max(0.0);
+    }
+
+    fn finish(mut self, share_integral: f64) -> Vec<f64> {
+        for c in 0..self.demand.len() {
+            self.change(c, share_integral, 0.0);
+        }
+        self.credit
+    }
+}
+
+fn validate(input: &SimInput) -> Result<(), EngineError> {
+    let Capacity { base, max } = input.capacity;
+    if !(base.is_finite() && max.is_finite() && base > 0.0 && max >= base) {
+        return Err(EngineError::Capacity { base, max });
+    }
+    if !(input.period.is_finite() && input.period > 0.0) {
+        return Err(EngineError::Period(input.period));
+    }
+    let classes = input.classes.len();
+    let check_class = |index: usize, class: ClassId| {
+        if class >= classes {
+            Err(EngineError::Class {
+                index,
+                class,
+                classes,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    for (index, j) in input.work.iter().enumerate() {
+        check_class(index, j.class)?;
+        let what = if !(j.arrival.is_finite() && j.arrival >= 0.0) {
+            "arrival must be finite and >= 0"
+        } else if !(j.duration.is_finite() && j.duration > 0.0) {
+            "duration must be finite and > 0"
+        } else if !(j.rpu.is_finite() && j.rpu > 0.0) {
+            "rpu must be finite and > 0"
+        } else {
+            continue;
+        };
+        return Err(EngineError::Job { index, what });
+    }
+    for (index, j) in input.fixed.iter().enumerate() {
+        check_class(index, j.class)?;
+        let what = if !(j.start.is_finite() && j.end.is_finite() && j.start >= 0.0) {
+            "fixed interval must be finite and start >= 0"
+        } else if j.end < j.start {
+            "fixed interval must not end before it starts"
+        } else if !(j.rpu.is_finite() && j.rpu > 0.0) {
+            "rpu must be finite and > 0"
+        } else {
+            continue;
+        };
+        return Err(EngineError::Job { index, what });
+    }
+    Ok(())
+}
+
+/// The value at rank `ceil(p × n)` (1-based) of ascending `sorted`; 0 when empty.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Simulates one period. O(n log n) in the number of jobs.
+pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
+    validate(input)?;
+    let Capacity { base, max } = input.capacity;
+    let horizon = input.period;
+
+    let mut work: Vec<WorkJob> = input
+        .work
+        .iter()
+        .copied()
+        .filter(|j| j.arrival < horizon)
+        .collect();
+    if !work.is_sorted_by(|a, b| a.arrival <= b.arrival) {
+        work.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    }
+
+    let mut edges: Vec<FixedEdge> = Vec::with_capacity(input.fixed.len() * 2);
+    let mut calculator = 0.0;
+    for f in &input.fixed {
+        let (start, end) = (f.start, f.end.min(horizon));
+        if end <= start {
+            continue;
+        }
+        calculator += (end - start) * f.rpu;
+        edges.push(FixedEdge {
+            at: start,
+            delta: f.rpu,
+            class: f.class,
+            ends: false,
+        });
+        edges.push(FixedEdge {
+            at: end,
+            delta: -f.rpu,
+            class: f.class,
+            ends: true,
+        });
+    }
+    // Ends before starts at the same instant; the busy check happens after both anyway.
+    edges.sort_by(|a, b| a.at.total_cmp(&b.at).then(b.ends.cmp(&a.ends)));
+    calculator += work.iter().map(|j| j.duration * j.rpu).sum::<f64>();
+
+    let mut heap: BinaryHeap<Running> = BinaryHeap::with_capacity(1024);
+    let mut attribution = Attribution::new(input.classes.len());
+    let mut latencies: Vec<f64> = Vec::with_capacity(work.len());
+
+    let mut now: Seconds = 0.0;
+    let mut virtual_clock = 0.0;
+    let mut share_integral = 0.0; // ∫ C/D dt
+    let mut demand: Rpu = 0.0;
+    let mut active_fixed = 0usize;
+    let mut busy_integral = 0.0; // ∫ C dt over busy periods
+    let mut peak: Rpu = 0.0;
+
+    let mut busy_start: Option<Seconds> = None;
+    let mut last_busy_end: Option<Seconds> = None;
+    let mut charge_until = f64::NEG_INFINITY;
+    let mut busy_seconds = 0.0;
+    let mut idle_charged_seconds = 0.0;
+    let mut busy_periods = 0usize;
+    let mut last_class: ClassId = 0;
+
+    let (mut next_work, mut next_edge) = (0usize, 0usize);
+
+    loop {
+        let active = !heap.is_empty() || active_fixed > 0;
+        let capacity = if active {
+            max.min(base.max(demand))
+        } else {
+            0.0
+        };
+        let speed = if demand > 0.0 {
+            (capacity / demand).min(1.0)
+        } else {
+            1.0
+        };
+
+        let arrival_at = work.get(next_work).map_or(f64::INFINITY, |j| j.arrival);
+        let edge_at = edges.get(next_edge).map_or(f64::INFINITY, |e| e.at);
+        let completion_at = heap.peek().map_or(f64::INFINITY, |r| {
+            now + (r.finish_v - virtual_clock).max(0.0) / speed
+        });
+        let at = arrival_at.min(edge_at).min(completion_at);
+        if at == f64::INFINITY {
+            break;
+        }
+
+        // Advance the clocks over [now, at), during which C and D are constant.
+        let dt = at - now;
+        if active && dt > 0.0 {
+            busy_integral += capacity * dt;
+            share_integral += capacity / demand * dt;
+            virtual_clock += speed * dt;
+        }
+        now = at;
+        let horizon_of_now = now + SIMULTANEITY_SECONDS;
+
+        // Completions (within the simultaneity tolerance, on the speed just used).
+        while let Some(top) = heap.peek() {
+            if (top.finish_v - virtual_clock) / speed > SIMULTANEITY_SECONDS {
+                break;
+            }
+            let job = work[top.job];
+            heap.pop();
+            attribution.change(job.class, share_integral, -job.rpu);
+            demand -= job.rpu;
+            latencies.push(now - job.arrival);
+            last_class = job.class;
+        }
+        // Fixed-job edges.
+        while let Some(edge) = edges.get(next_edge).filter(|e| e.at <= horizon_of_now) {
+            attribution.change(edge.class, share_integral, edge.delta);
+            demand += edge.delta;
+            if edge.ends {
+                active_fixed -= 1;
+                last_class = edge.class;
+            } else {
+                active_fixed += 1;
+            }
+            next_edge += 1;
+        }
+        // Arrivals.
+        while let Some(job) = work.get(next_work).filter(|j| j.arrival <= horizon_of_now) {
+            heap.push(Running {
+                finish_v: virtual_clock + job.duration,
+                job: next_work,
+            });
+            attribution.change(job.class, share_integral, job.rpu);
+            demand += job.rpu;
+            next_work += 1;
+        }
+        if heap.is_empty() && active_fixed == 0 {
+            demand = 0.0; // shed accumulated rounding
+        }
+
+        // Busy-period bookkeeping, after every event at this instant.
+        let now_active = !heap.is_empty() || active_fixed > 0;
+        match (busy_start, now_active) {
+            (None, true) => {
+                if let Some(end) = last_busy_end {
+                    idle_charged_seconds += (charge_until.min(now) - end).max(0.0);
+                }
+                busy_start = Some(now);
+                busy_periods += 1;
+            }
+            (Some(start), false) => {
+                busy_seconds += now - start;
+                charge_until = charge_until.max(start + MINIMUM_CHARGE_SECONDS);
+                last_busy_end = Some(now);
+                busy_start = None;
+                // The idle piece after this busy period is credited to the class of
+                // the job that just completed; settle it now (it ends at the next
+                // busy start or at the end of the charge windows, whichever is first).
+                let next_arrival = work.get(next_work).map_or(f64::INFINITY, |j| j.arrival);
+                let next_edge_at = edges.get(next_edge).map_or(f64::INFINITY, |e| e.at);
+                let idle_end = next_arrival.min(next_edge_at);
+                let piece = (charge_until.min(idle_end) - now).max(0.0);
+                attribution.credit[last_class] += base * piece;
+            }
+            _ => {}
+        }
+        if now_active {
+            let c = max.min(base.max(demand));
+            peak = peak.max(c);
+        }
+    }
+    if let Some(end) = last_busy_end {
+        idle_charged_seconds += (charge_until - end).max(0.0);
+    }
+
+    let by_class = attribution.finish(share_integral);
+    let billed = busy_integral + base * idle_charged_seconds;
+
+    latencies.sort_by(f64::total_cmp);
+    Ok(SimResult {
+        billed_rpu_seconds: RpuSeconds(billed),
+        busy_seconds,
+        billed_seconds: busy_seconds + idle_charged_seconds,
+        peak_rpu: peak,
+        jobs: latencies.len(),
+        latency_p50_s: percentile(&latencies, 0.50),
+        latency_p95_s: percentile(&latencies, 0.95),
+        latency_max_s: latencies.last().copied().unwrap_or(0.0),
+        by_class_rpu_seconds: by_class.into_iter().map(RpuSeconds).collect(),
+        calculator_rpu_seconds: RpuSeconds(calculator),
+        busy_periods,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
+    use approx::assert_relative_eq;
+    use proptest::prelude::*;
+
+    const TOKYO_RPU_HOUR: f64 = 0.494;
+    const THIRTY_DAYS: Seconds = 30.0 * SECONDS_PER_DAY;
+
+    fn job(arrival: Seconds, duration: Seconds, rpu: Rpu, class: ClassId) -> WorkJob {
+        WorkJob {
+            arrival,
+            duration,
+            rpu,
+            class,
+        }
+    }
+
+    /// The model doc's worked example: 100 queries a day (3 min at 8 RPU, even over the
+    /// whole day) and an hourly 1-minute sync at 8 RPU, for 30 days.
+    fn worked_example(max: Rpu, refresh_interval: Seconds) -> SimInput {
+        let per_day = 100;
+        let spacing = SECONDS_PER_DAY / f64::from(per_day);
+        let mut work = Vec::new();
+        for day in 0..30 {
+            for i in 0..per_day {
+                let a = f64::from(day) * SECONDS_PER_DAY + (f64::from(i) + 0.5) * spacing;
+                work.push(job(a, 180.0, 8.0, 0));
+            }
+        }
+        let mut fixed = Vec::new();
+        if refresh_interval > 0.0 {
+            let mut t = 0.0;
+            while t < THIRTY_DAYS {
+                work.push(job(t, 60.0, 8.0, 1));
+                t += refresh_interval;
+            }
+        } else {
+            fixed.push(FixedJob {
+                start: 0.0,
+                end: THIRTY_DAYS,
+                rpu: 8.0,
+                class: 1,
+            });
+        }
+        SimInput {
+            capacity: Capacity { base: 8.0, max },
+            period: THIRTY_DAYS,
+            classes: vec!["queries".into(), "zero-etl sync".into()],
+            work,
+            fixed,
+        }
+    }
+
+    fn usd(rpu_seconds: RpuSeconds) -> f64 {
+        rpu_seconds.to_rpu_hours() * TOKYO_RPU_HOUR
+    }
+
+    #[test]
+    fn worked_example_bills_640_224_of_compute() {
+        let r = simulate(&worked_example(5632.0, 3600.0)).unwrap();
+        assert_relative_eq!(usd(r.billed_rpu_seconds), 640.224, epsilon = 1e-6);
+        assert_relative_eq!(usd(r.by_class_rpu_seconds[0]), 592.800, epsilon = 1e-6);
+        assert_relative_eq!(usd(r.by_class_rpu_seconds[1]), 47.424, epsilon = 1e-6);
+        assert_eq!(r.jobs, 3000 + 720);
+        assert_relative_eq!(
+            r.calculator_rpu_seconds.0,
+            r.billed_rpu_seconds.0,
+            epsilon = 1e-6
+        );
+        assert_relative_eq!(r.latency_p95_s, 180.0, epsilon = 1e-6);
+        // A query and a sync coincide every 3 hours (10800 s = 432 + 12 × 864).
+        assert_relative_eq!(r.peak_rpu, 16.0);
+    }
+
+    #[test]
+    fn worked_example_capped_at_8_rpu_waits_but_bills_the_same() {
+        let r = simulate(&worked_example(8.0, 3600.0)).unwrap();
+        assert_relative_eq!(usd(r.billed_rpu_seconds), 640.224, epsilon = 1e-6);
+        assert_relative_eq!(r.latency_p95_s, 216.0, epsilon = 1e-6);
+        assert_relative_eq!(r.latency_max_s, 240.0, epsilon = 1e-6);
+        assert_relative_eq!(r.peak_rpu, 8.0);
+    }
+
+    #[test]
+    fn continuous_replication_never_idles() {
+        let r = simulate(&worked_example(5632.0, 0.0)).unwrap();
+        assert_relative_eq!(usd(r.by_class_rpu_seconds[1]), 2845.44, epsilon = 1e-6);
+        assert_relative_eq!(usd(r.billed_rpu_seconds), 3438.24, epsilon = 1e-6);
+        assert_relative_eq!(r.busy_seconds, THIRTY_DAYS);
+        assert_eq!(r.busy_periods, 1);
+    }
+
+    #[test]
+    fn sixty_second_minimum_overlapping_windows() {
+        // 10 jobs of 10 s every 30 s at 8 RPU: windows [30k, 30k + 60) union to [0, 330).
+        let work = (0..10)
+            .map(|k| job(30.0 * f64::from(k), 10.0, 8.0, 0))
+            .collect();
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["q".into()],
+            work,
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 2640.0, epsilon = 1e-9);
+        assert_relative_eq!(r.busy_seconds, 100.0, epsilon = 1e-9);
+        assert_relative_eq!(r.billed_seconds, 330.0, epsilon = 1e-9);
+        assert_eq!(r.busy_periods, 10);
+    }
+
+    #[test]
+    fn a_job_arriving_as_another_completes_continues_the_busy_period() {
+        let work = vec![job(0.0, 30.0, 8.0, 0), job(30.0, 30.0, 8.0, 1)];
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 8.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["a".into(), "b".into()],
+            work,
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_eq!(r.busy_periods, 1);
+        assert_relative_eq!(r.billed_rpu_seconds.0, 480.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn idle_charge_goes_to_the_last_completed_class() {
+        // a: [0, 10) then b: [20, 25). Windows [0,60) ∪ [20,80) = [0, 80).
+        // a earns 80 busy + idle [10,20) = 80 + 80; b earns 40 busy + idle [25,80) = 440.
+        let work = vec![job(0.0, 10.0, 8.0, 0), job(20.0, 5.0, 8.0, 1)];
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 8.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["a".into(), "b".into()],
+            work,
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 640.0, epsilon = 1e-9);
+        assert_relative_eq!(r.by_class_rpu_seconds[0].0, 160.0, epsilon = 1e-9);
+        assert_relative_eq!(r.by_class_rpu_seconds[1].0, 480.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn small_demand_is_billed_at_base_capacity() {
+        // One 2-RPU job on an 8-RPU base: capacity is 8, the job runs at full speed.
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["q".into()],
+            work: vec![job(0.0, 120.0, 2.0, 0)],
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
+        assert_relative_eq!(r.latency_max_s, 120.0, epsilon = 1e-9);
+        assert_relative_eq!(r.calculator_rpu_seconds.0, 240.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn jobs_past_the_horizon_are_dropped_and_runs_past_it_are_billed() {
+        let work = vec![job(3590.0, 120.0, 8.0, 0), job(3600.0, 120.0, 8.0, 0)];
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 8.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["q".into()],
+            work,
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_eq!(r.jobs, 1);
+        assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn percentile_uses_ceiling_rank() {
+        let v: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.95), 19.0);
+        assert_eq!(percentile(&v, 0.5), 10.0);
+        assert_eq!(percentile(&[3.0], 0.95), 3.0);
+        assert_eq!(percentile(&[], 0.95), 0.0);
+    }
+
+    #[test]
+    fn invalid_inputs_are_errors_not_panics() {
+        let mut input = worked_example(8.0, 3600.0);
+        input.capacity.max = 4.0;
+        assert!(matches!(
+            simulate(&input),
+            Err(EngineError::Capacity { .. })
+        ));
+        let mut input = worked_example(8.0, 3600.0);
+        input.work[3].duration = f64::NAN;
+        assert!(matches!(
+            simulate(&input),
+            Err(EngineError::Job { index: 3, .. })
+        ));
+        let mut input = worked_example(8.0, 3600.0);
+        input.work[0].class = 9;
+        assert!(matches!(simulate(&input), Err(EngineError::Class { .. })));
+    }
+
+    fn arb_input() -> impl Strategy<Value = SimInput> {
+        let base = prop_oneof![Just(4.0), (1u32..=16).prop_map(|k| f64::from(k) * 8.0)];
+        (
+            base,
+            0u32..=4,
+            prop::collection::vec((0.0..7200.0f64, 0.5..900.0f64, 1u32..=64, 0usize..3), 0..60),
+            prop::collection::vec((0.0..7200.0f64, 1.0..600.0f64, 1u32..=16), 0..3),
+        )
+            .prop_map(|(base, extra, jobs, fixed)| SimInput {
+                capacity: Capacity {
+                    base,
+                    max: base * f64::from(1 + extra),
+                },
+                period: 7200.0,
+                classes: vec!["a".into(), "b".into(), "c".into()],
+                work: jobs
+                    .into_iter()
+                    .map(|(a, d, r, c)| job(a, d, f64::from(r), c))
+                    .collect(),
+                fixed: fixed
+                    .into_iter()
+                    .map(|(s, len, r)| FixedJob {
+                        start: s,
+                        end: s + len,
+                        rpu: f64::from(r),
+                        class: 2,
+                    })
+                    .collect(),
+            })
+    }
+
+    /// A deliberately naive O(n²) reference: remaining work per job, no virtual clock,
+    /// charge windows unioned from an explicit list of busy periods.
+    fn reference(input: &SimInput) -> (f64, f64, f64, Vec<f64>, Vec<f64>) {
+        let Capacity { base, max } = input.capacity;
+        let mut pending: Vec<WorkJob> = input
+            .work
+            .iter()
+            .copied()
+            .filter(|j| j.arrival < input.period)
+            .collect();
+        pending.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+        let fixed: Vec<(f64, f64, f64, usize)> = input
+            .fixed
+            .iter()
+            .map(|f| (f.start, f.end.min(input.period), f.rpu, f.class))
+            .filter(|f| f.1 > f.0)
+            .collect();
+        let mut running: Vec<(WorkJob, f64)> = Vec::new();
+        let mut t = 0.0;
+        let mut billed = 0.0;
+        let mut by_class = vec![0.0; input.classes.len()];
+        let mut periods: Vec<(f64, f64)> = Vec::new();
+        let mut start: Option<f64> = None;
+        let mut last_class_at: Vec<(f64, usize)> = Vec::new();
+        let mut latencies = Vec::new();
+        let mut next = 0;
+        loop {
+            let active_fixed: Vec<_> = fixed.iter().filter(|f| f.0 <= t && t < f.1).collect();
+            let demand: f64 = running.iter().map(|(j, _)| j.rpu).sum::<f64>()
+                + active_fixed.iter().map(|f| f.2).sum::<f64>();
+            let active = !running.is_empty() || !active_fixed.is_empty();
+            match (start, active) {
+                (None, true) => start = Some(t),
+                (Some(s), false) => {
+                    periods.push((s, t));
+                    start = None;
+                }
+                _ => {}
+            }
+            let cap = if active {
+                max.min(base.max(demand))
+            } else {
+                0.0
+            };
+            let speed = if demand > 0.0 {
+                (cap / demand).min(1.0)
+            } else {
+                1.0
+            };
+            let mut at = pending.get(next).map_or(f64::INFINITY, |j| j.arrival);
+            for f in &fixed {
+                for e in [f.0, f.1] {
+                    if e > t {
+                        at = at.min(e);
+                    }
+                }
+            }
+            for (_, rem) in &running {
+                at = at.min(t + rem / speed);
+            }
+            if at == f64::INFINITY {
+                break;
+            }
+            let dt = at - t;
+            billed += cap * dt;
+            for (j, rem) in running.iter_mut() {
+                by_class[j.class] += cap * j.rpu / demand * dt;
+                *rem -= speed * dt;
+            }
+            for f in &active_fixed {
+                by_class[f.3] += cap * f.2 / demand * dt;
+            }
+            t = at;
+            running.retain(|(j, rem)| {
+                if *rem <= 1e-7 {
+                    latencies.push(t - j.arrival);
+                    last_class_at.push((t, j.class));
+                    false
+                } else {
+                    true
+                }
+            });
+            for f in &fixed {
+                if (f.1 - t).abs() < 1e-9 {
+                    last_class_at.push((t, f.3));
+                }
+            }
+            while next < pending.len() && pending[next].arrival <= t + 1e-9 {
+                running.push((pending[next], pending[next].duration));
+                next += 1;
+            }
+        }
+        // Union of charge windows, and idle pieces credited to the last completed class.
+        let mut idle = 0.0;
+        let mut until = f64::NEG_INFINITY;
+        for (k, &(s, e)) in periods.iter().enumerate() {
+            until = until.max(s + MINIMUM_CHARGE_SECONDS);
+            let next_start = periods.get(k + 1).map_or(f64::INFINITY, |p| p.0);
+            let piece = (until.min(next_start) - e).max(0.0);
+            idle += piece;
+            let class = last_class_at
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= e + 1e-9)
+                .map_or(0, |x| x.1);
+            by_class[class] += base * piece;
+        }
+        let busy: f64 = periods.iter().map(|(s, e)| e - s).sum();
+        latencies.sort_by(f64::total_cmp);
+        (billed + base * idle, busy, busy + idle, by_class, latencies)
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_naive_reference(input in arb_input()) {
+            let r = simulate(&input).unwrap();
+            let (billed, busy, billed_seconds, by_class, latencies) = reference(&input);
+            let tol = 1e-6 * (1.0 + billed);
+            prop_assert!((r.billed_rpu_seconds.0 - billed).abs() <= tol, "{} vs {billed}", r.billed_rpu_seconds.0);
+            prop_assert!((r.busy_seconds - busy).abs() <= 1e-6 * (1.0 + busy));
+            prop_assert!((r.billed_seconds - billed_seconds).abs() <= 1e-6 * (1.0 + busy));
+            for (a, b) in r.by_class_rpu_seconds.iter().zip(&by_class) {
+                prop_assert!((a.0 - b).abs() <= tol, "{} vs {b}", a.0);
+            }
+            prop_assert_eq!(r.jobs, latencies.len());
+            prop_assert!((r.latency_max_s - latencies.last().copied().unwrap_or(0.0)).abs() <= 1e-6 * (1.0 + r.latency_max_s));
+        }
+
+        #[test]
+        fn billing_bounds_and_attribution(input in arb_input()) {
+            let r = simulate(&input).unwrap();
+            let Capacity { base, max } = input.capacity;
+            let billed = r.billed_rpu_seconds.0;
+            let tol = 1e-6 * (1.0 + billed);
+            prop_assert!(billed + tol >= base * r.busy_seconds);
+            prop_assert!(billed <= max * r.billed_seconds + tol);
+            prop_assert!(r.billed_seconds + 1e-9 >= r.busy_seconds);
+            let by_class: f64 = r.by_class_rpu_seconds.iter().map(|x| x.0).sum();
+            prop_assert!((by_class - billed).abs() <= tol, "{by_class} vs {billed}");
+            prop_assert!(r.by_class_rpu_seconds.iter().all(|x| x.0 >= -tol));
+            prop_assert!(r.peak_rpu <= max);
+            // Every busy period is charged at least a minute at base capacity.
+            prop_assert!(r.billed_seconds + 1e-6 >= MINIMUM_CHARGE_SECONDS * r.busy_periods.min(1) as f64);
+        }
+
+        #[test]
+        fn adding_a_job_never_lowers_the_bill(input in arb_input(), extra in (0.0..7200.0f64, 0.5..900.0f64, 1u32..=64)) {
+            let before = simulate(&input).unwrap().billed_rpu_seconds.0;
+            let mut more = input.clone();
+            more.work.push(job(extra.0, extra.1, f64::from(extra.2), 0));
+            let after = simulate(&more).unwrap().billed_rpu_seconds.0;
+            prop_assert!(after + 1e-6 * (1.0 + before) >= before, "{before} -> {after}");
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! Turns a validated scenario into the engine's jobs (`docs/model.md`, "Workload arrivals").
+
+use super::engine::{Capacity, ClassId, FixedJob, SimInput, WorkJob};
+use crate::scenario::{ArrivalPattern, Arrivals, Days, Scenario, Trace, WorkloadSource, ZeroEtl};
+use crate::units::{Rpu, Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+/// The class name of zero-ETL refresh work.
+pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
+
+/// What kind of work a class is, for labelling cost lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassKind {
+    Workload,
+    ZeroEtl,
+}
+
+/// The engine input plus what each class is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub input: SimInput,
+    pub kinds: Vec<ClassKind>,
+}
+
+/// Builds the jobs of `scenario` on a workgroup of `capacity`.
+pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
+    let horizon = scenario.period.hours * SECONDS_PER_HOUR;
+    let mut classes = Classes::default();
+    let mut work = Vec::new();
+    let mut fixed = Vec::new();
+    let active_days = active_days(scenario.period.start, horizon);
+
+    for workload in &scenario.workloads {
+        let class = classes.id(&workload.name, ClassKind::Workload);
+        match &workload.source {
+            WorkloadSource::Arrivals(a) => {
+                let rpu = a.rpu.unwrap_or(capacity.base);
+                let days = match a.days {
+                    Days::All => &active_days.all,
+                    Days::Weekdays => &active_days.weekdays,
+                };
+                for arrival in arrival_times(a, days) {
+                    if arrival < horizon {
+                        work.push(WorkJob {
+                            arrival,
+                            duration: a.duration,
+                            rpu,
+                            class,
+                        });
+                    }
+                }
+            }
+            WorkloadSource::Trace(trace) => {
+                trace_jobs(trace, class, capacity.base, &mut classes, &mut work);
+            }
+        }
+    }
+    if let Some(z) = &scenario.zero_etl {
+        let class = classes.id(ZERO_ETL_CLASS, ClassKind::ZeroEtl);
+        zero_etl_jobs(z, class, capacity.base, horizon, &mut work, &mut fixed);
+    }
+
+    Plan {
+        input: SimInput {
+            capacity,
+            period: horizon,
+            classes: classes.names,
+            work,
+            fixed,
+        },
+        kinds: classes.kinds,
+    }
+}
+
+#[derive(Default)]
+struct Classes {
+    names: Vec<String>,
+    kinds: Vec<ClassKind>,
+}
+
+impl Classes {
+    fn id(&mut self, name: &str, kind: ClassKind) -> ClassId {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.kinds.push(kind);
+                self.names.len() - 1
+            }
+        }
+    }
+}
+
+/// Day indices (from the period start) that overlap the period, all and weekdays only.
+struct ActiveDays {
+    all: Vec<u32>,
+    weekdays: Vec<u32>,
+}
+
+fn active_days(start: NaiveDate, horizon: Seconds) -> ActiveDays {
+    let count = (horizon / SECONDS_PER_DAY).ceil() as u32;
+    let all: Vec<u32> = (0..count).collect();
+    let weekdays = all
+        .iter()
+        .copied()
+        .filter(|&k| {
+            let day = start + Duration::days(i64::from(k));
+            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+        })
+        .collect();
+    ActiveDays { all, weekdays }
+}
+
+/// Arrival times of generated work on the given days, ascending.
+///
+/// Both patterns lay the days' windows end to end on one "window clock" and map
+/// positions back to the calendar. For `even`, job `j` sits at `(j + 0.5) × w / n` on
+/// that clock, which for a whole `n` is exactly the model's formula
+/// `k × 86400 + w0 + (i + 0.5) × (w1 − w0) / n`, and also spreads fractional
+/// rates (0.5 a day = every other day) evenly. For `poisson`, gaps are exponential
+/// with mean `w / n`, from a seeded generator.
+pub fn arrival_times(a: &Arrivals, days: &[u32]) -> Vec<Seconds> {
+    let window = a.window.length();
+    let total = window * days.len() as f64;
+    if a.per_day <= 0.0 || window <= 0.0 || days.is_empty() {
+        return Vec::new();
+    }
+    let spacing = window / a.per_day;
+    let to_calendar = |pos: f64| -> Option<Seconds> {
+        let slot = (pos / window).floor();
+        let day = *days.get(slot as usize)?;
+        Some(f64::from(day) * SECONDS_PER_DAY + a.window.start + (pos - slot * window))
+    };
+    let mut out = Vec::new();
+    match a.pattern {
+        ArrivalPattern::Even => {
+            let mut j = 0u64;
+            loop {
+                let pos = (j as f64 + 0.5) * spacing;
+                if pos >= total {
+                    break;
+                }
+                out.extend(to_calendar(pos));
+                j += 1;
+            }
+        }
+        ArrivalPattern::Poisson { seed } => {
+            let mut rng = SplitMix64::new(seed);
+            let mut pos = 0.0;
+            loop {
+                pos += -rng.next_open01().ln() * spacing;
+                if pos >= total {
+                    break;
+                }
+                out.extend(to_calendar(pos));
+            }
+        }
+    }
+    out
+}
+
+fn trace_jobs(
+    trace: &Trace,
+    workload_class: ClassId,
+    base: Rpu,
+    classes: &mut Classes,
+    work: &mut Vec<WorkJob>,
+) {
+    for row in &trace.rows {
+        let class = match &row.class {
+            Some(name) => classes.id(name, ClassKind::Workload),
+            None => workload_class,
+        };
+        work.push(WorkJob {
+            arrival: row.arrival,
+            duration: row.duration,
+            rpu: row.rpu.or(trace.rpu).unwrap_or(base),
+            class,
+        });
+    }
+}
+
+fn zero_etl_jobs(
+    z: &ZeroEtl,
+    class: ClassId,
+    base: Rpu,
+    horizon: Seconds,
+    work: &mut Vec<WorkJob>,
+    fixed: &mut Vec<FixedJob>,
+) {
+    let rpu = z.sync_rpu.unwrap_or(base);
+    if z.refresh_interval <= 0.0 {
+        fixed.push(FixedJob {
+            start: 0.0,
+            end: horizon,
+            rpu,
+            class,
+        });
+        return;
+    }
+    let mut k = 0u64;
+    loop {
+        let arrival = k as f64 * z.refresh_interval;
+        if arrival >= horizon {
+            break;
+        }
+        work.push(WorkJob {
+            arrival,
+            duration: z.sync_duration,
+            rpu,
+            class,
+        });
+        k += 1;
+    }
+}
+
+/// SplitMix64: a tiny, well-known generator, kept here so that a seed gives the same
+/// arrivals on every platform and in every version of every dependency.
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1]: never 0, so `ln` is finite.
+    pub fn next_open01(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Window;
+
+    fn arrivals(per_day: f64, window: Window, pattern: ArrivalPattern) -> Arrivals {
+        Arrivals {
+            per_day,
+            duration: 60.0,
+            rpu: None,
+            window,
+            days: Days::All,
+            pattern,
+        }
+    }
+
+    #[test]
+    fn even_matches_the_model_formula() {
+        let w = Window {
+            start: 9.0 * SECONDS_PER_HOUR,
+            end: 18.0 * SECONDS_PER_HOUR,
+        };
+        let a = arrivals(4.0, w, ArrivalPattern::Even);
+        let t = arrival_times(&a, &[0, 1, 3]);
+        assert_eq!(t.len(), 12);
+        for (idx, &day) in [0u32, 1, 3].iter().enumerate() {
+            for i in 0..4 {
+                let expected = f64::from(day) * SECONDS_PER_DAY
+                    + w.start
+                    + (i as f64 + 0.5) * w.length() / 4.0;
+                approx::assert_relative_eq!(t[idx * 4 + i], expected, epsilon = 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn fractional_rates_spread_over_days() {
+        let a = arrivals(0.5, Window::WHOLE_DAY, ArrivalPattern::Even);
+        let t = arrival_times(&a, &(0..10).collect::<Vec<_>>());
+        assert_eq!(t.len(), 5);
+        approx::assert_relative_eq!(t[0], SECONDS_PER_DAY);
+        approx::assert_relative_eq!(t[1], 3.0 * SECONDS_PER_DAY);
+    }
+
+    #[test]
+    fn poisson_is_seeded_and_has_the_mean_rate() {
+        let a = arrivals(
+            1000.0,
+            Window::WHOLE_DAY,
+            ArrivalPattern::Poisson { seed: 7 },
+        );
+        let days: Vec<u32> = (0..30).collect();
+        let t1 = arrival_times(&a, &days);
+        let t2 = arrival_times(&a, &days);
+        assert_eq!(t1, t2);
+        let n = t1.len() as f64;
+        // 30,000 expected; a Poisson count's sd is ~173, so ±3 % is > 5 sd.
+        assert!((n - 30_000.0).abs() < 900.0, "{n}");
+        assert!(t1.windows(2).all(|w| w[0] <= w[1]));
+        let other = arrivals(
+            1000.0,
+            Window::WHOLE_DAY,
+            ArrivalPattern::Poisson { seed: 8 },
+        );
+        assert_ne!(arrival_times(&other, &days), t1);
+    }
+
+    #[test]
+    fn weekdays_skip_weekends() {
+        // 2026-01-05 is a Monday.
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let days = active_days(start, 14.0 * SECONDS_PER_DAY);
+        assert_eq!(days.all.len(), 14);
+        assert_eq!(days.weekdays, vec![0, 1, 2, 3, 4, 7, 8, 9, 10, 11]);
+        // Starting on a Saturday shifts them.
+        let sat = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+        assert_eq!(active_days(sat, 3.0 * SECONDS_PER_DAY).weekdays, vec![2]);
+    }
+
+    #[test]
+    fn splitmix_reference_values() {
+        // Reference outputs of SplitMix64 seeded with 1234567.
+        let mut r = SplitMix64::new(1234567);
+        assert_eq!(r.next_u64(), 6457827717110365317);
+        assert_eq!(r.next_u64(), 3203168211198807973);
+    }
+}

@@ -1,0 +1,992 @@
+//! Checks the document tree against the scenario format and builds the domain types.
+
+use super::diag::{did_you_mean, list_code, show, Diagnostic, Diagnostics, Location, SourceText};
+use super::doc::{Node, Origin, Table, Value};
+use super::durations::{format_duration, parse_duration, parse_window};
+use super::set::SetArg;
+use super::trace;
+use super::types::*;
+use crate::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// The largest max capacity Redshift Serverless allows.
+pub const MAX_RPU_LIMIT: Rpu = 5632.0;
+/// The longest period a scenario may simulate.
+pub const MAX_PERIOD_DAYS: f64 = 366.0;
+/// Default zero-ETL sync duration.
+pub const DEFAULT_SYNC_DURATION: Seconds = 60.0;
+/// The engine's name for zero-ETL sync jobs; no workload may use it.
+pub const RESERVED_WORKLOAD_NAME: &str = "zero-etl sync";
+/// Default seed for `arrival = "poisson"`.
+pub const DEFAULT_SEED: u64 = 1;
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "region",
+    "period",
+    "budget_usd",
+    "serverless",
+    "workload",
+    "zero_etl",
+    "storage",
+    "prices",
+];
+const PERIOD_KEYS: &[&str] = &["length", "start"];
+const SERVERLESS_KEYS: &[&str] = &["base_rpu", "max_rpu"];
+const WORKLOAD_KEYS: &[&str] = &[
+    "name",
+    "per_day",
+    "users",
+    "queries_per_user_per_day",
+    "duration",
+    "rpu",
+    "window",
+    "days",
+    "arrival",
+    "seed",
+    "trace",
+];
+/// Keys that only make sense for generated arrivals.
+const ARRIVAL_ONLY_KEYS: &[&str] = &[
+    "per_day",
+    "users",
+    "queries_per_user_per_day",
+    "duration",
+    "window",
+    "days",
+    "arrival",
+    "seed",
+];
+const ZERO_ETL_KEYS: &[&str] = &["source", "refresh_interval", "sync_duration", "sync_rpu"];
+const STORAGE_KEYS: &[&str] = &["managed_gb", "snapshot_gb"];
+const PRICES_KEYS: &[&str] = &["rpu_hour", "managed_storage_gb_month", "backup_gb_month"];
+
+/// Errors beyond this many are counted but not located.
+const LOCATE_LIMIT: usize = 100;
+
+const DURATION_EXPECTED: &str = "a number of seconds or a duration string like \"3m\"";
+
+/// Decoding state: where things are, and what has gone wrong so far.
+pub struct Ctx<'a> {
+    pub src: SourceText<'a>,
+    pub sets: &'a [SetArg],
+    /// Directory trace paths are relative to.
+    pub base_dir: PathBuf,
+    pub diags: Diagnostics,
+    pub warnings: Vec<String>,
+}
+
+impl Ctx<'_> {
+    pub fn loc(&self, origin: &Origin) -> Location {
+        match origin {
+            Origin::File(span) => self.src.locate(span.clone()),
+            Origin::Set(i) => Location::Set {
+                arg: self
+                    .sets
+                    .get(*i)
+                    .map(|s| show_long(&s.raw))
+                    .unwrap_or_default(),
+            },
+            Origin::Root => Location::File {
+                file: self.src.file.to_string(),
+            },
+        }
+    }
+
+    pub fn diag(&self, origin: &Origin, message: impl Into<String>) -> Diagnostic {
+        // Past this many errors nothing more will be shown: skip locating them (each
+        // lookup scans the text).
+        if self.diags.len() >= LOCATE_LIMIT {
+            return Diagnostic::new(message, None);
+        }
+        Diagnostic::new(message, Some(self.loc(origin)))
+    }
+
+    pub fn error(&mut self, origin: &Origin, message: impl Into<String>) {
+        let d = self.diag(origin, message);
+        self.diags.push(d);
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn warn(&mut self, origin: &Origin, message: impl AsRef<str>) {
+        let at = self.loc(origin).short();
+        self.warnings.push(format!("{at}: {}", message.as_ref()));
+    }
+
+    /// Reports every key of `t` not in `allowed`, with a suggestion.
+    fn check_keys(&mut self, t: &Table, allowed: &[&str], label: &str) {
+        for e in &t.entries {
+            if allowed.contains(&e.key.as_str()) {
+                continue;
+            }
+            let mut d = self.diag(
+                &e.key_origin,
+                format!("unknown key `{}` in {label}", show(&e.key)),
+            );
+            d = match did_you_mean(&e.key, allowed) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!("the keys allowed here are {}", list_code(allowed))),
+            };
+            self.push(d);
+        }
+    }
+
+    /// A required key's value, or an error at the table.
+    fn required<'t>(
+        &mut self,
+        t: &'t Table,
+        table_origin: &Origin,
+        key: &str,
+        label: &str,
+        example: &str,
+    ) -> Option<&'t Node> {
+        let node = t.get(key);
+        if node.is_none() {
+            let d = self
+                .diag(
+                    table_origin,
+                    format!("missing required key `{key}` in {label}"),
+                )
+                .help(format!("add e.g. `{example}`"));
+            self.push(d);
+        }
+        node
+    }
+
+    fn type_error(&mut self, key: &str, node: &Node, expected: &str) {
+        let mut d = self.diag(
+            &node.origin,
+            format!("{key}: expected {expected}, found {}", found(&node.value)),
+        );
+        if let Value::Str(s) = &node.value {
+            if expected.starts_with("a number") && s.trim().parse::<f64>().is_ok() {
+                d = d.help(format!(
+                    "write numbers without quotes: {key} = {}",
+                    s.trim()
+                ));
+            }
+        }
+        self.push(d);
+    }
+
+    fn string<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n str> {
+        match &node.value {
+            Value::Str(s) => Some(s),
+            _ => {
+                self.type_error(key, node, "a string");
+                None
+            }
+        }
+    }
+
+    fn nonempty_string<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n str> {
+        let s = self.string(key, node)?;
+        if s.trim().is_empty() {
+            self.error(&node.origin, format!("{key} must not be empty"));
+            return None;
+        }
+        Some(s)
+    }
+
+    /// A finite number (integers accepted).
+    fn number(&mut self, key: &str, node: &Node) -> Option<f64> {
+        let v = match &node.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            _ => {
+                self.type_error(key, node, "a number");
+                return None;
+            }
+        };
+        if !v.is_finite() {
+            self.error(
+                &node.origin,
+                format!("{key} must be a finite number; found {}", fmt_num(v)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn non_negative(&mut self, key: &str, node: &Node) -> Option<f64> {
+        let v = self.number(key, node)?;
+        if v < 0.0 {
+            self.error(
+                &node.origin,
+                format!("{key} must be >= 0; found {}", fmt_num(v)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn positive(&mut self, key: &str, node: &Node) -> Option<f64> {
+        let v = self.number(key, node)?;
+        if v <= 0.0 {
+            self.error(
+                &node.origin,
+                format!("{key} must be > 0; found {}", fmt_num(v)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn opt_non_negative(&mut self, t: &Table, key: &str) -> Option<f64> {
+        t.get(key).and_then(|n| self.non_negative(key, n))
+    }
+
+    /// A duration in seconds: a number or a duration string; never negative.
+    fn duration(&mut self, key: &str, node: &Node) -> Option<Seconds> {
+        let v = match &node.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            Value::Str(s) => match parse_duration(s) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.error(
+                        &node.origin,
+                        format!("{key}: invalid duration \"{}\": {e}", show(s)),
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.type_error(key, node, DURATION_EXPECTED);
+                return None;
+            }
+        };
+        if !v.is_finite() {
+            self.error(
+                &node.origin,
+                format!(
+                    "{key} must be a finite number of seconds; found {}",
+                    fmt_num(v)
+                ),
+            );
+            return None;
+        }
+        if v < 0.0 {
+            self.error(
+                &node.origin,
+                format!("{key} cannot be negative; found {}", fmt_num(v)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn positive_duration(&mut self, key: &str, node: &Node) -> Option<Seconds> {
+        let v = self.duration(key, node)?;
+        if v <= 0.0 {
+            self.error(&node.origin, format!("{key} must be > 0; found 0"));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// One of `choices`; returns its index.
+    fn choice(&mut self, key: &str, node: &Node, choices: &[&str]) -> Option<usize> {
+        let s = self.string(key, node)?;
+        if let Some(i) = choices.iter().position(|c| *c == s) {
+            return Some(i);
+        }
+        let mut d = self.diag(&node.origin, format!("unknown {key} \"{}\"", show(s)));
+        if let Some(c) = did_you_mean(s, choices) {
+            d = d.help(format!("did you mean `{c}`?"));
+        }
+        d = d.help(format!("{key} must be one of {}", list_code(choices)));
+        self.push(d);
+        None
+    }
+
+    /// A table, or an error saying what was expected.
+    fn table<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n Table> {
+        match &node.value {
+            Value::Table(t) => Some(t),
+            _ => {
+                let d = self
+                    .diag(
+                        &node.origin,
+                        format!("{key}: expected a table, found {}", found(&node.value)),
+                    )
+                    .help(format!("write it as a [{key}] section"));
+                self.push(d);
+                None
+            }
+        }
+    }
+}
+
+/// "the string \"x\"" for strings (they are what users mistype), else the type.
+fn found(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("the string \"{}\"", show(s)),
+        other => other.type_name().to_string(),
+    }
+}
+
+fn show_long(s: &str) -> String {
+    if s.chars().count() > 120 {
+        let cut: String = s.chars().take(120).collect();
+        format!("{}…", show(&cut).trim_end_matches('…'))
+    } else {
+        s.chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
+    }
+}
+
+/// A number for messages: integers without ".0", NaN as "nan".
+pub fn fmt_num(v: f64) -> String {
+    if v.is_nan() {
+        "nan".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Every allowed base capacity: 4, 8..=512 step 8, 544..=1024 step 32.
+pub fn allowed_base_rpus() -> Vec<Rpu> {
+    let mut v = vec![4.0];
+    v.extend((1..=64).map(|i| f64::from(i) * 8.0));
+    v.extend((17..=32).map(|i| f64::from(i) * 32.0));
+    v
+}
+
+/// Decodes the whole document. Errors go to `ctx.diags`; the scenario is returned only
+/// when there are none.
+pub fn decode(
+    ctx: &mut Ctx<'_>,
+    root: &Table,
+    path: &Path,
+    regions: &[(String, String)],
+) -> Option<Scenario> {
+    ctx.check_keys(root, TOP_KEYS, "the scenario");
+    let root_origin = Origin::Root;
+
+    let name = ctx
+        .required(
+            root,
+            &root_origin,
+            "name",
+            "the scenario",
+            "name = \"tokyo 8 RPU\"",
+        )
+        .and_then(|n| ctx.nonempty_string("name", n))
+        .map(str::to_string);
+    let region = ctx
+        .required(
+            root,
+            &root_origin,
+            "region",
+            "the scenario",
+            "region = \"us-east-1\"",
+        )
+        .and_then(|n| region(ctx, n, regions));
+    let period = period(ctx, root.get("period"));
+    let budget_usd = root
+        .get("budget_usd")
+        .and_then(|n| ctx.non_negative("budget_usd", n));
+
+    let serverless_node = root.get("serverless");
+    let serverless = serverless_node.and_then(|n| serverless(ctx, n));
+
+    let max_rpu = serverless.as_ref().map(|s| s.max_rpu);
+    let mut workloads = Vec::new();
+    let mut workload_origin = None;
+    if let Some(node) = root.get("workload") {
+        workload_origin = Some(node.origin.clone());
+        let items = match &node.value {
+            Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Table(_))) => {
+                Some(items)
+            }
+            other => {
+                let d = ctx
+                    .diag(
+                        &node.origin,
+                        format!(
+                            "workload: expected an array of tables, found {}",
+                            found(other)
+                        ),
+                    )
+                    .help("write each workload as its own [[workload]] section");
+                ctx.push(d);
+                None
+            }
+        };
+        let mut seen: Vec<(String, Origin)> = Vec::new();
+        for item in items.into_iter().flatten() {
+            if let Some(w) = workload(ctx, item, &period, max_rpu, &mut seen) {
+                workloads.push(w);
+            }
+        }
+    }
+
+    let zero_etl_node = root.get("zero_etl");
+    let zero_etl = zero_etl_node.and_then(|n| zero_etl(ctx, n, max_rpu));
+
+    if serverless_node.is_none() {
+        let needed_by = workload_origin
+            .as_ref()
+            .map(|o| (o, "[[workload]]"))
+            .or(zero_etl_node.map(|n| (&n.origin, "[zero_etl]")));
+        if let Some((origin, what)) = needed_by {
+            let d = ctx
+                .diag(origin, format!("{what} needs a [serverless] section"))
+                .help("add `[serverless]` with `base_rpu = 8` (the workgroup's base capacity)");
+            ctx.push(d);
+        }
+    }
+
+    let storage = root
+        .get("storage")
+        .and_then(|n| ctx.table("storage", n))
+        .map(|t| {
+            ctx.check_keys(t, STORAGE_KEYS, "[storage]");
+            Storage {
+                managed_gb: ctx.opt_non_negative(t, "managed_gb").unwrap_or(0.0),
+                snapshot_gb: ctx.opt_non_negative(t, "snapshot_gb").unwrap_or(0.0),
+            }
+        })
+        .unwrap_or_default();
+
+    let prices = root
+        .get("prices")
+        .and_then(|n| ctx.table("prices", n))
+        .map(|t| {
+            ctx.check_keys(t, PRICES_KEYS, "[prices]");
+            PriceOverrides {
+                rpu_hour: ctx.opt_non_negative(t, "rpu_hour"),
+                managed_storage_gb_month: ctx.opt_non_negative(t, "managed_storage_gb_month"),
+                backup_gb_month: ctx.opt_non_negative(t, "backup_gb_month"),
+            }
+        })
+        .unwrap_or_default();
+
+    if !ctx.diags.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        name: name?,
+        path: path.to_path_buf(),
+        region: region?,
+        period,
+        budget_usd,
+        serverless,
+        workloads,
+        zero_etl,
+        storage,
+        prices,
+    })
+}
+
+fn region(ctx: &mut Ctx<'_>, node: &Node, regions: &[(String, String)]) -> Option<String> {
+    let s = ctx.nonempty_string("region", node)?;
+    if regions.is_empty() || regions.iter().any(|(code, _)| code == s) {
+        return Some(s.to_string());
+    }
+    // Score each region by its code, its location name and the city in parentheses.
+    let mut scored: Vec<(f64, &(String, String))> = regions
+        .iter()
+        .map(|r| {
+            let (code, location) = r;
+            let city = location
+                .split_once('(')
+                .map(|(_, c)| c.trim_end_matches(')'))
+                .unwrap_or("");
+            let score = super::diag::similarity(s, code)
+                .max(super::diag::similarity(s, location))
+                .max(super::diag::similarity(s, city));
+            (score, r)
+        })
+        .filter(|(score, _)| *score >= super::diag::CLOSE)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Only near-ties with the best match are worth listing.
+    let top = scored.first().map(|(score, _)| *score).unwrap_or(0.0);
+    let best: Vec<String> = scored
+        .iter()
+        .filter(|(score, _)| *score >= top - 0.05)
+        .take(3)
+        .map(|(_, (code, location))| format!("`{code}` ({location})"))
+        .collect();
+    let mut d = ctx.diag(&node.origin, format!("unknown region \"{}\"", show(s)));
+    d = match best.len() {
+        0 => {
+            let codes: Vec<&str> = regions.iter().map(|(c, _)| c.as_str()).take(8).collect();
+            let more = regions.len().saturating_sub(codes.len());
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            d.help(format!(
+                "region takes a region code; known codes include {}{tail}",
+                codes.join(", ")
+            ))
+        }
+        1 => d.help(format!("did you mean {}?", best.concat())),
+        _ => d.help(format!("did you mean one of {}?", best.join(", "))),
+    };
+    ctx.push(d);
+    None
+}
+
+fn period(ctx: &mut Ctx<'_>, node: Option<&Node>) -> Period {
+    let default = Period {
+        hours: HOURS_PER_MONTH,
+        start: Period::default_start(),
+    };
+    let Some(node) = node else {
+        return default;
+    };
+    match &node.value {
+        Value::Table(t) => {
+            ctx.check_keys(t, PERIOD_KEYS, "[period]");
+            let hours = t
+                .get("length")
+                .and_then(|n| period_length(ctx, "length", n))
+                .unwrap_or(default.hours);
+            let start = t
+                .get("start")
+                .and_then(|n| period_start(ctx, n))
+                .unwrap_or(default.start);
+            Period { hours, start }
+        }
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => Period {
+            hours: period_length(ctx, "period", node).unwrap_or(default.hours),
+            start: default.start,
+        },
+        _ => {
+            ctx.type_error(
+                "period",
+                node,
+                "a duration string like \"30d\" or a [period] table with `length` and `start`",
+            );
+            default
+        }
+    }
+}
+
+/// Period length in hours: > 0 and at most [`MAX_PERIOD_DAYS`].
+fn period_length(ctx: &mut Ctx<'_>, key: &str, node: &Node) -> Option<f64> {
+    let secs = ctx.duration(key, node)?;
+    if secs <= 0.0 || secs > MAX_PERIOD_DAYS * SECONDS_PER_DAY {
+        ctx.error(
+            &node.origin,
+            format!(
+                "{key} must be longer than 0 and at most {} days; found {}",
+                fmt_num(MAX_PERIOD_DAYS),
+                format_duration(secs)
+            ),
+        );
+        return None;
+    }
+    Some(secs / SECONDS_PER_HOUR)
+}
+
+fn period_start(ctx: &mut Ctx<'_>, node: &Node) -> Option<NaiveDate> {
+    let bad = |ctx: &mut Ctx<'_>, what: String| {
+        ctx.error(
+            &node.origin,
+            format!("start must be a date like 2026-11-02; found {what}"),
+        );
+        None
+    };
+    match &node.value {
+        Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                    .or_else(|| bad(ctx, format!("{dt}")))
+            }
+            _ => bad(
+                ctx,
+                format!("{dt} (a date with no time of day is expected)"),
+            ),
+        },
+        Value::Str(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => bad(ctx, format!("\"{}\"", show(s))),
+        },
+        other => bad(ctx, found(other)),
+    }
+}
+
+fn serverless(ctx: &mut Ctx<'_>, node: &Node) -> Option<Serverless> {
+    let t = ctx.table("serverless", node)?;
+    ctx.check_keys(t, SERVERLESS_KEYS, "[serverless]");
+    let base = ctx
+        .required(t, &node.origin, "base_rpu", "[serverless]", "base_rpu = 8")
+        .and_then(|n| base_rpu(ctx, n));
+    let max_node = t.get("max_rpu");
+    let max = match max_node {
+        Some(n) => ctx.positive("max_rpu", n),
+        None => Some(MAX_RPU_LIMIT),
+    };
+    let (base, max) = (base?, max?);
+    if let Some(n) = max_node {
+        if max < base || max > MAX_RPU_LIMIT {
+            ctx.error(
+                &n.origin,
+                format!(
+                    "max_rpu must be at least base_rpu ({}) and at most {}; found {}",
+                    fmt_num(base),
+                    fmt_num(MAX_RPU_LIMIT),
+                    fmt_num(max)
+                ),
+            );
+            return None;
+        }
+    }
+    Some(Serverless {
+        base_rpu: base,
+        max_rpu: max,
+    })
+}
+
+fn base_rpu(ctx: &mut Ctx<'_>, node: &Node) -> Option<Rpu> {
+    let v = ctx.number("base_rpu", node)?;
+    let allowed = allowed_base_rpus();
+    if allowed.contains(&v) {
+        return Some(v);
+    }
+    let below = allowed.iter().copied().rev().find(|a| *a < v);
+    let above = allowed.iter().copied().find(|a| *a > v);
+    let help = match (below, above) {
+        (Some(b), Some(a)) => format!(
+            "the nearest allowed values are {} and {}",
+            fmt_num(b),
+            fmt_num(a)
+        ),
+        (None, _) => "the smallest allowed value is 4".to_string(),
+        (_, None) => "the largest allowed value is 1024".to_string(),
+    };
+    let d = ctx
+        .diag(
+            &node.origin,
+            format!(
+                "base_rpu must be 4, or 8 to 512 in steps of 8, or 512 to 1024 in steps of 32; found {}",
+                fmt_num(v)
+            ),
+        )
+        .help(help);
+    ctx.push(d);
+    None
+}
+
+fn workload(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    period: &Period,
+    max_rpu: Option<Rpu>,
+    seen: &mut Vec<(String, Origin)>,
+) -> Option<Workload> {
+    let Value::Table(t) = &node.value else {
+        return None;
+    };
+    let name_node = ctx.required(
+        t,
+        &node.origin,
+        "name",
+        "[[workload]]",
+        "name = \"dashboards\"",
+    );
+    let name = name_node.and_then(|n| ctx.nonempty_string("name", n));
+    let label = match name {
+        Some(n) => format!("workload `{}`", show(n)),
+        None => "[[workload]]".to_string(),
+    };
+    ctx.check_keys(t, WORKLOAD_KEYS, &label);
+    if let (Some(name), Some(name_node)) = (name, name_node) {
+        if name.trim().eq_ignore_ascii_case(RESERVED_WORKLOAD_NAME) {
+            ctx.error(
+                &name_node.origin,
+                format!(
+                    "the workload name \"{RESERVED_WORKLOAD_NAME}\" is reserved for zero-ETL syncs"
+                ),
+            );
+        } else if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+            let first = ctx.loc(first).short();
+            let d = ctx
+                .diag(
+                    &name_node.origin,
+                    format!("duplicate workload name \"{}\"", show(name)),
+                )
+                .note(format!("first used at {first}"));
+            ctx.push(d);
+        } else {
+            seen.push((name.to_string(), name_node.origin.clone()));
+        }
+    }
+
+    let rpu_node = t.get("rpu");
+    let rpu = rpu_node.and_then(|n| ctx.positive("rpu", n));
+    if let (Some(r), Some(max), Some(n)) = (rpu, max_rpu, rpu_node) {
+        if r > max {
+            ctx.warn(
+                &n.origin,
+                format!(
+                    "{label}: rpu {} is above max_rpu {}",
+                    fmt_num(r),
+                    fmt_num(max)
+                ),
+            );
+        }
+    }
+
+    let source = if let Some(trace_node) = t.get("trace") {
+        for key in ARRIVAL_ONLY_KEYS {
+            if let Some(e) = t.entry(key) {
+                let d = ctx
+                    .diag(
+                        &e.key_origin,
+                        format!("`{key}` cannot be used with `trace`"),
+                    )
+                    .note("a trace workload takes its arrivals and durations from the CSV file");
+                ctx.push(d);
+            }
+        }
+        let rel = ctx.nonempty_string("trace", trace_node)?;
+        let workload_name = name.unwrap_or("?");
+        let tr = trace::load(ctx, trace_node, rel, workload_name, rpu, period, max_rpu)?;
+        WorkloadSource::Trace(tr)
+    } else {
+        WorkloadSource::Arrivals(arrivals(ctx, t, &node.origin, &label, rpu)?)
+    };
+    Some(Workload {
+        name: name?.to_string(),
+        source,
+    })
+}
+
+fn arrivals(
+    ctx: &mut Ctx<'_>,
+    t: &Table,
+    origin: &Origin,
+    label: &str,
+    rpu: Option<Rpu>,
+) -> Option<Arrivals> {
+    let per_day_e = t.entry("per_day");
+    let users_e = t.entry("users");
+    let qpu_e = t.entry("queries_per_user_per_day");
+    let per_day = match (per_day_e, users_e, qpu_e) {
+        (Some(p), None, None) => ctx.non_negative("per_day", &p.node),
+        (None, Some(u), Some(q)) => {
+            let users = ctx.non_negative("users", &u.node);
+            let qpu = ctx.non_negative("queries_per_user_per_day", &q.node);
+            Some(users? * qpu?)
+        }
+        (Some(_), Some(other), _) | (Some(_), None, Some(other)) => {
+            let d = ctx
+                .diag(
+                    &other.key_origin,
+                    format!("`{}` cannot be used together with `per_day`", other.key),
+                )
+                .help("give either per_day, or users and queries_per_user_per_day");
+            ctx.push(d);
+            None
+        }
+        (None, Some(u), None) => {
+            let d = ctx
+                .diag(&u.key_origin, "`users` needs `queries_per_user_per_day`")
+                .help("jobs a day = users × queries_per_user_per_day");
+            ctx.push(d);
+            None
+        }
+        (None, None, Some(q)) => {
+            let d = ctx
+                .diag(&q.key_origin, "`queries_per_user_per_day` needs `users`")
+                .help("jobs a day = users × queries_per_user_per_day");
+            ctx.push(d);
+            None
+        }
+        (None, None, None) => {
+            let d = ctx
+                .diag(origin, format!("{label} needs a rate or a trace"))
+                .help("add `per_day = 100`, or `users` and `queries_per_user_per_day`, or `trace = \"file.csv\"`");
+            ctx.push(d);
+            None
+        }
+    };
+    let duration = ctx
+        .required(t, origin, "duration", label, "duration = \"3m\"")
+        .and_then(|n| ctx.positive_duration("duration", n));
+    let window = match t.get("window") {
+        None => Some(Window::WHOLE_DAY),
+        Some(n) => ctx.string("window", n).and_then(|s| match parse_window(s) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                ctx.error(&n.origin, format!("window \"{}\": {e}", show(s)));
+                None
+            }
+        }),
+    };
+    let days = match t.get("days") {
+        None => Some(Days::All),
+        Some(n) => ctx.choice("days", n, &["all", "weekdays"]).map(|i| {
+            if i == 0 {
+                Days::All
+            } else {
+                Days::Weekdays
+            }
+        }),
+    };
+    let poisson = match t.get("arrival") {
+        None => Some(false),
+        Some(n) => ctx
+            .choice("arrival", n, &["even", "poisson"])
+            .map(|i| i == 1),
+    };
+    let seed = match t.get("seed") {
+        None => Some(DEFAULT_SEED),
+        Some(n) => seed(ctx, n),
+    };
+    let poisson = poisson?;
+    if !poisson {
+        if let Some(n) = t.get("seed") {
+            ctx.warn(
+                &n.origin,
+                format!("{label}: seed has no effect with arrival = \"even\""),
+            );
+        }
+    }
+    let pattern = if poisson {
+        ArrivalPattern::Poisson { seed: seed? }
+    } else {
+        ArrivalPattern::Even
+    };
+    Some(Arrivals {
+        per_day: per_day?,
+        duration: duration?,
+        rpu,
+        window: window?,
+        days: days?,
+        pattern,
+    })
+}
+
+fn seed(ctx: &mut Ctx<'_>, node: &Node) -> Option<u64> {
+    let ok = match &node.value {
+        Value::Int(i) => u64::try_from(*i).ok(),
+        Value::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64 => {
+            Some(*f as u64)
+        }
+        Value::Float(_) => None,
+        _ => {
+            ctx.type_error("seed", node, "a whole number");
+            return None;
+        }
+    };
+    if ok.is_none() {
+        let shown = match &node.value {
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => fmt_num(*f),
+            _ => String::new(),
+        };
+        ctx.error(
+            &node.origin,
+            format!(
+                "seed must be a whole number from 0 to {}; found {shown}",
+                u64::MAX
+            ),
+        );
+    }
+    ok
+}
+
+fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<ZeroEtl> {
+    let t = ctx.table("zero_etl", node)?;
+    ctx.check_keys(t, ZERO_ETL_KEYS, "[zero_etl]");
+    let names: Vec<&str> = ZeroEtlSource::ALL.iter().map(|s| s.name()).collect();
+    let source = ctx
+        .required(
+            t,
+            &node.origin,
+            "source",
+            "[zero_etl]",
+            "source = \"aurora-mysql\"",
+        )
+        .and_then(|n| ctx.choice("source", n, &names))
+        .and_then(|i| ZeroEtlSource::ALL.get(i).copied());
+    let interval_node = t.get("refresh_interval");
+    let interval = match (interval_node, source) {
+        (Some(n), source) => {
+            let v = ctx.duration("refresh_interval", n);
+            match (v, source) {
+                (Some(v), Some(src)) => {
+                    let (lo, hi) = src.refresh_interval_range();
+                    if v < lo || v > hi {
+                        ctx.error(
+                            &n.origin,
+                            format!(
+                                "refresh_interval must be between {} and {} seconds for {}; found {}",
+                                fmt_num(lo),
+                                fmt_num(hi),
+                                src.name(),
+                                fmt_num(v)
+                            ),
+                        );
+                        None
+                    } else {
+                        Some(v)
+                    }
+                }
+                (v, _) => v,
+            }
+        }
+        (None, Some(src)) => Some(src.default_refresh_interval()),
+        (None, None) => None,
+    };
+    let sync_node = t.get("sync_duration");
+    let sync_duration = match sync_node {
+        Some(n) => ctx.positive_duration("sync_duration", n),
+        None => Some(DEFAULT_SYNC_DURATION),
+    };
+    let sync_rpu_node = t.get("sync_rpu");
+    let sync_rpu = sync_rpu_node.and_then(|n| ctx.positive("sync_rpu", n));
+    let (source, refresh_interval, sync_duration) = (source?, interval?, sync_duration?);
+    if refresh_interval > 0.0 && sync_duration >= refresh_interval {
+        let at = sync_node.or(interval_node).unwrap_or(node);
+        ctx.warn(
+            &at.origin,
+            format!(
+                "zero_etl: sync_duration ({}) is not shorter than refresh_interval ({}); syncs run back to back",
+                format_duration(sync_duration),
+                format_duration(refresh_interval)
+            ),
+        );
+    }
+    if let (Some(r), Some(max), Some(n)) = (sync_rpu, max_rpu, sync_rpu_node) {
+        if r > max {
+            ctx.warn(
+                &n.origin,
+                format!(
+                    "zero_etl: sync_rpu {} is above max_rpu {}",
+                    fmt_num(r),
+                    fmt_num(max)
+                ),
+            );
+        }
+    }
+    Some(ZeroEtl {
+        source,
+        refresh_interval,
+        sync_duration,
+        sync_rpu,
+    })
+}

@@ -1,0 +1,306 @@
+//! The scenario document as an owned tree whose every key and value remembers where it
+//! came from (a span of the file, or a `--set` argument), and `--set` application.
+
+use super::diag::{closest, list_code, show, Diagnostic, Location};
+use super::set::SetArg;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Deeper nesting than this is rejected (nothing in a scenario nests more than 3 deep).
+const MAX_DEPTH: usize = 32;
+
+/// Where a key or value came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A byte span of the scenario file.
+    File(Range<usize>),
+    /// The `--set` argument with this index.
+    Set(usize),
+    /// The document itself (the top-level table has no span).
+    Root,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub origin: Origin,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Str(String),
+    /// TOML integers are i64; anything larger saturates (and fails range checks).
+    Int(i128),
+    Float(f64),
+    Bool(#[allow(dead_code)] bool),
+    Datetime(toml::value::Datetime),
+    Array(Vec<Node>),
+    Table(Table),
+}
+
+impl Value {
+    /// "a string", "an integer", ... for "found ..." messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "a string",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Bool(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: String,
+    pub key_origin: Origin,
+    pub node: Node,
+}
+
+impl Table {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    fn entry_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    /// Sets `key` to `node`, keeping the key's original position if it exists.
+    fn set(&mut self, key: &str, node: Node) {
+        match self.entry_mut(key) {
+            Some(e) => e.node = node,
+            None => self.entries.push(Entry {
+                key: key.to_string(),
+                key_origin: node.origin.clone(),
+                node,
+            }),
+        }
+    }
+}
+
+/// Converts a parsed TOML value; `Err(span)` when nesting is too deep.
+pub fn from_de(
+    v: &Spanned<DeValue<'_>>,
+    origin: &dyn Fn(Range<usize>) -> Origin,
+    depth: usize,
+) -> Result<Node, Range<usize>> {
+    let span = v.span();
+    if depth > MAX_DEPTH {
+        return Err(span);
+    }
+    let value = match v.get_ref() {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => Value::Int(parse_int(i.as_str(), i.radix())),
+        DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::Datetime(*d),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| from_de(item, origin, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(t) => Value::Table(table_from_de(t, origin, depth + 1)?),
+    };
+    Ok(Node {
+        origin: origin(span),
+        value,
+    })
+}
+
+pub fn table_from_de(
+    t: &DeTable<'_>,
+    origin: &dyn Fn(Range<usize>) -> Origin,
+    depth: usize,
+) -> Result<Table, Range<usize>> {
+    let mut entries = Vec::with_capacity(t.len());
+    for (k, v) in t.iter() {
+        entries.push(Entry {
+            key: k.get_ref().to_string(),
+            key_origin: origin(k.span()),
+            node: from_de(v, origin, depth)?,
+        });
+    }
+    Ok(Table { entries })
+}
+
+fn parse_int(digits: &str, radix: u32) -> i128 {
+    match i128::from_str_radix(digits, radix) {
+        Ok(i) => i,
+        Err(_) if digits.starts_with('-') => i128::MIN,
+        Err(_) => i128::MAX,
+    }
+}
+
+/// The value of a `--set`: a TOML value if the text is one, else the text as a string.
+fn set_value(set: &SetArg, index: usize) -> Node {
+    let origin = |_: Range<usize>| Origin::Set(index);
+    if let Ok(v) = DeValue::parse(&set.value) {
+        if let Ok(node) = from_de(&v, &origin, 1) {
+            return node;
+        }
+    }
+    Node {
+        origin: Origin::Set(index),
+        value: Value::Str(set.value.clone()),
+    }
+}
+
+/// Applies `--set` number `index` to the document. Missing tables on the way are
+/// created; arrays of tables (`workload`) are addressed by `name` or 0-based index.
+// A set fails at most once per argument: the error's size does not matter.
+#[allow(clippy::result_large_err)]
+pub fn apply_set(root: &mut Table, set: &SetArg, index: usize) -> Result<(), Diagnostic> {
+    let err = |msg: String| {
+        Diagnostic::new(
+            msg,
+            Some(Location::Set {
+                arg: set.raw.clone(),
+            }),
+        )
+    };
+    let value = set_value(set, index);
+    let path = &set.path;
+    let Some((last, parents)) = path.split_last() else {
+        return Err(err("the key path is empty".to_string()));
+    };
+    let mut table = root;
+    let mut i = 0;
+    while i < parents.len() {
+        let Some(seg) = parents.get(i) else { break };
+        let at_root = i == 0;
+        let shown_path = show(&path[..=i].join("."));
+        if table.get(seg).is_none() {
+            if seg == "workload" {
+                return Err(err("the scenario has no [[workload]]; `--set` can change workloads but not add them".to_string()));
+            }
+            table.set(
+                seg,
+                Node {
+                    origin: Origin::Set(index),
+                    value: Value::Table(Table::default()),
+                },
+            );
+        }
+        let Some(entry) = table.entry_mut(seg) else {
+            return Err(err(format!("cannot set `{shown_path}`")));
+        };
+        // `period = "30d"` becomes `[period] length = "30d"` when a set addresses `period.start`.
+        if at_root && seg == "period" && !matches!(entry.node.value, Value::Table(_)) {
+            let old = entry.node.clone();
+            entry.node = Node {
+                origin: old.origin.clone(),
+                value: Value::Table(Table {
+                    entries: vec![Entry {
+                        key: "length".to_string(),
+                        key_origin: old.origin.clone(),
+                        node: old,
+                    }],
+                }),
+            };
+        }
+        match &mut entry.node.value {
+            Value::Table(t) => {
+                table = t;
+                i += 1;
+            }
+            Value::Array(items) => {
+                let what = if seg == "workload" {
+                    "workload"
+                } else {
+                    seg.as_str()
+                };
+                let Some(selector) = path.get(i + 1) else {
+                    return Err(err(format!("cannot set `{shown_path}`")));
+                };
+                if i + 2 >= path.len() {
+                    return Err(err(format!(
+                        "`--set` must name a key inside the {what}, e.g. `{}.{}.rpu=16`",
+                        show(seg),
+                        show(selector)
+                    )));
+                }
+                let names: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| match &item.value {
+                        Value::Table(t) => match t.get("name").map(|n| &n.value) {
+                            Some(Value::Str(s)) => s.clone(),
+                            _ => format!("#{n}"),
+                        },
+                        _ => format!("#{n}"),
+                    })
+                    .collect();
+                let position = match selector.parse::<usize>() {
+                    Ok(n) if n < items.len() => n,
+                    Ok(n) => {
+                        return Err(err(format!(
+                            "there is no {what} {n}: the scenario has {} (indexes 0 to {})",
+                            items.len(),
+                            items.len().saturating_sub(1)
+                        ))
+                        .help(format!("the {what}s are {}", name_list(&names))));
+                    }
+                    Err(_) => match names.iter().position(|n| n == selector) {
+                        Some(p) => p,
+                        None => {
+                            let mut d = err(format!("no {what} named `{}`", show(selector)));
+                            let close = closest(selector, names.iter().map(String::as_str), 1);
+                            if let Some(c) = close.first() {
+                                d = d.help(format!("did you mean `{}`?", show(c)));
+                            }
+                            return Err(d.help(format!(
+                                "the {what}s are {} (or use a 0-based index)",
+                                name_list(&names)
+                            )));
+                        }
+                    },
+                };
+                match items.get_mut(position).map(|n| &mut n.value) {
+                    Some(Value::Table(t)) => {
+                        table = t;
+                        i += 2;
+                    }
+                    _ => {
+                        return Err(err(format!(
+                            "cannot set `{shown_path}.{}`: that {what} is not a table",
+                            show(selector)
+                        )))
+                    }
+                }
+            }
+            other => {
+                return Err(err(format!(
+                    "cannot set `{}`: `{shown_path}` is {}, not a table",
+                    show(&path.join(".")),
+                    other.type_name()
+                )));
+            }
+        }
+    }
+    table.set(last, value);
+    Ok(())
+}
+
+fn name_list(names: &[String]) -> String {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    if refs.is_empty() {
+        "none".to_string()
+    } else {
+        list_code(&refs)
+    }
+}

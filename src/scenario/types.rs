@@ -1,0 +1,212 @@
+//! Validated domain types: what a scenario means once every value has been checked.
+//! Nothing here refers to TOML; `decode` builds these from the spanned document.
+
+use crate::units::{Rpu, Seconds};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// One scenario file, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// `name`.
+    pub name: String,
+    /// The file it was read from (for messages and for resolving trace paths).
+    pub path: PathBuf,
+    /// `region`, an AWS region code the price book knows.
+    pub region: String,
+    /// `period` (string form) or `[period]` (table form).
+    pub period: Period,
+    /// `budget_usd`: the period's cost ceiling, if any.
+    pub budget_usd: Option<f64>,
+    /// `[serverless]`; `None` when the file has no serverless table.
+    pub serverless: Option<Serverless>,
+    /// `[[workload]]` entries in file order.
+    pub workloads: Vec<Workload>,
+    /// `[zero_etl]`.
+    pub zero_etl: Option<ZeroEtl>,
+    /// `[storage]` (zeros when absent).
+    pub storage: Storage,
+    /// `[prices]` overrides.
+    pub prices: PriceOverrides,
+}
+
+/// The simulated period: its length and the calendar date it starts on
+/// (the date decides which days are weekdays).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub hours: f64,
+    pub start: NaiveDate,
+}
+
+impl Period {
+    /// The default start date: a Monday, so `days = "weekdays"` starts on a working day.
+    pub fn default_start() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date")
+    }
+}
+
+/// `[serverless]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Serverless {
+    /// Base capacity `B`.
+    pub base_rpu: Rpu,
+    /// Max capacity `M` (>= base).
+    pub max_rpu: Rpu,
+}
+
+/// Which days of the period a workload runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Days {
+    All,
+    /// Monday to Friday, counted from the period's start date.
+    Weekdays,
+}
+
+/// How arrivals are spread inside the daily window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ArrivalPattern {
+    /// Evenly spaced, the model doc's formula.
+    Even,
+    /// A seeded Poisson process with the same mean rate.
+    Poisson { seed: u64 },
+}
+
+/// A daily time window `[start, end)` in seconds after midnight. `end > start`;
+/// `end` may exceed 86,400 for windows that run past midnight ("22:00-02:00").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub start: Seconds,
+    pub end: Seconds,
+}
+
+impl Window {
+    pub const WHOLE_DAY: Window = Window {
+        start: 0.0,
+        end: crate::units::SECONDS_PER_DAY,
+    };
+
+    pub fn length(&self) -> Seconds {
+        self.end - self.start
+    }
+}
+
+/// One `[[workload]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload {
+    pub name: String,
+    pub source: WorkloadSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkloadSource {
+    /// Generated arrivals.
+    Arrivals(Arrivals),
+    /// A trace file, already read and checked.
+    Trace(Trace),
+}
+
+/// Generated arrivals: `per_day` jobs a day (or `users` x `queries_per_user_per_day`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrivals {
+    pub per_day: f64,
+    /// Solo duration of each job.
+    pub duration: Seconds,
+    /// Demand of each job; `None` means the workgroup's base capacity.
+    pub rpu: Option<Rpu>,
+    pub window: Window,
+    pub days: Days,
+    pub pattern: ArrivalPattern,
+}
+
+/// A trace: one work job per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    /// Resolved path of the CSV file.
+    pub path: PathBuf,
+    /// Demand for rows without an `rpu` column/value; `None` means base capacity.
+    pub rpu: Option<Rpu>,
+    pub rows: Vec<TraceRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceRow {
+    /// Seconds from the period start.
+    pub arrival: Seconds,
+    pub duration: Seconds,
+    pub rpu: Option<Rpu>,
+    /// Class name; `None` means the workload's name.
+    pub class: Option<String>,
+}
+
+/// Zero-ETL integration sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZeroEtlSource {
+    AuroraMysql,
+    AuroraPostgresql,
+    RdsMysql,
+    Dynamodb,
+}
+
+impl ZeroEtlSource {
+    pub const ALL: [ZeroEtlSource; 4] = [
+        ZeroEtlSource::AuroraMysql,
+        ZeroEtlSource::AuroraPostgresql,
+        ZeroEtlSource::RdsMysql,
+        ZeroEtlSource::Dynamodb,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ZeroEtlSource::AuroraMysql => "aurora-mysql",
+            ZeroEtlSource::AuroraPostgresql => "aurora-postgresql",
+            ZeroEtlSource::RdsMysql => "rds-mysql",
+            ZeroEtlSource::Dynamodb => "dynamodb",
+        }
+    }
+
+    /// REFRESH_INTERVAL range in seconds (AWS CREATE DATABASE docs).
+    pub fn refresh_interval_range(self) -> (Seconds, Seconds) {
+        match self {
+            ZeroEtlSource::Dynamodb => (900.0, 432_000.0),
+            _ => (0.0, 432_000.0),
+        }
+    }
+
+    /// REFRESH_INTERVAL default in seconds.
+    pub fn default_refresh_interval(self) -> Seconds {
+        match self {
+            ZeroEtlSource::Dynamodb => 900.0,
+            _ => 0.0,
+        }
+    }
+}
+
+/// `[zero_etl]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroEtl {
+    pub source: ZeroEtlSource,
+    /// REFRESH_INTERVAL in seconds; 0 means continuous replication.
+    pub refresh_interval: Seconds,
+    /// How long one refresh runs (used when the interval is > 0).
+    pub sync_duration: Seconds,
+    /// Demand of the sync; `None` means base capacity.
+    pub sync_rpu: Option<Rpu>,
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Storage {
+    /// Redshift Managed Storage, GB (average over the period).
+    pub managed_gb: f64,
+    /// User snapshots billed at backup rates, GB.
+    pub snapshot_gb: f64,
+}
+
+/// `[prices]`: per-scenario overrides (USD). `None` = use the price book.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriceOverrides {
+    pub rpu_hour: Option<f64>,
+    pub managed_storage_gb_month: Option<f64>,
+    /// One rate for every backup tier.
+    pub backup_gb_month: Option<f64>,
+}
