@@ -3,6 +3,7 @@
 //! Flow: args → config → load & validate scenario → plan price/usage queries → fetch
 //! (async) → simulate & compute (pure) → Report → render → write.
 
+pub mod cli;
 pub mod model;
 pub mod pricing;
 pub mod report;

@@ -2,4 +2,6 @@
 
 pub mod book;
 pub mod bundled;
+pub mod overrides;
 pub use book::*;
+pub use overrides::apply_overrides;

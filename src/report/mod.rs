@@ -1,1 +1,181 @@
-//! The versioned report and its renderers.
+//! The versioned report and its renderers. Every renderer is a pure function from a
+//! [`Report`] to bytes; writing them anywhere is the caller's business.
+
+mod csv;
+pub mod format;
+mod json;
+mod markdown;
+mod table;
+
+use crate::model::estimate::ScenarioEstimate;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// Version of the JSON contract; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output formats of `estimate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A boxed table for terminals (the default).
+    Table,
+    /// The versioned JSON contract, numbers unrounded.
+    Json,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+    /// One row per cost line, numbers unrounded.
+    Csv,
+}
+
+/// The report of one run: every scenario's estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub scenarios: Vec<ScenarioReport>,
+    /// Scenarios whose total is over their budget.
+    pub budget_breaches: Vec<BudgetBreach>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioReport {
+    pub name: String,
+    pub region: String,
+    pub period_hours: f64,
+    pub total_monthly_usd: f64,
+    pub budget_usd: Option<f64>,
+    pub components: Vec<Component>,
+    pub serverless: Option<ServerlessReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Component {
+    pub component: String,
+    /// Machine-readable kind (`serverless_compute`, `zero_etl_sync`, ...).
+    pub kind: crate::model::costs::ComponentKind,
+    pub quantity: f64,
+    pub unit: String,
+    pub unit_price_usd: f64,
+    pub monthly_usd: f64,
+    /// `bundled 2025-03-19`, `live 2026-11-21`, `cache 2026-11-18` or `override`.
+    pub price_source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerlessReport {
+    pub base_rpu: f64,
+    pub max_rpu: f64,
+    pub billed_rpu_seconds: f64,
+    pub busy_seconds: f64,
+    pub billed_seconds: f64,
+    pub busy_periods: usize,
+    pub peak_rpu: f64,
+    pub jobs: usize,
+    pub latency_p50_s: f64,
+    pub latency_p95_s: f64,
+    pub latency_max_s: f64,
+    pub calculator_rpu_seconds: f64,
+    /// Class name → billed RPU-seconds, in class order.
+    #[serde(serialize_with = "ordered_map")]
+    pub by_class_rpu_seconds: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetBreach {
+    pub scenario: String,
+    pub budget_usd: f64,
+    pub estimate_usd: f64,
+    pub excess_usd: f64,
+}
+
+fn ordered_map<S: Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+impl Report {
+    /// Builds the report of `estimates`; `budget_override` (from `--budget`) replaces
+    /// every scenario's own `budget_usd`.
+    pub fn new(estimates: &[ScenarioEstimate], budget_override: Option<f64>) -> Report {
+        let scenarios: Vec<ScenarioReport> = estimates
+            .iter()
+            .map(|e| ScenarioReport::new(e, budget_override.or(e.budget_usd)))
+            .collect();
+        let budget_breaches = scenarios
+            .iter()
+            .filter_map(|s| {
+                let budget = s.budget_usd?;
+                (s.total_monthly_usd > budget).then(|| BudgetBreach {
+                    scenario: s.name.clone(),
+                    budget_usd: budget,
+                    estimate_usd: s.total_monthly_usd,
+                    excess_usd: s.total_monthly_usd - budget,
+                })
+            })
+            .collect();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            scenarios,
+            budget_breaches,
+        }
+    }
+
+    /// Renders the report in `format`.
+    pub fn render(&self, format: Format) -> Vec<u8> {
+        match format {
+            Format::Table => table::render(self),
+            Format::Json => json::render(self),
+            Format::Markdown => markdown::render(self),
+            Format::Csv => csv::render(self),
+        }
+    }
+}
+
+impl ScenarioReport {
+    fn new(e: &ScenarioEstimate, budget_usd: Option<f64>) -> ScenarioReport {
+        let components = e
+            .lines
+            .iter()
+            .map(|l| Component {
+                component: l.component.clone(),
+                kind: l.kind,
+                quantity: l.quantity,
+                unit: l.unit.to_string(),
+                unit_price_usd: l.unit_price.usd,
+                monthly_usd: l.cost.0,
+                price_source: l.price_source().to_string(),
+            })
+            .collect();
+        let serverless = e.serverless.as_ref().map(|s| ServerlessReport {
+            base_rpu: s.base_rpu,
+            max_rpu: s.max_rpu,
+            billed_rpu_seconds: s.sim.billed_rpu_seconds.0,
+            busy_seconds: s.sim.busy_seconds,
+            billed_seconds: s.sim.billed_seconds,
+            busy_periods: s.sim.busy_periods,
+            peak_rpu: s.sim.peak_rpu,
+            jobs: s.sim.jobs,
+            latency_p50_s: s.sim.latency_p50_s,
+            latency_p95_s: s.sim.latency_p95_s,
+            latency_max_s: s.sim.latency_max_s,
+            calculator_rpu_seconds: s.sim.calculator_rpu_seconds.0,
+            by_class_rpu_seconds: s
+                .classes
+                .iter()
+                .cloned()
+                .zip(s.sim.by_class_rpu_seconds.iter().map(|x| x.0))
+                .collect(),
+        });
+        ScenarioReport {
+            name: e.name.clone(),
+            region: e.region.clone(),
+            period_hours: e.period_hours,
+            total_monthly_usd: e.total().0,
+            budget_usd,
+            components,
+            serverless,
+        }
+    }
+}

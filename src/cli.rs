@@ -1,0 +1,318 @@
+//! The command line: arguments, the run of each command, exit codes.
+//!
+//! Errors are typed in the core and wrapped here; warnings are collected and printed once
+//! on stderr; stdout carries only the report, so `| jq` works.
+
+use crate::model::estimate::{estimate, ScenarioEstimate};
+use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
+use crate::report::{format, Format, Report};
+use crate::scenario::{load_scenario, parse_set_arg, Loaded, ScenarioError, SetArg};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes, documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// I/O failure, or a network failure with no fallback.
+    Failure = 1,
+    /// Invalid input or usage.
+    Invalid = 2,
+    /// A scenario's estimate is over its budget (the output was still written).
+    OverBudget = 3,
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (I/O, or network with no fallback)
+  2  invalid input or usage (scenario errors name file:line:column)
+  3  a budget was exceeded (the report is still written)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redshift-cost",
+    version,
+    about = "Cost and capacity estimator for Amazon Redshift Serverless, zero-ETL and storage",
+    long_about = "Simulates a month of Amazon Redshift Serverless from a scenario file (workloads, \
+zero-ETL refresh interval, storage) and prices it: 60-second minimum charges, concurrency and \
+idle time included.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print no notes on stderr (warnings and errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Estimate the monthly cost of one or more scenarios (one report).
+    #[command(after_help = EXIT_CODES)]
+    Estimate(EstimateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// Scenario files (TOML), or directories whose *.toml files are all estimated.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Override a scenario value, e.g. `--set zero_etl.refresh_interval=0` (repeatable;
+    /// applies to every scenario).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_set_arg)]
+    pub sets: Vec<SetArg>,
+    /// Budget in USD for every scenario (replaces `budget_usd`); exit 3 when exceeded.
+    #[arg(long, value_name = "USD", value_parser = parse_budget)]
+    pub budget: Option<f64>,
+}
+
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a non-negative amount of USD, found `{s}`")),
+    }
+}
+
+/// What a run ends with: an exit code and what stderr should say.
+#[derive(Debug)]
+pub enum Failure {
+    /// Invalid input: the message is complete and printed as is (exit 2).
+    Invalid(String),
+    /// Anything else (exit 1).
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Other(e)
+    }
+}
+
+/// Collected warnings and notes, printed once each at the end of a run.
+#[derive(Debug, Default)]
+pub struct Messages {
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl Messages {
+    pub fn warn(&mut self, w: impl Into<String>) {
+        let w = w.into();
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
+    fn print(&self, quiet: bool) {
+        let mut err = std::io::stderr().lock();
+        for w in &self.warnings {
+            let _ = writeln!(err, "warning: {w}");
+        }
+        if !quiet {
+            for n in &self.notes {
+                let _ = writeln!(err, "note: {n}");
+            }
+        }
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Invalid as u8 } else { 0 });
+        }
+    };
+    let mut messages = Messages::default();
+    let result = match &cli.command {
+        Command::Estimate(args) => run_estimate(args, &mut messages),
+    };
+    messages.print(cli.quiet);
+    let code = match result {
+        Ok(code) => code,
+        Err(Failure::Invalid(msg)) => {
+            eprintln!("{msg}");
+            Exit::Invalid
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            Exit::Failure
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+/// Expands directories into their `*.toml` files (sorted); files pass through.
+pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(Failure::Invalid(format!(
+                    "error: directory `{}` has no *.toml scenario files",
+                    p.display()
+                )));
+            }
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Loads every scenario; all files' errors are reported together.
+pub fn load_all(paths: &[PathBuf], sets: &[SetArg], book: &PriceBook, messages: &mut Messages) -> Result<Vec<Loaded>, Failure> {
+    let regions: Vec<(String, String)> = book
+        .regions
+        .values()
+        .map(|r| (r.region.clone(), r.location.clone()))
+        .collect();
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match load_scenario(path, sets, &regions) {
+            Ok(l) => loaded.push(l),
+            Err(e @ ScenarioError::Io { .. }) if !path.exists() => errors.push(e.to_string()),
+            Err(ScenarioError::Io { path, source }) => {
+                return Err(Failure::Other(anyhow::Error::new(source).context(format!("cannot read scenario file {}", path.display()))))
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors.join("\n\n")));
+    }
+    for l in &loaded {
+        for w in &l.warnings {
+            messages.warn(w.clone());
+        }
+    }
+    Ok(loaded)
+}
+
+/// Prices and simulates every loaded scenario with `book`.
+pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioEstimate>, Failure> {
+    loaded
+        .iter()
+        .map(|l| {
+            let s = &l.scenario;
+            let region = book.region(&s.region).ok_or_else(|| {
+                Failure::Invalid(format!("error: the price book has no region `{}`", s.region))
+            })?;
+            let prices = apply_overrides(region, &s.prices);
+            estimate(s, &prices).map_err(|e| Failure::Invalid(format!("error: {e}")))
+        })
+        .collect()
+}
+
+/// The one note that says which prices were used and their dates.
+pub fn price_note(book: &PriceBook, estimates: &[ScenarioEstimate]) -> String {
+    let mut used: BTreeMap<PriceSource, usize> = BTreeMap::new();
+    for line in estimates.iter().flat_map(|e| &e.lines) {
+        *used.entry(line.price_source()).or_default() += 1;
+    }
+    let lines: Vec<String> = used
+        .iter()
+        .map(|(src, n)| format!("{src} ({n} line{})", if *n == 1 { "" } else { "s" }))
+        .collect();
+    format!(
+        "prices: bundled price book as of {}; cost lines priced from: {}",
+        book.as_of.format("%Y-%m-%d"),
+        if lines.is_empty() {
+            "none".to_string()
+        } else {
+            lines.join(", ")
+        }
+    )
+}
+
+fn run_estimate(args: &EstimateArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+    let book = bundled();
+    let paths = expand_scenario_paths(&args.scenarios)?;
+    let loaded = load_all(&paths, &args.sets, book, messages)?;
+    let estimates = estimate_all(&loaded, book)?;
+    messages.notes.push(price_note(book, &estimates));
+    let report = Report::new(&estimates, args.budget);
+    let bytes = report.render(args.format);
+    write_output(args.out.as_deref(), &bytes)?;
+    Ok(budget_exit(&report, messages))
+}
+
+/// Exit 3 (after the output is written) when any scenario is over budget, listing each
+/// breach on stderr.
+pub fn budget_exit(report: &Report, messages: &mut Messages) -> Exit {
+    for b in &report.budget_breaches {
+        messages.warn(format!(
+            "over budget: scenario `{}`: budget {} USD, estimate {} USD, over by {} USD",
+            b.scenario,
+            format::usd(b.budget_usd),
+            format::usd(b.estimate_usd),
+            format::usd(b.excess_usd)
+        ));
+    }
+    if report.budget_breaches.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::OverBudget
+    }
+}
+
+/// Writes `bytes` to `out` atomically (a temporary file in the same directory, then a
+/// rename), or to stdout when `out` is `None`.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")?;
+        }
+        Some(path) => write_atomic(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+    }
+    Ok(())
+}
+
+/// Temp file + rename: a reader (or a killed run) never sees a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

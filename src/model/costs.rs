@@ -1,0 +1,195 @@
+//! Cost lines: quantity × unit price, with the price's source, per component.
+
+use crate::pricing::{Price, PriceSource, Tier};
+use crate::units::{RpuSeconds, Usd};
+use serde::Serialize;
+
+/// What a cost line is for (a stable, machine-readable tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentKind {
+    /// Serverless compute of one workload class.
+    ServerlessCompute,
+    /// Serverless compute of zero-ETL refreshes (or continuous replication).
+    ZeroEtlSync,
+    /// Redshift Managed Storage.
+    ManagedStorage,
+    /// User snapshots at backup rates (one line per tier used).
+    SnapshotStorage,
+}
+
+/// One priced line of a scenario's bill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostLine {
+    /// Human label, e.g. `compute: dashboards`, `managed storage`.
+    pub component: String,
+    pub kind: ComponentKind,
+    pub quantity: f64,
+    /// Unit of `quantity`, e.g. `RPU-hour`, `GB-month`.
+    pub unit: &'static str,
+    pub unit_price: Price,
+    pub cost: Usd,
+}
+
+impl CostLine {
+    pub fn new(
+        component: String,
+        kind: ComponentKind,
+        quantity: f64,
+        unit: &'static str,
+        unit_price: Price,
+    ) -> CostLine {
+        CostLine {
+            component,
+            kind,
+            quantity,
+            unit,
+            cost: Usd(quantity * unit_price.usd),
+            unit_price,
+        }
+    }
+
+    pub fn price_source(&self) -> PriceSource {
+        self.unit_price.source
+    }
+}
+
+/// Unit of Serverless compute lines.
+pub const RPU_HOUR: &str = "RPU-hour";
+/// Unit of storage lines.
+pub const GB_MONTH: &str = "GB-month";
+
+/// A compute line for `rpu_seconds` billed at `rpu_hour`.
+pub fn compute_line(
+    component: String,
+    kind: ComponentKind,
+    rpu_seconds: RpuSeconds,
+    rpu_hour: Price,
+) -> CostLine {
+    CostLine::new(
+        component,
+        kind,
+        rpu_seconds.to_rpu_hours(),
+        RPU_HOUR,
+        rpu_hour,
+    )
+}
+
+/// Splits `quantity` over ascending `tiers` (`[begin, end)` each): the part of the
+/// quantity that falls in each tier, paired with it. Tiers that get nothing are left out.
+pub fn split_tiers(quantity: f64, tiers: &[Tier]) -> Vec<(Tier, f64)> {
+    tiers
+        .iter()
+        .filter_map(|tier| {
+            let top = tier.end.unwrap_or(f64::INFINITY).min(quantity);
+            let part = top - tier.begin;
+            (part > 0.0).then_some((*tier, part))
+        })
+        .collect()
+}
+
+/// Human name of a storage tier, e.g. `0–50 TB`, `> 500 TB`.
+pub fn tier_label(tier: &Tier) -> String {
+    let tb = |gb: f64| gb / crate::units::GB_PER_TB;
+    match tier.end {
+        Some(end) => format!("{}–{} TB", tb(tier.begin), tb(end)),
+        None => format!("> {} TB", tb(tier.begin)),
+    }
+}
+
+/// The `snapshot storage` lines for `gb` of user snapshots (one per tier used).
+pub fn snapshot_lines(gb: f64, tiers: &[Tier]) -> Vec<CostLine> {
+    let used = split_tiers(gb, tiers);
+    let several = used.len() > 1 || tiers.len() > 1 && gb > tiers[0].end.unwrap_or(f64::MAX);
+    used.into_iter()
+        .map(|(tier, part)| {
+            let component = if several {
+                format!("snapshot storage ({})", tier_label(&tier))
+            } else {
+                "snapshot storage".to_string()
+            };
+            CostLine::new(
+                component,
+                ComponentKind::SnapshotStorage,
+                part,
+                GB_MONTH,
+                tier.price,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::SourceKind;
+    use approx::assert_relative_eq;
+    use proptest::prelude::*;
+
+    fn price(usd: f64) -> Price {
+        Price {
+            usd,
+            source: PriceSource {
+                kind: SourceKind::Override,
+                date: None,
+            },
+        }
+    }
+
+    fn us_east_1_backup() -> Vec<Tier> {
+        vec![
+            Tier {
+                begin: 0.0,
+                end: Some(51_200.0),
+                price: price(0.023),
+            },
+            Tier {
+                begin: 51_200.0,
+                end: Some(512_000.0),
+                price: price(0.022),
+            },
+            Tier {
+                begin: 512_000.0,
+                end: None,
+                price: price(0.021),
+            },
+        ]
+    }
+
+    fn total(lines: &[CostLine]) -> f64 {
+        lines.iter().map(|l| l.cost.0).sum()
+    }
+
+    #[test]
+    fn backup_tiers_match_known_bills() {
+        // 50 TB fills the first tier exactly: 51,200 × 0.023.
+        assert_relative_eq!(total(&snapshot_lines(51_200.0, &us_east_1_backup())), 1177.60, epsilon = 1e-9);
+        assert_relative_eq!(total(&snapshot_lines(48_800.0, &us_east_1_backup())), 1122.40, epsilon = 1e-9);
+        // 500 TB: 51,200 × 0.023 + 460,800 × 0.022.
+        assert_relative_eq!(total(&snapshot_lines(512_000.0, &us_east_1_backup())), 11_315.20, epsilon = 1e-6);
+        let big = snapshot_lines(600_000.0, &us_east_1_backup());
+        assert_eq!(big.len(), 3);
+        assert_eq!(big[2].component, "snapshot storage (> 500 TB)");
+        assert_relative_eq!(big[2].quantity, 88_000.0);
+        assert_eq!(snapshot_lines(100.0, &us_east_1_backup())[0].component, "snapshot storage");
+        assert!(snapshot_lines(0.0, &us_east_1_backup()).is_empty());
+    }
+
+    #[test]
+    fn compute_line_prices_rpu_hours() {
+        let l = compute_line("compute: q".into(), ComponentKind::ServerlessCompute, RpuSeconds(4_320_000.0), price(0.494));
+        assert_relative_eq!(l.quantity, 1200.0);
+        assert_relative_eq!(l.cost.0, 592.8, epsilon = 1e-9);
+        assert_eq!(l.unit, RPU_HOUR);
+    }
+
+    proptest! {
+        #[test]
+        fn tier_parts_sum_to_the_usage(gb in 0.0..2_000_000.0f64, more in 0.0..100_000.0f64) {
+            let tiers = us_east_1_backup();
+            let parts: f64 = split_tiers(gb, &tiers).iter().map(|p| p.1).sum();
+            prop_assert!((parts - gb).abs() <= 1e-9 * (1.0 + gb));
+            prop_assert!(total(&snapshot_lines(gb + more, &tiers)) + 1e-9 >= total(&snapshot_lines(gb, &tiers)));
+        }
+    }
+}

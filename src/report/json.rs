@@ -1,0 +1,9 @@
+//! The JSON contract (`schema_version` 1): pretty-printed, numbers unrounded.
+
+use super::Report;
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(report).expect("a report always serializes");
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,69 @@
+//! Markdown: a summary table, then each scenario's cost lines and Serverless figures.
+
+use super::format::{quantity, unit_price, usd};
+use super::{table::serverless_facts, Report};
+use std::fmt::Write;
+
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let mut out = String::new();
+    if report.scenarios.len() > 1 {
+        out.push_str("| Scenario | Region | Period (h) | Total (USD) |\n|---|---|--:|--:|\n");
+        for s in &report.scenarios {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape(&s.name),
+                s.region,
+                quantity(s.period_hours),
+                usd(s.total_monthly_usd)
+            );
+        }
+        out.push('\n');
+    }
+    for s in &report.scenarios {
+        let _ = writeln!(out, "## {}\n", escape(&s.name));
+        let _ = writeln!(out, "Region `{}`, period {} hours.\n", s.region, quantity(s.period_hours));
+        out.push_str("| Component | Quantity | Unit | Unit price (USD) | Monthly (USD) | Price source |\n");
+        out.push_str("|---|--:|---|--:|--:|---|\n");
+        for c in &s.components {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                escape(&c.component),
+                quantity(c.quantity),
+                c.unit,
+                unit_price(c.unit_price_usd),
+                usd(c.monthly_usd),
+                c.price_source
+            );
+        }
+        let _ = writeln!(out, "| **Total** | | | | **{}** | |\n", usd(s.total_monthly_usd));
+        if let Some(b) = s.budget_usd {
+            let _ = writeln!(out, "Budget: {} USD.\n", usd(b));
+        }
+        if let Some(sv) = &s.serverless {
+            for fact in serverless_facts(sv) {
+                let _ = writeln!(out, "- {fact}");
+            }
+            out.push('\n');
+        }
+    }
+    for b in &report.budget_breaches {
+        let _ = writeln!(
+            out,
+            "**Over budget:** {}: budget {} USD, estimate {} USD, over by {} USD.\n",
+            escape(&b.scenario),
+            usd(b.budget_usd),
+            usd(b.estimate_usd),
+            usd(b.excess_usd)
+        );
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out.into_bytes()
+}
