@@ -81,7 +81,9 @@ pub struct EstimateArgs {
 fn parse_budget(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("expected a non-negative amount of USD, found `{s}`")),
+        _ => Err(format!(
+            "expected a non-negative amount of USD, found `{s}`"
+        )),
     }
 }
 
@@ -134,7 +136,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { Exit::Invalid as u8 } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                Exit::Invalid as u8
+            } else {
+                0
+            });
         }
     };
     let mut messages = Messages::default();
@@ -182,7 +188,12 @@ pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure>
 }
 
 /// Loads every scenario; all files' errors are reported together.
-pub fn load_all(paths: &[PathBuf], sets: &[SetArg], book: &PriceBook, messages: &mut Messages) -> Result<Vec<Loaded>, Failure> {
+pub fn load_all(
+    paths: &[PathBuf],
+    sets: &[SetArg],
+    book: &PriceBook,
+    messages: &mut Messages,
+) -> Result<Vec<Loaded>, Failure> {
     let regions: Vec<(String, String)> = book
         .regions
         .values()
@@ -195,7 +206,10 @@ pub fn load_all(paths: &[PathBuf], sets: &[SetArg], book: &PriceBook, messages: 
             Ok(l) => loaded.push(l),
             Err(e @ ScenarioError::Io { .. }) if !path.exists() => errors.push(e.to_string()),
             Err(ScenarioError::Io { path, source }) => {
-                return Err(Failure::Other(anyhow::Error::new(source).context(format!("cannot read scenario file {}", path.display()))))
+                return Err(Failure::Other(
+                    anyhow::Error::new(source)
+                        .context(format!("cannot read scenario file {}", path.display())),
+                ))
             }
             Err(e) => errors.push(e.to_string()),
         }
@@ -218,7 +232,10 @@ pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioE
         .map(|l| {
             let s = &l.scenario;
             let region = book.region(&s.region).ok_or_else(|| {
-                Failure::Invalid(format!("error: the price book has no region `{}`", s.region))
+                Failure::Invalid(format!(
+                    "error: the price book has no region `{}`",
+                    s.region
+                ))
             })?;
             let prices = apply_overrides(region, &s.prices);
             estimate(s, &prices).map_err(|e| Failure::Invalid(format!("error: {e}")))
@@ -289,8 +306,9 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
                 .and_then(|()| stdout.flush())
                 .context("cannot write to stdout")?;
         }
-        Some(path) => write_atomic(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => {
+            write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))?
+        }
     }
     Ok(())
 }
@@ -304,7 +322,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

@@ -163,21 +163,41 @@ mod tests {
     #[test]
     fn backup_tiers_match_known_bills() {
         // 50 TB fills the first tier exactly: 51,200 × 0.023.
-        assert_relative_eq!(total(&snapshot_lines(51_200.0, &us_east_1_backup())), 1177.60, epsilon = 1e-9);
-        assert_relative_eq!(total(&snapshot_lines(48_800.0, &us_east_1_backup())), 1122.40, epsilon = 1e-9);
+        assert_relative_eq!(
+            total(&snapshot_lines(51_200.0, &us_east_1_backup())),
+            1177.60,
+            epsilon = 1e-9
+        );
+        assert_relative_eq!(
+            total(&snapshot_lines(48_800.0, &us_east_1_backup())),
+            1122.40,
+            epsilon = 1e-9
+        );
         // 500 TB: 51,200 × 0.023 + 460,800 × 0.022.
-        assert_relative_eq!(total(&snapshot_lines(512_000.0, &us_east_1_backup())), 11_315.20, epsilon = 1e-6);
+        assert_relative_eq!(
+            total(&snapshot_lines(512_000.0, &us_east_1_backup())),
+            11_315.20,
+            epsilon = 1e-6
+        );
         let big = snapshot_lines(600_000.0, &us_east_1_backup());
         assert_eq!(big.len(), 3);
         assert_eq!(big[2].component, "snapshot storage (> 500 TB)");
         assert_relative_eq!(big[2].quantity, 88_000.0);
-        assert_eq!(snapshot_lines(100.0, &us_east_1_backup())[0].component, "snapshot storage");
+        assert_eq!(
+            snapshot_lines(100.0, &us_east_1_backup())[0].component,
+            "snapshot storage"
+        );
         assert!(snapshot_lines(0.0, &us_east_1_backup()).is_empty());
     }
 
     #[test]
     fn compute_line_prices_rpu_hours() {
-        let l = compute_line("compute: q".into(), ComponentKind::ServerlessCompute, RpuSeconds(4_320_000.0), price(0.494));
+        let l = compute_line(
+            "compute: q".into(),
+            ComponentKind::ServerlessCompute,
+            RpuSeconds(4_320_000.0),
+            price(0.494),
+        );
         assert_relative_eq!(l.quantity, 1200.0);
         assert_relative_eq!(l.cost.0, 592.8, epsilon = 1e-9);
         assert_eq!(l.unit, RPU_HOUR);

@@ -60,7 +60,10 @@ impl ScenarioEstimate {
 }
 
 /// Estimates `scenario` with `prices` (already resolved for its region, overrides applied).
-pub fn estimate(scenario: &Scenario, prices: &RegionPrices) -> Result<ScenarioEstimate, EstimateError> {
+pub fn estimate(
+    scenario: &Scenario,
+    prices: &RegionPrices,
+) -> Result<ScenarioEstimate, EstimateError> {
     let missing = |what, key| EstimateError::MissingPrice {
         scenario: scenario.name.clone(),
         region: scenario.region.clone(),
@@ -92,10 +95,17 @@ pub fn estimate(scenario: &Scenario, prices: &RegionPrices) -> Result<ScenarioEs
                 .zip(&sim.by_class_rpu_seconds)
             {
                 let (component, kind) = match kind {
-                    ClassKind::Workload => (format!("compute: {name}"), ComponentKind::ServerlessCompute),
+                    ClassKind::Workload => {
+                        (format!("compute: {name}"), ComponentKind::ServerlessCompute)
+                    }
                     ClassKind::ZeroEtl => (format!("compute: {name}"), ComponentKind::ZeroEtlSync),
                 };
-                lines.push(compute_line(component, kind, RpuSeconds(rpu_seconds.0), rpu_hour));
+                lines.push(compute_line(
+                    component,
+                    kind,
+                    RpuSeconds(rpu_seconds.0),
+                    rpu_hour,
+                ));
             }
         }
         serverless = Some(ServerlessFigures {

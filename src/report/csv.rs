@@ -17,35 +17,40 @@ pub const HEADER: [&str; 10] = [
 
 pub fn render(report: &Report) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let rows = std::iter::once(HEADER.map(String::from).to_vec()).chain(report.scenarios.iter().flat_map(|s| {
-        let lines = s.components.iter().map(move |c| {
-            vec![
+    let rows = std::iter::once(HEADER.map(String::from).to_vec()).chain(
+        report.scenarios.iter().flat_map(|s| {
+            let lines = s.components.iter().map(move |c| {
+                vec![
+                    s.name.clone(),
+                    s.region.clone(),
+                    s.period_hours.to_string(),
+                    c.component.clone(),
+                    serde_json::to_value(c.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    c.quantity.to_string(),
+                    c.unit.clone(),
+                    c.unit_price_usd.to_string(),
+                    c.monthly_usd.to_string(),
+                    c.price_source.clone(),
+                ]
+            });
+            let total = vec![
                 s.name.clone(),
                 s.region.clone(),
                 s.period_hours.to_string(),
-                c.component.clone(),
-                serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                c.quantity.to_string(),
-                c.unit.clone(),
-                c.unit_price_usd.to_string(),
-                c.monthly_usd.to_string(),
-                c.price_source.clone(),
-            ]
-        });
-        let total = vec![
-            s.name.clone(),
-            s.region.clone(),
-            s.period_hours.to_string(),
-            "total".into(),
-            "total".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            s.total_monthly_usd.to_string(),
-            String::new(),
-        ];
-        lines.chain(std::iter::once(total))
-    }));
+                "total".into(),
+                "total".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                s.total_monthly_usd.to_string(),
+                String::new(),
+            ];
+            lines.chain(std::iter::once(total))
+        }),
+    );
     for row in rows {
         w.write_record(&row).expect("writing to memory cannot fail");
     }

@@ -26,8 +26,15 @@ pub fn render(report: &Report) -> Vec<u8> {
     }
     for s in &report.scenarios {
         let _ = writeln!(out, "## {}\n", escape(&s.name));
-        let _ = writeln!(out, "Region `{}`, period {} hours.\n", s.region, quantity(s.period_hours));
-        out.push_str("| Component | Quantity | Unit | Unit price (USD) | Monthly (USD) | Price source |\n");
+        let _ = writeln!(
+            out,
+            "Region `{}`, period {} hours.\n",
+            s.region,
+            quantity(s.period_hours)
+        );
+        out.push_str(
+            "| Component | Quantity | Unit | Unit price (USD) | Monthly (USD) | Price source |\n",
+        );
         out.push_str("|---|--:|---|--:|--:|---|\n");
         for c in &s.components {
             let _ = writeln!(
@@ -41,7 +48,11 @@ pub fn render(report: &Report) -> Vec<u8> {
                 c.price_source
             );
         }
-        let _ = writeln!(out, "| **Total** | | | | **{}** | |\n", usd(s.total_monthly_usd));
+        let _ = writeln!(
+            out,
+            "| **Total** | | | | **{}** | |\n",
+            usd(s.total_monthly_usd)
+        );
         if let Some(b) = s.budget_usd {
             let _ = writeln!(out, "Budget: {} USD.\n", usd(b));
         }

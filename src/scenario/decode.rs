@@ -75,6 +75,8 @@ pub struct Ctx<'a> {
     pub base_dir: PathBuf,
     pub diags: Diagnostics,
     pub warnings: Vec<String>,
+    /// (table label, key) pairs already offered as "did you mean" for a misspelt key.
+    pub suggested: Vec<(String, String)>,
 }
 
 impl Ctx<'_> {
@@ -128,7 +130,10 @@ impl Ctx<'_> {
                 format!("unknown key `{}` in {label}", show(&e.key)),
             );
             d = match did_you_mean(&e.key, allowed) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => {
+                    self.suggested.push((label.to_string(), s.to_string()));
+                    d.help(format!("did you mean `{s}`?"))
+                }
                 None => d.help(format!("the keys allowed here are {}", list_code(allowed))),
             };
             self.push(d);
@@ -145,7 +150,9 @@ impl Ctx<'_> {
         example: &str,
     ) -> Option<&'t Node> {
         let node = t.get(key);
-        if node.is_none() {
+        // A misspelt key already got "unknown key ... did you mean `key`?": say it once.
+        let misspelt = self.suggested.iter().any(|(l, k)| l == label && k == key);
+        if node.is_none() && !misspelt {
             let d = self
                 .diag(
                     table_origin,

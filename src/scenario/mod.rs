@@ -114,6 +114,7 @@ pub fn parse_scenario(
         base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         diags,
         warnings: Vec::new(),
+        suggested: Vec::new(),
     };
     let scenario = decode::decode(&mut ctx, &root, path, regions);
     match scenario {
