@@ -4,6 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== python test environment (.venv: moto + cbor2 for the CloudWatch tests)"
+# Reused across runs; rebuilt when the pinned requirements change.
+req=tests/support/requirements.txt
+constraints=tests/support/constraints.txt
+stamp=.venv/.requirements.sha256
+want=$(cat "$req" "$constraints" | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    -r "$req" -c "$constraints"
+  echo "$want" > "$stamp"
+fi
+export REDSHIFT_COST_TEST_PYTHON="$PWD/.venv/bin/python"
+
 echo "== rustfmt"
 cargo fmt --check
 

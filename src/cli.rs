@@ -3,7 +3,15 @@
 //! Errors are typed in the core and wrapped here; warnings are collected and printed once
 //! on stderr; stdout carries only the report, so `| jq` works.
 
-use crate::model::estimate::{estimate, ScenarioEstimate};
+mod compare;
+mod prices;
+
+pub use compare::{context, run_compare, CompareArgs};
+
+pub use prices::{resolve_prices, run_prices, warn_fallbacks, PriceArgs, PricesArgs, PricesFormat};
+
+use crate::model::estimate::{estimate_scenario, ScenarioEstimate};
+use crate::pricing::resolve::Resolved;
 use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
 use crate::report::{format, Format, Report};
 use crate::scenario::{load_scenario, parse_set_arg, Loaded, ScenarioError, SetArg};
@@ -56,6 +64,27 @@ pub enum Command {
     /// Estimate the monthly cost of one or more scenarios (one report).
     #[command(after_help = EXIT_CODES)]
     Estimate(EstimateArgs),
+    /// Read a workgroup's observed usage from CloudWatch (compute, capacity, storage),
+    /// priced for a month. Needs cloudwatch:GetMetricData and cloudwatch:ListMetrics.
+    #[command(after_help = EXIT_CODES)]
+    Observe(crate::usage::ObserveArgs),
+    /// Show the prices in use for a region, with where each came from and its date.
+    #[command(after_help = EXIT_CODES)]
+    Prices(PricesArgs),
+    /// Compare Serverless with a provisioned cluster for scenarios that have both a
+    /// [serverless] and a [provisioned] section: totals and the break-even busy hours a day.
+    #[command(after_help = EXIT_CODES)]
+    Compare(CompareArgs),
+    /// Sweep one scenario over parameter values (e.g. REFRESH_INTERVAL): cost, latency and
+    /// data staleness per point, in parallel on all cores.
+    #[command(after_help = EXIT_CODES)]
+    Sweep(crate::commands::SweepArgs),
+    /// Write a monthly report folder: index.md, index.html, summary.json and charts.
+    #[command(after_help = EXIT_CODES)]
+    Report(crate::commands::ReportArgs),
+    /// Per-scenario, per-component deltas between two estimate JSON files.
+    #[command(after_help = EXIT_CODES)]
+    Diff(crate::commands::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -76,9 +105,17 @@ pub struct EstimateArgs {
     /// Budget in USD for every scenario (replaces `budget_usd`); exit 3 when exceeded.
     #[arg(long, value_name = "USD", value_parser = parse_budget)]
     pub budget: Option<f64>,
+    /// Scale workload durations so that the modelled compute of each scenario's
+    /// `[observed]` window matches CloudWatch; `--set` what-ifs then apply on top.
+    #[arg(long)]
+    pub calibrate: bool,
+    #[command(flatten)]
+    pub pricing: PriceArgs,
+    #[command(flatten)]
+    pub charts: crate::commands::ChartArgs,
 }
 
-fn parse_budget(s: &str) -> Result<f64, String> {
+pub fn parse_budget(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!(
@@ -146,6 +183,12 @@ pub fn main() -> ExitCode {
     let mut messages = Messages::default();
     let result = match &cli.command {
         Command::Estimate(args) => run_estimate(args, &mut messages),
+        Command::Observe(args) => crate::usage::run_observe(args, &mut messages),
+        Command::Prices(args) => run_prices(args, &mut messages),
+        Command::Compare(args) => run_compare(args, &mut messages),
+        Command::Sweep(args) => crate::commands::run_sweep(args, &mut messages),
+        Command::Report(args) => crate::commands::run_report(args, &mut messages),
+        Command::Diff(args) => crate::commands::run_diff(args),
     };
     messages.print(cli.quiet);
     let code = match result {
@@ -238,13 +281,14 @@ pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioE
                 ))
             })?;
             let prices = apply_overrides(region, &s.prices);
-            estimate(s, &prices).map_err(|e| Failure::Invalid(format!("error: {e}")))
+            estimate_scenario(s, &prices, &context(book))
+                .map_err(|e| Failure::Invalid(format!("error: {e}")))
         })
         .collect()
 }
 
 /// The one note that says which prices were used and their dates.
-pub fn price_note(book: &PriceBook, estimates: &[ScenarioEstimate]) -> String {
+pub fn price_note(resolved: &Resolved, estimates: &[ScenarioEstimate]) -> String {
     let mut used: BTreeMap<PriceSource, usize> = BTreeMap::new();
     for line in estimates.iter().flat_map(|e| &e.lines) {
         *used.entry(line.price_source()).or_default() += 1;
@@ -254,8 +298,8 @@ pub fn price_note(book: &PriceBook, estimates: &[ScenarioEstimate]) -> String {
         .map(|(src, n)| format!("{src} ({n} line{})", if *n == 1 { "" } else { "s" }))
         .collect();
     format!(
-        "prices: bundled price book as of {}; cost lines priced from: {}",
-        book.as_of.format("%Y-%m-%d"),
+        "prices: {}; cost lines priced from: {}",
+        resolved.describe(),
         if lines.is_empty() {
             "none".to_string()
         } else {
@@ -265,14 +309,25 @@ pub fn price_note(book: &PriceBook, estimates: &[ScenarioEstimate]) -> String {
 }
 
 fn run_estimate(args: &EstimateArgs, messages: &mut Messages) -> Result<Exit, Failure> {
-    let book = bundled();
     let paths = expand_scenario_paths(&args.scenarios)?;
-    let loaded = load_all(&paths, &args.sets, book, messages)?;
-    let estimates = estimate_all(&loaded, book)?;
-    messages.notes.push(price_note(book, &estimates));
-    let report = Report::new(&estimates, args.budget);
+    let mut loaded = load_all(&paths, &args.sets, bundled(), messages)?;
+    let observed = crate::usage::observe_scenarios(
+        &mut loaded,
+        &args.sets,
+        args.calibrate,
+        bundled(),
+        messages,
+    )?;
+    let regions: Vec<String> = loaded.iter().map(|l| l.scenario.region.clone()).collect();
+    let resolved = resolve_prices(&args.pricing, &regions, messages)?;
+    let estimates = estimate_all(&loaded, &resolved.book)?;
+    warn_fallbacks(&resolved, &estimates, messages);
+    messages.notes.push(price_note(&resolved, &estimates));
+    let mut report = Report::new(&estimates, args.budget);
+    crate::usage::attach_observed(&mut report, &estimates, &loaded, &observed, &resolved.book);
     let bytes = report.render(args.format);
     write_output(args.out.as_deref(), &bytes)?;
+    crate::commands::estimate_charts(&args.charts, &loaded, &report)?;
     Ok(budget_exit(&report, messages))
 }
 

@@ -4,8 +4,11 @@
 //! (async) → simulate & compute (pure) → Report → render → write.
 
 pub mod cli;
+pub mod commands;
 pub mod model;
 pub mod pricing;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod units;
+pub mod usage;

@@ -1,47 +1,10 @@
 //! `redshift-cost estimate` through the real binary: outputs, exit codes, diagnostics.
 
-use assert_cmd::Command;
+#[path = "support/cli.rs"]
+mod support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, run from the repository root, hermetic: no AWS credentials, no instance
-/// metadata, a private cache directory, and bundled prices.
-fn cmd(cache: &Path) -> Command {
-    let mut c = Command::cargo_bin("redshift-cost").expect("binary is built");
-    c.current_dir(root())
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", cache.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", cache.join("no-credentials"))
-        .env("REDSHIFT_COST_CACHE_DIR", cache)
-        .env("REDSHIFT_COST_PRICES", "bundled")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let cache = tempfile::tempdir().unwrap();
-    let out = cmd(cache.path()).args(args).output().unwrap();
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+use support::{f, root, run};
 
 fn json(args: &[&str]) -> Value {
     let mut all = args.to_vec();
@@ -60,10 +23,6 @@ fn component<'a>(scenario: &'a Value, name: &str) -> &'a Value {
         .iter()
         .find(|c| c["component"] == name)
         .unwrap_or_else(|| panic!("no component {name} in {scenario}"))
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
 #[test]

@@ -86,6 +86,71 @@ HOURLY_RATE = "6YS6EN2CT7"
 UPFRONT_RATE = "2TG2D8R56U"
 RESERVED_TOLERANCE = 0.005
 
+# Prices of the services around Redshift (Athena, Lambda, S3, SageMaker, Redshift ML), from
+# section 3-4 of the research note. Only the regions the note gives a price for are listed:
+# a price that is not known is absent. Each entry: key -> (usd, source label, unverified).
+RESEARCH_LABEL = "pricing-research.md section 3-4"
+UNVERIFIED_LABEL = "not confirmed by a stored source (research note: UNCONFIRMED)"
+EXTRA_PRICES = {
+    "us-east-1": {
+        "athena_tb": (5.0, "pricing-research.md 3.1 (Athena, us-east-1)", False),
+        "lambda_request": (0.0000002, "AWS whitepaper How AWS Pricing Works: Lambda", False),
+        "lambda_gb_second": {
+            "x86": (0.0000166667, "AWS whitepaper How AWS Pricing Works: Lambda", False),
+            "arm": (0.0000133334, "pricing-research.md 4 (Lambda Arm, us-east-1)", False),
+        },
+        "s3_gb_month": (0.023, "pricing-research.md 4 (S3 Standard first 50 TB)", False),
+        # SageMaker on-demand instance-hours: ml.m5.large is the note's (UNCONFIRMED) figure;
+        # the others are list prices not in any stored source.
+        "sagemaker_instance_hour": {
+            "ml.m5.large": (0.115, UNVERIFIED_LABEL, True),
+            "ml.m5.xlarge": (0.23, UNVERIFIED_LABEL, True),
+            "ml.m5.2xlarge": (0.461, UNVERIFIED_LABEL, True),
+            "ml.m5.4xlarge": (0.922, UNVERIFIED_LABEL, True),
+            "ml.c5.xlarge": (0.204, UNVERIFIED_LABEL, True),
+            "ml.c5.2xlarge": (0.408, UNVERIFIED_LABEL, True),
+            "ml.c5.4xlarge": (0.816, UNVERIFIED_LABEL, True),
+        },
+        # Redshift ML (SageMaker Autopilot) training, USD per million cells, tiers from 0,
+        # 10 and 100 million cells: UNCONFIRMED in the note ("commonly quoted").
+        "ml_million_cells_tiers": [
+            (0, 10, 20.0),
+            (10, 100, 15.0),
+            (100, None, 7.0),
+        ],
+    },
+    "ap-southeast-1": {
+        "athena_tb": (5.0, "pricing-research.md 3.1 (APS1-DataScannedInTB)", False),
+        "s3_gb_month": (0.025, "pricing-research.md 4 (APS1-TimedStorage-ByteHrs)", False),
+    },
+    "ap-northeast-1": {
+        "s3_gb_month": (0.025, UNVERIFIED_LABEL, True),
+    },
+}
+
+
+def extra_price(usd, label, unverified):
+    out = {"usd": usd, "as_of": PAGE_DATE, "source": label}
+    if unverified:
+        out["unverified"] = True
+    return out
+
+
+def add_extra_prices(code, region):
+    extra = EXTRA_PRICES.get(code, {})
+    for key in ["athena_tb", "lambda_request", "s3_gb_month"]:
+        if key in extra:
+            region[key] = extra_price(*extra[key])
+    for key in ["lambda_gb_second", "sagemaker_instance_hour"]:
+        if key in extra:
+            region[key] = {k: extra_price(*v) for k, v in sorted(extra[key].items())}
+    if "ml_million_cells_tiers" in extra:
+        region["ml_million_cells_tiers"] = [
+            {"begin": b, "end": e, "price": extra_price(usd, UNVERIFIED_LABEL, True)}
+            for b, e, usd in extra["ml_million_cells_tiers"]
+        ]
+
+
 DESCRIPTION = (
     "Bundled Redshift price book: AWS pricing page data of 2025-03-19 (Serverless RPU-hour "
     "from a 2026-09-21 Price List API snapshot where the page has none)"
@@ -403,6 +468,7 @@ def build(shared):
             region["concurrency_scaling_node_second"] = {t: price(cs[t]) for t in sorted(cs)}
         if inter is not None:
             region["inter_region_gb"] = price(inter)
+        add_extra_prices(code, region)
         regions[code] = region
 
     if errors:
@@ -424,6 +490,7 @@ def build(shared):
         "sources": [
             {"label": PAGE_LABEL, "as_of": PAGE_DATE, "file": str(PAGE_FILE)},
             {"label": SNAPSHOT_LABEL, "as_of": SNAPSHOT_DATE, "file": str(RESEARCH_FILE) + " (Appendix A)"},
+            {"label": RESEARCH_LABEL, "as_of": PAGE_DATE, "file": str(RESEARCH_FILE) + " (sections 3-4)"},
         ],
         "serverless_reserved": {"note": SERVERLESS_RESERVED_NOTE, "by_term": SERVERLESS_RESERVED},
         "node_reserved": {"note": NODE_RESERVED_NOTE, "by_term": NODE_RESERVED},

@@ -16,6 +16,38 @@ pub enum ComponentKind {
     ManagedStorage,
     /// User snapshots at backup rates (one line per tier used).
     SnapshotStorage,
+    /// Provisioned node-hours (on demand, or reserved with any upfront amortised).
+    ProvisionedCompute,
+    /// Concurrency scaling beyond the free credits, per node-second.
+    ConcurrencyScaling,
+    /// Serverless reservation: reserved RPUs billed every hour of the period.
+    ServerlessReservation,
+    /// Serverless compute of Spectrum scans (Serverless has no per-TB charge).
+    SpectrumCompute,
+    /// Spectrum on a provisioned cluster, per TB scanned.
+    SpectrumScan,
+    /// Cross-region data sharing: data transferred across regions.
+    DataSharingTransfer,
+    /// Cross-region snapshot copy: data transferred.
+    SnapshotCopyTransfer,
+    /// Cross-region snapshot copy: backup storage in the other region.
+    SnapshotCopyStorage,
+    /// Redshift ML training on SageMaker Autopilot, per million cells.
+    MlTraining,
+    /// S3 Standard storage (ML staging, unloaded data).
+    S3Storage,
+    /// AWS Lambda requests.
+    LambdaRequests,
+    /// AWS Lambda duration, GB-seconds.
+    LambdaDuration,
+    /// SageMaker Processing instance-hours.
+    SagemakerProcessing,
+    /// SageMaker training instance-hours.
+    SagemakerTraining,
+    /// Serverless compute of pipeline queries (Lambda pages, UNLOAD, Data API).
+    PipelineCompute,
+    /// A comparison line, not part of the total (e.g. Athena for the same scans).
+    Comparison,
 }
 
 /// One priced line of a scenario's bill.
@@ -58,6 +90,22 @@ impl CostLine {
 pub const RPU_HOUR: &str = "RPU-hour";
 /// Unit of storage lines.
 pub const GB_MONTH: &str = "GB-month";
+/// Unit of provisioned compute lines.
+pub const NODE_HOUR: &str = "node-hour";
+/// Unit of concurrency-scaling lines.
+pub const NODE_SECOND: &str = "node-second";
+/// Unit of scan lines.
+pub const TB: &str = "TB";
+/// Unit of transfer lines.
+pub const GB: &str = "GB";
+/// Unit of Redshift ML training lines.
+pub const MILLION_CELLS: &str = "million cells";
+/// Unit of Lambda request lines.
+pub const REQUEST: &str = "request";
+/// Unit of Lambda duration lines.
+pub const GB_SECOND: &str = "GB-second";
+/// Unit of SageMaker lines.
+pub const INSTANCE_HOUR: &str = "instance-hour";
 
 /// A compute line for `rpu_seconds` billed at `rpu_hour`.
 pub fn compute_line(

@@ -88,6 +88,118 @@ pub struct SimResult {
     pub calculator_rpu_seconds: RpuSeconds,
     /// Number of busy periods.
     pub busy_periods: usize,
+    /// Per class: the longest latency of its work jobs (0 for classes without any).
+    pub latency_max_by_class_s: Vec<Seconds>,
+    /// The capacity timeline inside [`SimOptions::timeline`], when asked for.
+    pub timeline: Option<Timeline>,
+    /// Billed time by capacity level: `(C, seconds)` pairs, ascending in `C`, over the
+    /// union of charge windows (idle pieces at base capacity). `Σ C × s` is
+    /// `billed_rpu_seconds` and `Σ s` is `billed_seconds` (levels are rounded to
+    /// 1e-6 RPU). What Serverless reservations are sized from.
+    pub capacity_profile: Vec<(Rpu, Seconds)>,
+}
+
+/// RPU-seconds of `profile` above `level`: `Σ max(0, C − level) × s`, the part of the bill
+/// a reservation of `level` RPUs does not cover.
+pub fn rpu_seconds_above(profile: &[(Rpu, Seconds)], level: Rpu) -> f64 {
+    profile.iter().map(|&(c, s)| (c - level).max(0.0) * s).sum()
+}
+
+/// Accumulates billed seconds by capacity level: runs of the same level are merged before
+/// they reach the map, so the cost per event is O(1) amortised plus a hash update.
+#[derive(Default)]
+struct ProfileAcc {
+    current: Option<(i64, f64)>,
+    levels: std::collections::HashMap<i64, f64>,
+}
+
+impl ProfileAcc {
+    const QUANTUM: f64 = 1e-6;
+
+    fn add(&mut self, level: Rpu, dt: Seconds) {
+        if dt <= 0.0 {
+            return;
+        }
+        let key = (level / Self::QUANTUM).round() as i64;
+        match &mut self.current {
+            Some((k, s)) if *k == key => *s += dt,
+            _ => {
+                self.flush();
+                self.current = Some((key, dt));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some((k, s)) = self.current.take() {
+            *self.levels.entry(k).or_insert(0.0) += s;
+        }
+    }
+
+    fn finish(mut self) -> Vec<(Rpu, Seconds)> {
+        self.flush();
+        let mut out: Vec<(i64, f64)> = self.levels.into_iter().collect();
+        out.sort_by_key(|&(k, _)| k);
+        out.into_iter()
+            .map(|(k, s)| (k as f64 * Self::QUANTUM, s))
+            .collect()
+    }
+}
+
+/// What to record besides the figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SimOptions {
+    /// Record the capacity timeline over `[from, to)` (seconds from the period start).
+    pub timeline: Option<(Seconds, Seconds)>,
+}
+
+/// A stretch of constant capacity inside a busy period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CapacitySegment {
+    pub start: Seconds,
+    pub end: Seconds,
+    /// `C(t)`.
+    pub capacity: Rpu,
+    /// `D(t)`.
+    pub demand: Rpu,
+}
+
+/// Capacity over a window of the period, for charts: busy segments and charge windows
+/// (each clipped to the window).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    pub from: Seconds,
+    pub to: Seconds,
+    pub segments: Vec<CapacitySegment>,
+    /// `[start, max(end, start + 60))` of every busy period that meets the window.
+    pub charge_windows: Vec<(Seconds, Seconds)>,
+}
+
+impl Timeline {
+    fn record(&mut self, start: Seconds, end: Seconds, capacity: Rpu, demand: Rpu) {
+        let (s, e) = (start.max(self.from), end.min(self.to));
+        if e <= s {
+            return;
+        }
+        match self.segments.last_mut() {
+            Some(last) if last.end == s && last.capacity == capacity && last.demand == demand => {
+                last.end = e;
+            }
+            _ => self.segments.push(CapacitySegment {
+                start: s,
+                end: e,
+                capacity,
+                demand,
+            }),
+        }
+    }
+
+    fn charge_window(&mut self, start: Seconds, end: Seconds) {
+        let (s, e) = (start.max(self.from), end.min(self.to));
+        if e > s {
+            self.charge_windows.push((s, e));
+        }
+    }
 }
 
 /// Inputs the engine refuses (the scenario layer rules these out for users).
@@ -236,7 +348,18 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Simulates one period. O(n log n) in the number of jobs.
 pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
+    simulate_with(input, &SimOptions::default())
+}
+
+/// [`simulate`], recording what `options` ask for.
+pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult, EngineError> {
     validate(input)?;
+    let mut timeline = options.timeline.map(|(from, to)| Timeline {
+        from,
+        to,
+        ..Timeline::default()
+    });
+    let mut latency_max_by_class = vec![0.0f64; input.classes.len()];
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
 
@@ -292,6 +415,7 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
     let mut charge_until = f64::NEG_INFINITY;
     let mut busy_seconds = 0.0;
     let mut idle_charged_seconds = 0.0;
+    let mut profile = ProfileAcc::default();
     let mut busy_periods = 0usize;
     let mut last_class: ClassId = 0;
 
@@ -323,7 +447,11 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
         // Advance the clocks over [now, at), during which C and D are constant.
         let dt = at - now;
         if active && dt > 0.0 {
+            if let Some(t) = timeline.as_mut() {
+                t.record(now, at, capacity, demand);
+            }
             busy_integral += capacity * dt;
+            profile.add(capacity, dt);
             share_integral += capacity / demand * dt;
             virtual_clock += speed * dt;
         }
@@ -340,6 +468,8 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
             attribution.change(job.class, share_integral, -job.rpu);
             demand -= job.rpu;
             latencies.push(now - job.arrival);
+            let m = &mut latency_max_by_class[job.class];
+            *m = m.max(now - job.arrival);
             last_class = job.class;
         }
         // Fixed-job edges.
@@ -373,7 +503,9 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
         match (busy_start, now_active) {
             (None, true) => {
                 if let Some(end) = last_busy_end {
-                    idle_charged_seconds += (charge_until.min(now) - end).max(0.0);
+                    let piece = (charge_until.min(now) - end).max(0.0);
+                    idle_charged_seconds += piece;
+                    profile.add(base, piece);
                 }
                 busy_start = Some(now);
                 busy_periods += 1;
@@ -381,6 +513,9 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
             (Some(start), false) => {
                 busy_seconds += now - start;
                 charge_until = charge_until.max(start + MINIMUM_CHARGE_SECONDS);
+                if let Some(t) = timeline.as_mut() {
+                    t.charge_window(start, now.max(start + MINIMUM_CHARGE_SECONDS));
+                }
                 last_busy_end = Some(now);
                 busy_start = None;
                 // The idle piece after this busy period is credited to the class of
@@ -400,7 +535,9 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
         }
     }
     if let Some(end) = last_busy_end {
-        idle_charged_seconds += (charge_until - end).max(0.0);
+        let piece = (charge_until - end).max(0.0);
+        idle_charged_seconds += piece;
+        profile.add(base, piece);
     }
 
     let by_class = attribution.finish(share_integral);
@@ -419,6 +556,9 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
         by_class_rpu_seconds: by_class.into_iter().map(RpuSeconds).collect(),
         calculator_rpu_seconds: RpuSeconds(calculator),
         busy_periods,
+        latency_max_by_class_s: latency_max_by_class,
+        timeline,
+        capacity_profile: profile.finish(),
     })
 }
 
@@ -537,6 +677,94 @@ mod tests {
         assert_relative_eq!(r.busy_seconds, 100.0, epsilon = 1e-9);
         assert_relative_eq!(r.billed_seconds, 330.0, epsilon = 1e-9);
         assert_eq!(r.busy_periods, 10);
+    }
+
+    #[test]
+    fn timeline_records_capacity_and_charge_windows_inside_the_window() {
+        let input = SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["q".into()],
+            work: (0..10)
+                .map(|k| job(30.0 * f64::from(k), 10.0, 8.0, 0))
+                .collect(),
+            fixed: vec![],
+        };
+        let all = simulate_with(
+            &input,
+            &SimOptions {
+                timeline: Some((0.0, SECONDS_PER_HOUR)),
+            },
+        )
+        .unwrap();
+        let t = all.timeline.unwrap();
+        assert_eq!(t.segments.len(), 10);
+        let integral: f64 = t
+            .segments
+            .iter()
+            .map(|s| (s.end - s.start) * s.capacity)
+            .sum();
+        assert_relative_eq!(integral, 800.0, epsilon = 1e-9);
+        assert_eq!(t.charge_windows.len(), 10);
+        assert_eq!(t.charge_windows[9], (270.0, 330.0));
+        // A window clips what it records.
+        let part = simulate_with(
+            &input,
+            &SimOptions {
+                timeline: Some((35.0, 95.0)),
+            },
+        )
+        .unwrap();
+        let t = part.timeline.unwrap();
+        // Busy [30,40) [60,70) [90,100) clipped to [35,40) [60,70) [90,95).
+        assert_eq!(t.segments.len(), 3);
+        assert_eq!((t.segments[0].start, t.segments[0].end), (35.0, 40.0));
+        assert_eq!((t.segments[2].start, t.segments[2].end), (90.0, 95.0));
+        // Windows [0,60) [30,90) [60,120) [90,150) clipped.
+        assert_eq!(
+            t.charge_windows,
+            vec![(35.0, 60.0), (35.0, 90.0), (60.0, 95.0), (90.0, 95.0)]
+        );
+        assert_eq!(simulate(&input).unwrap().timeline, None);
+    }
+
+    #[test]
+    fn capacity_profile_splits_billed_time_by_level() {
+        // 30 s at 16 RPU, then 30 s idle inside the charge window at base 8.
+        let r = simulate(&SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: SECONDS_PER_HOUR,
+            classes: vec!["q".into()],
+            work: vec![job(0.0, 30.0, 16.0, 0)],
+            fixed: vec![],
+        })
+        .unwrap();
+        assert_eq!(r.capacity_profile.len(), 2);
+        assert_relative_eq!(r.capacity_profile[0].0, 8.0);
+        assert_relative_eq!(r.capacity_profile[0].1, 30.0, epsilon = 1e-9);
+        assert_relative_eq!(r.capacity_profile[1].0, 16.0);
+        assert_relative_eq!(r.capacity_profile[1].1, 30.0, epsilon = 1e-9);
+        assert_relative_eq!(
+            rpu_seconds_above(&r.capacity_profile, 0.0),
+            720.0,
+            epsilon = 1e-9
+        );
+        assert_relative_eq!(
+            rpu_seconds_above(&r.capacity_profile, 8.0),
+            240.0,
+            epsilon = 1e-9
+        );
+        assert_relative_eq!(rpu_seconds_above(&r.capacity_profile, 16.0), 0.0);
+        // The worked example never leaves 8 or 16 RPU.
+        let w = simulate(&worked_example(5632.0, 3600.0)).unwrap();
+        let levels: Vec<f64> = w.capacity_profile.iter().map(|p| p.0).collect();
+        assert_eq!(levels, vec![8.0, 16.0]);
     }
 
     #[test]
@@ -817,6 +1045,23 @@ mod tests {
             prop_assert!(r.peak_rpu <= max);
             // Every busy period is charged at least a minute at base capacity.
             prop_assert!(r.billed_seconds + 1e-6 >= MINIMUM_CHARGE_SECONDS * r.busy_periods.min(1) as f64);
+        }
+
+        #[test]
+        fn capacity_profile_adds_up_to_the_bill(input in arb_input(), level in 0.0..300.0f64) {
+            let r = simulate(&input).unwrap();
+            let p = &r.capacity_profile;
+            let billed = r.billed_rpu_seconds.0;
+            let tol = 1e-6 * (1.0 + billed);
+            let secs: f64 = p.iter().map(|x| x.1).sum();
+            prop_assert!((secs - r.billed_seconds).abs() <= 1e-6 * (1.0 + secs), "{secs} vs {}", r.billed_seconds);
+            prop_assert!((rpu_seconds_above(p, 0.0) - billed).abs() <= tol);
+            prop_assert!(p.windows(2).all(|w| w[0].0 < w[1].0));
+            prop_assert!(p.iter().all(|x| x.1 > 0.0 && x.0 <= input.capacity.max + 1e-6));
+            // Covering more never leaves more uncovered.
+            let above = rpu_seconds_above(p, level);
+            prop_assert!(above <= rpu_seconds_above(p, level * 0.5) + tol);
+            prop_assert!(above >= -tol && above <= billed + tol);
         }
 
         #[test]

@@ -1,7 +1,13 @@
 //! One scenario's estimate: plan the jobs, simulate the period, price every component.
 
+use super::compare::{compare, Comparison};
 use super::costs::{compute_line, snapshot_lines, ComponentKind, CostLine, GB_MONTH};
 use super::engine::{simulate, Capacity, EngineError, SimResult};
+use super::provisioned::ProvisionedFigures;
+use super::surface::{
+    apply_reservation, deployments, surface, Context, Deployment, PipelineFigures,
+    ReservationFigures,
+};
 use super::workload::{plan, ClassKind};
 use crate::pricing::RegionPrices;
 use crate::scenario::Scenario;
@@ -18,6 +24,12 @@ pub enum EstimateError {
         what: &'static str,
         key: &'static str,
     },
+    #[error("scenario `{scenario}`: the price book has no price for SageMaker instance {instance} in {region}; set it in the scenario: [prices.sagemaker_instance_hour] \"{instance}\" = USD per hour")]
+    MissingInstancePrice {
+        scenario: String,
+        region: String,
+        instance: String,
+    },
     #[error("scenario `{scenario}`: {source}")]
     Engine {
         scenario: String,
@@ -33,6 +45,8 @@ pub struct ServerlessFigures {
     pub sim: SimResult,
     /// Class names in the order of `sim.by_class_rpu_seconds`.
     pub classes: Vec<String>,
+    /// The on-demand RPU-hour price the compute was billed at, when it was needed.
+    pub rpu_hour_usd: Option<f64>,
 }
 
 /// Everything estimated for one scenario.
@@ -44,6 +58,19 @@ pub struct ScenarioEstimate {
     pub budget_usd: Option<f64>,
     pub lines: Vec<CostLine>,
     pub serverless: Option<ServerlessFigures>,
+    /// The warehouse estimated: `None` for a storage-only scenario.
+    pub deployment: Option<Deployment>,
+    /// `[provisioned]`, when estimated as a provisioned cluster.
+    pub provisioned: Option<ProvisionedFigures>,
+    /// Serverless reservation figures (the suggested commitment), when there is compute.
+    pub reservation: Option<ReservationFigures>,
+    /// Lines shown for comparison, not part of the total (Athena for Spectrum scans).
+    pub comparisons: Vec<CostLine>,
+    pub pipelines: Vec<PipelineFigures>,
+    /// How parts of the bill were modelled, one sentence each.
+    pub notes: Vec<String>,
+    /// With both `[serverless]` and `[provisioned]`: the comparison with the cluster.
+    pub comparison: Option<Comparison>,
 }
 
 impl ScenarioEstimate {
@@ -59,10 +86,50 @@ impl ScenarioEstimate {
     }
 }
 
-/// Estimates `scenario` with `prices` (already resolved for its region, overrides applied).
+/// Estimates `scenario` with `prices` (already resolved for its region, overrides
+/// applied), with the bundled book's reservation discounts and regions: see
+/// [`estimate_scenario`].
 pub fn estimate(
     scenario: &Scenario,
     prices: &RegionPrices,
+) -> Result<ScenarioEstimate, EstimateError> {
+    estimate_scenario(scenario, prices, &Context::bundled())
+}
+
+/// The estimate of `scenario` on its warehouse. With both `[serverless]` and
+/// `[provisioned]` the cluster is the alternative: the Serverless workgroup is billed and
+/// [`ScenarioEstimate::comparison`] compares it with the cluster.
+pub fn estimate_scenario(
+    scenario: &Scenario,
+    prices: &RegionPrices,
+    ctx: &Context<'_>,
+) -> Result<ScenarioEstimate, EstimateError> {
+    let mut all = estimate_deployments(scenario, prices, ctx)?;
+    let mut first = all.remove(0);
+    if let Some(alternative) = all.first() {
+        first.comparison = Some(compare(&first, alternative));
+    }
+    Ok(first)
+}
+
+/// Every estimate of `scenario`: one per deployment it has (Serverless first).
+pub fn estimate_deployments(
+    scenario: &Scenario,
+    prices: &RegionPrices,
+    ctx: &Context<'_>,
+) -> Result<Vec<ScenarioEstimate>, EstimateError> {
+    deployments(scenario)
+        .into_iter()
+        .map(|d| estimate_in(scenario, prices, ctx, d))
+        .collect()
+}
+
+/// Estimates `scenario` as `deployment`.
+pub fn estimate_in(
+    scenario: &Scenario,
+    prices: &RegionPrices,
+    ctx: &Context<'_>,
+    deployment: Option<Deployment>,
 ) -> Result<ScenarioEstimate, EstimateError> {
     let missing = |what, key| EstimateError::MissingPrice {
         scenario: scenario.name.clone(),
@@ -72,8 +139,9 @@ pub fn estimate(
     };
     let mut lines = Vec::new();
     let mut serverless = None;
+    let mut reservation = None;
 
-    if let Some(sv) = &scenario.serverless {
+    if let (Some(Deployment::Serverless), Some(sv)) = (deployment, &scenario.serverless) {
         let capacity = Capacity {
             base: sv.base_rpu,
             max: sv.max_rpu,
@@ -83,10 +151,13 @@ pub fn estimate(
             scenario: scenario.name.clone(),
             source,
         })?;
-        if !plan.input.classes.is_empty() {
+        let mut rpu_hour_usd = None;
+        // A reservation is billed even when nothing runs.
+        if !plan.input.classes.is_empty() || scenario.serverless_reservation.is_some() {
             let rpu_hour = prices
                 .rpu_hour
                 .ok_or_else(|| missing("Serverless RPU-hour", "rpu_hour"))?;
+            rpu_hour_usd = Some(rpu_hour);
             for ((name, kind), rpu_seconds) in plan
                 .input
                 .classes
@@ -99,6 +170,12 @@ pub fn estimate(
                         (format!("compute: {name}"), ComponentKind::ServerlessCompute)
                     }
                     ClassKind::ZeroEtl => (format!("compute: {name}"), ComponentKind::ZeroEtlSync),
+                    ClassKind::Spectrum => {
+                        (format!("compute: {name}"), ComponentKind::SpectrumCompute)
+                    }
+                    ClassKind::Pipeline => {
+                        (format!("compute: {name}"), ComponentKind::PipelineCompute)
+                    }
                 };
                 lines.push(compute_line(
                     component,
@@ -108,16 +185,28 @@ pub fn estimate(
                 ));
             }
         }
-        serverless = Some(ServerlessFigures {
+        let figures = ServerlessFigures {
             base_rpu: sv.base_rpu,
             max_rpu: sv.max_rpu,
             sim,
             classes: plan.input.classes,
-        });
+            rpu_hour_usd: rpu_hour_usd.map(|p| p.usd),
+        };
+        if let Some(rpu_hour) = rpu_hour_usd {
+            reservation = apply_reservation(scenario, &figures, rpu_hour, ctx, prices, &mut lines);
+        }
+        serverless = Some(figures);
     }
+    let parts = surface(scenario, prices, ctx, deployment)?;
+    lines.extend(parts.lines);
+    let dc2 = deployment == Some(Deployment::Provisioned)
+        && scenario
+            .provisioned
+            .as_ref()
+            .is_some_and(|p| !p.node_type.is_ra3());
 
     let storage = &scenario.storage;
-    if storage.managed_gb > 0.0 {
+    if storage.managed_gb > 0.0 && !dc2 {
         let rms = prices
             .rms_gb_month
             .ok_or_else(|| missing("managed storage (RMS)", "managed_storage_gb_month"))?;
@@ -129,7 +218,8 @@ pub fn estimate(
             rms,
         ));
     }
-    if storage.snapshot_gb > 0.0 {
+    // Provisioned snapshots (automated + manual, with the DC2 allowance) are surface lines.
+    if storage.snapshot_gb > 0.0 && deployment != Some(Deployment::Provisioned) {
         if prices.backup_tiers.is_empty() {
             return Err(missing("backup storage", "backup_gb_month"));
         }
@@ -149,6 +239,13 @@ pub fn estimate(
         budget_usd: scenario.budget_usd,
         lines,
         serverless,
+        deployment,
+        provisioned: parts.provisioned,
+        reservation,
+        comparisons: parts.comparisons,
+        pipelines: parts.pipelines,
+        notes: parts.notes,
+        comparison: None,
     })
 }
 

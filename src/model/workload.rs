@@ -1,7 +1,12 @@
 //! Turns a validated scenario into the engine's jobs (`docs/model.md`, "Workload arrivals").
 
 use super::engine::{Capacity, ClassId, FixedJob, SimInput, WorkJob};
-use crate::scenario::{ArrivalPattern, Arrivals, Days, Scenario, Trace, WorkloadSource, ZeroEtl};
+use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
+use crate::scenario::{
+    ArrivalPattern, Arrivals, Days, Pipeline, PipelineKind, Scenario, Spectrum, Trace, Window,
+    WorkloadSource, ZeroEtl,
+};
+use crate::units::GB_PER_TB;
 use crate::units::{Rpu, Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -13,6 +18,23 @@ pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
 pub enum ClassKind {
     Workload,
     ZeroEtl,
+    /// Spectrum scans on Serverless (RPU time instead of a per-TB charge).
+    Spectrum,
+    /// Warehouse work of a `[[pipeline]]` (Lambda page queries, UNLOAD, Data API).
+    Pipeline,
+}
+
+/// The class name of Spectrum scans on Serverless.
+pub const SPECTRUM_CLASS: &str = "spectrum scans";
+
+/// The class name of a pipeline's warehouse work.
+pub fn pipeline_class(pipeline: &Pipeline) -> String {
+    let what = match pipeline.kind {
+        PipelineKind::LambdaExtract(_) => "page queries",
+        PipelineKind::SagemakerProcessing(_) => "UNLOAD",
+        PipelineKind::DataApi(_) => "Data API statements",
+    };
+    format!("{} {what}", pipeline.name)
 }
 
 /// The engine input plus what each class is.
@@ -59,6 +81,47 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
         let class = classes.id(ZERO_ETL_CLASS, ClassKind::ZeroEtl);
         zero_etl_jobs(z, class, capacity.base, horizon, &mut work, &mut fixed);
     }
+    if let Some(sp) = &scenario.spectrum {
+        if let Some(a) = spectrum_arrivals(sp, capacity.base) {
+            let class = classes.id(SPECTRUM_CLASS, ClassKind::Spectrum);
+            push_arrivals(
+                &a,
+                &active_days.all,
+                horizon,
+                capacity.base,
+                class,
+                &mut work,
+            );
+        }
+    }
+    let months = super::estimate::period_months(scenario);
+    for p in &scenario.pipelines {
+        let class = classes.id(&pipeline_class(p), ClassKind::Pipeline);
+        match &p.kind {
+            PipelineKind::LambdaExtract(l) => {
+                let f = lambda_figures(l, l.syncs_per_month * months);
+                let rpu = l.rpu.unwrap_or(capacity.base);
+                work.extend(lambda_jobs(l, &f, horizon, rpu, class));
+            }
+            PipelineKind::SagemakerProcessing(s) => {
+                let rpu = s.unload_rpu.unwrap_or(capacity.base);
+                work.extend(unload_jobs(
+                    s,
+                    s.runs_per_month * months,
+                    horizon,
+                    rpu,
+                    class,
+                ));
+            }
+            PipelineKind::DataApi(a) => {
+                let days = match a.days {
+                    Days::All => &active_days.all,
+                    Days::Weekdays => &active_days.weekdays,
+                };
+                push_arrivals(a, days, horizon, capacity.base, class, &mut work);
+            }
+        }
+    }
 
     Plan {
         input: SimInput {
@@ -72,6 +135,45 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
     }
 }
 
+/// Spectrum scans as arrivals: evenly over every day, each `GB per query / scan rate`
+/// long. `None` when nothing is scanned (or no scan rate: not a Serverless scenario).
+pub fn spectrum_arrivals(sp: &Spectrum, base: Rpu) -> Option<Arrivals> {
+    let rate = sp.scan_gb_per_second?;
+    if sp.queries_per_day <= 0.0 || sp.tb_per_day <= 0.0 {
+        return None;
+    }
+    let gb_per_query = sp.tb_per_day * GB_PER_TB / sp.queries_per_day;
+    Some(Arrivals {
+        per_day: sp.queries_per_day,
+        duration: gb_per_query / rate,
+        rpu: Some(sp.rpu.unwrap_or(base)),
+        window: Window::WHOLE_DAY,
+        days: Days::All,
+        pattern: ArrivalPattern::Even,
+    })
+}
+
+fn push_arrivals(
+    a: &Arrivals,
+    days: &[u32],
+    horizon: Seconds,
+    base: Rpu,
+    class: ClassId,
+    work: &mut Vec<WorkJob>,
+) {
+    let rpu = a.rpu.unwrap_or(base);
+    for arrival in arrival_times(a, days) {
+        if arrival < horizon {
+            work.push(WorkJob {
+                arrival,
+                duration: a.duration,
+                rpu,
+                class,
+            });
+        }
+    }
+}
+
 #[derive(Default)]
 struct Classes {
     names: Vec<String>,
@@ -79,8 +181,15 @@ struct Classes {
 }
 
 impl Classes {
+    /// The class of `name` and `kind`: classes of different kinds never merge, even when
+    /// a workload shares a name with a pipeline's work.
     fn id(&mut self, name: &str, kind: ClassKind) -> ClassId {
-        match self.names.iter().position(|n| n == name) {
+        match self
+            .names
+            .iter()
+            .zip(&self.kinds)
+            .position(|(n, k)| n == name && *k == kind)
+        {
             Some(i) => i,
             None => {
                 self.names.push(name.to_string());

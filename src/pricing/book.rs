@@ -11,6 +11,10 @@ use std::fmt;
 pub enum SourceKind {
     /// The price book compiled into the binary.
     Bundled,
+    /// The price book compiled into the binary, for a price no stored source confirms
+    /// (shown as `bundled <date> (unverified)`; override it in `[prices]`).
+    #[serde(rename = "bundled-unverified")]
+    BundledUnverified,
     /// Fetched from the AWS Price List API in this run.
     Live,
     /// Read from the on-disk cache of an earlier live fetch.
@@ -34,6 +38,19 @@ impl PriceSource {
         }
     }
 
+    /// A bundled price that no stored source confirms.
+    pub fn bundled_unverified(date: NaiveDate) -> PriceSource {
+        PriceSource {
+            kind: SourceKind::BundledUnverified,
+            date: Some(date),
+        }
+    }
+
+    /// Whether the price is marked unverified.
+    pub fn is_unverified(&self) -> bool {
+        self.kind == SourceKind::BundledUnverified
+    }
+
     pub fn override_() -> PriceSource {
         PriceSource {
             kind: SourceKind::Override,
@@ -43,18 +60,23 @@ impl PriceSource {
 }
 
 impl fmt::Display for PriceSource {
-    /// `bundled 2025-03-19`, `live 2026-11-21`, `cache 2026-11-18`, `override`.
+    /// `bundled 2025-03-19`, `bundled 2025-03-19 (unverified)`, `live 2026-11-21`,
+    /// `cache 2026-11-18`, `override`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.kind {
-            SourceKind::Bundled => "bundled",
+            SourceKind::Bundled | SourceKind::BundledUnverified => "bundled",
             SourceKind::Live => "live",
             SourceKind::Cache => "cache",
             SourceKind::Override => "override",
         };
         match self.date {
-            Some(d) => write!(f, "{kind} {}", d.format("%Y-%m-%d")),
-            None => f.write_str(kind),
+            Some(d) => write!(f, "{kind} {}", d.format("%Y-%m-%d"))?,
+            None => f.write_str(kind)?,
         }
+        if self.is_unverified() {
+            f.write_str(" (unverified)")?;
+        }
+        Ok(())
     }
 }
 
@@ -65,7 +87,8 @@ pub struct Price {
     pub source: PriceSource,
 }
 
-/// One tier of a tiered price: usage in `[begin, end)` (GB) is billed at `price`.
+/// One tier of a tiered price: usage in `[begin, end)` is billed at `price` (GB for
+/// storage tiers, millions of cells for Redshift ML).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tier {
     pub begin: f64,
@@ -81,8 +104,45 @@ pub struct ReservedDiscounts {
     pub by_term: BTreeMap<String, f64>,
 }
 
-/// Prices of one region.
+/// One reserved-term offer of a region (from the live Price List; the bundled book has
+/// only the discount tables of [`PriceBook`]).
 #[derive(Debug, Clone, PartialEq)]
+pub struct ReservedRate {
+    /// `serverless` (Serverless reservations, per RPU) or a node type (`ra3.4xlarge`).
+    pub product: String,
+    /// `1yr-no-upfront`, `1yr-partial-upfront`, `1yr-all-upfront`, `3yr-...`: the keys of
+    /// [`ReservedDiscounts`].
+    pub term: String,
+    /// USD per hour (per RPU-hour for Serverless, per node-hour for nodes).
+    pub hourly_usd: f64,
+    /// One-off fee in USD (per RPU or per node), 0 when there is none.
+    pub upfront_usd: f64,
+    pub source: PriceSource,
+}
+
+impl ReservedRate {
+    /// Hours in the term (`1yr` = 8,760, `3yr` = 26,280), if the term says.
+    pub fn term_hours(&self) -> Option<f64> {
+        let years: f64 = self.term.split_once("yr")?.0.parse().ok()?;
+        Some(years * 8_760.0)
+    }
+
+    /// The upfront fee spread over the term plus the hourly rate.
+    pub fn effective_hourly_usd(&self) -> Option<f64> {
+        Some(self.hourly_usd + self.upfront_usd / self.term_hours()?)
+    }
+
+    /// The discount off `on_demand_usd` (0.2 = 20 % off), if both are known.
+    pub fn discount(&self, on_demand_usd: f64) -> Option<f64> {
+        if !on_demand_usd.is_finite() || on_demand_usd <= 0.0 {
+            return None;
+        }
+        Some(1.0 - self.effective_hourly_usd()? / on_demand_usd)
+    }
+}
+
+/// Prices of one region.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegionPrices {
     /// Region code, e.g. `ap-northeast-1`.
     pub region: String,
@@ -102,6 +162,23 @@ pub struct RegionPrices {
     pub concurrency_scaling_node_second: BTreeMap<String, Price>,
     /// Inter-region data transfer (snapshot copy, cross-region data sharing), USD per GB.
     pub inter_region_gb: Option<Price>,
+    /// Reserved-term offers (Serverless reservations, reserved nodes) from the live Price
+    /// List, for later use; empty in the bundled book.
+    pub reserved: Vec<ReservedRate>,
+    /// Athena, USD per TB scanned (the comparison line of Spectrum scans).
+    pub athena_tb: Option<Price>,
+    /// AWS Lambda, USD per request.
+    pub lambda_request: Option<Price>,
+    /// AWS Lambda duration, USD per GB-second, by architecture (`x86`, `arm`).
+    pub lambda_gb_second: BTreeMap<String, Price>,
+    /// S3 Standard storage, USD per GB-month.
+    pub s3_gb_month: Option<Price>,
+    /// SageMaker on-demand instances (Processing and training), USD per instance-hour,
+    /// by instance type (`ml.m5.xlarge`, ...).
+    pub sagemaker_instance_hour: BTreeMap<String, Price>,
+    /// Redshift ML training (SageMaker Autopilot), USD per million cells; tiers in
+    /// millions of cells per training, ascending.
+    pub ml_million_cells_tiers: Vec<Tier>,
 }
 
 impl RegionPrices {
@@ -114,6 +191,9 @@ impl RegionPrices {
             ("rms_gb_month", &self.rms_gb_month),
             ("spectrum_tb", &self.spectrum_tb),
             ("inter_region_gb", &self.inter_region_gb),
+            ("athena_tb", &self.athena_tb),
+            ("lambda_request", &self.lambda_request),
+            ("s3_gb_month", &self.s3_gb_month),
         ];
         for (name, p) in singles {
             if let Some(p) = p {
@@ -128,6 +208,15 @@ impl RegionPrices {
         }
         for (node, p) in &self.concurrency_scaling_node_second {
             out.push((format!("concurrency_scaling_node_second.{node}"), p));
+        }
+        for (arch, p) in &self.lambda_gb_second {
+            out.push((format!("lambda_gb_second.{arch}"), p));
+        }
+        for (instance, p) in &self.sagemaker_instance_hour {
+            out.push((format!("sagemaker_instance_hour.{instance}"), p));
+        }
+        for (i, t) in self.ml_million_cells_tiers.iter().enumerate() {
+            out.push((format!("ml_million_cells_tiers[{i}]"), &t.price));
         }
         out
     }

@@ -106,6 +106,15 @@ struct WireRegion {
     #[serde(default)]
     concurrency_scaling_node_second: BTreeMap<String, WirePrice>,
     inter_region_gb: Option<WirePrice>,
+    athena_tb: Option<WirePrice>,
+    lambda_request: Option<WirePrice>,
+    #[serde(default)]
+    lambda_gb_second: BTreeMap<String, WirePrice>,
+    s3_gb_month: Option<WirePrice>,
+    #[serde(default)]
+    sagemaker_instance_hour: BTreeMap<String, WirePrice>,
+    #[serde(default)]
+    ml_million_cells_tiers: Vec<WireUnitTier>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +125,9 @@ struct WirePrice {
     /// Human label of the source, e.g. "AWS pricing page 2025-03-19" (kept in the JSON only).
     #[allow(dead_code)]
     source: String,
+    /// No stored source confirms the price: it is shown as `bundled <date> (unverified)`.
+    #[serde(default)]
+    unverified: bool,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +136,25 @@ struct WireTier {
     begin_gb: f64,
     end_gb: Option<f64>,
     price: WirePrice,
+}
+
+/// A tier in the price's own unit (e.g. millions of cells).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireUnitTier {
+    begin: f64,
+    end: Option<f64>,
+    price: WirePrice,
+}
+
+impl From<WireUnitTier> for WireTier {
+    fn from(t: WireUnitTier) -> WireTier {
+        WireTier {
+            begin_gb: t.begin,
+            end_gb: t.end,
+            price: t.price,
+        }
+    }
 }
 
 fn parse_date(field: &str, value: &str) -> Result<NaiveDate, BookError> {
@@ -142,6 +173,12 @@ impl WirePrice {
             });
         }
         let date = parse_date(&format!("{field}.as_of"), &self.as_of)?;
+        // Only a bundled price can be "unverified"; a cached copy keeps its own kind.
+        let kind = if self.unverified && kind == SourceKind::Bundled {
+            SourceKind::BundledUnverified
+        } else {
+            kind
+        };
         Ok(Price {
             usd: self.usd,
             source: PriceSource {
@@ -263,6 +300,24 @@ impl WireBook {
                     kind,
                 )?,
                 inter_region_gb: opt_price(r.inter_region_gb, &f("inter_region_gb"), kind)?,
+                reserved: Vec::new(),
+                athena_tb: opt_price(r.athena_tb, &f("athena_tb"), kind)?,
+                lambda_request: opt_price(r.lambda_request, &f("lambda_request"), kind)?,
+                lambda_gb_second: price_map(r.lambda_gb_second, &f("lambda_gb_second"), kind)?,
+                s3_gb_month: opt_price(r.s3_gb_month, &f("s3_gb_month"), kind)?,
+                sagemaker_instance_hour: price_map(
+                    r.sagemaker_instance_hour,
+                    &f("sagemaker_instance_hour"),
+                    kind,
+                )?,
+                ml_million_cells_tiers: tiers(
+                    r.ml_million_cells_tiers
+                        .into_iter()
+                        .map(WireTier::from)
+                        .collect(),
+                    &f("ml_million_cells_tiers"),
+                    kind,
+                )?,
             };
             regions.insert(code, prices);
         }
@@ -384,7 +439,13 @@ mod tests {
         for (code, r) in &book.regions {
             for (item, p) in r.prices() {
                 assert!(p.usd.is_finite() && p.usd > 0.0, "{code} {item}: {}", p.usd);
-                assert_eq!(p.source.kind, SourceKind::Bundled, "{code} {item}");
+                assert!(
+                    matches!(
+                        p.source.kind,
+                        SourceKind::Bundled | SourceKind::BundledUnverified
+                    ),
+                    "{code} {item}"
+                );
                 let d = p.source.date.expect("dated");
                 assert!(
                     d == date("2025-03-19") || d == date("2026-09-21"),
@@ -407,6 +468,53 @@ mod tests {
         assert_eq!(n.len(), 6);
         assert_relative_eq!(n["1yr-partial-upfront"], 0.33);
         assert_relative_eq!(n["3yr-all-upfront"], 0.625);
+    }
+
+    #[test]
+    fn pipeline_service_prices() {
+        let r = region("us-east-1");
+        assert_relative_eq!(r.athena_tb.unwrap().usd, 5.0);
+        assert_relative_eq!(r.lambda_request.unwrap().usd, 0.0000002);
+        assert_relative_eq!(r.lambda_gb_second["x86"].usd, 0.0000166667);
+        assert_relative_eq!(r.lambda_gb_second["arm"].usd, 0.0000133334);
+        assert_relative_eq!(r.s3_gb_month.unwrap().usd, 0.023);
+        assert!(!r.athena_tb.unwrap().source.is_unverified());
+        let m5 = r.sagemaker_instance_hour["ml.m5.large"];
+        assert_relative_eq!(m5.usd, 0.115);
+        assert_eq!(m5.source.to_string(), "bundled 2025-03-19 (unverified)");
+        let cells: Vec<(f64, Option<f64>, f64)> = r
+            .ml_million_cells_tiers
+            .iter()
+            .map(|t| (t.begin, t.end, t.price.usd))
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                (0.0, Some(10.0), 20.0),
+                (10.0, Some(100.0), 15.0),
+                (100.0, None, 7.0)
+            ]
+        );
+        assert!(r.ml_million_cells_tiers[0].price.source.is_unverified());
+        // Known only where the research note gives them: absent, never 0.
+        let tokyo = region("ap-northeast-1");
+        assert!(tokyo.lambda_request.is_none() && tokyo.athena_tb.is_none());
+        assert!(tokyo.s3_gb_month.unwrap().source.is_unverified());
+        assert!(tokyo.sagemaker_instance_hour.is_empty());
+    }
+
+    #[test]
+    fn unverified_marks_only_bundled_prices() {
+        let json = MINIMAL.replace(
+            "\"rpu_hour\": {\"usd\": 0.5, \"as_of\": \"2025-03-19\", \"source\": \"t\"}",
+            "\"rpu_hour\": {\"usd\": 0.5, \"as_of\": \"2025-03-19\", \"source\": \"t\", \"unverified\": true}",
+        );
+        let bundled = parse_book(&json).unwrap();
+        let p = bundled.region("xx-test-1").unwrap().rpu_hour.unwrap();
+        assert_eq!(p.source.to_string(), "bundled 2025-03-19 (unverified)");
+        let cached = parse_book_with_kind(&json, SourceKind::Cache).unwrap();
+        let p = cached.region("xx-test-1").unwrap().rpu_hour.unwrap();
+        assert_eq!(p.source.to_string(), "cache 2025-03-19");
     }
 
     #[test]

@@ -1,11 +1,67 @@
 //! Markdown: a summary table, then each scenario's cost lines and Serverless figures.
 
 use super::format::{quantity, unit_price, usd};
-use super::{table::serverless_facts, Report};
+use super::{table::serverless_facts, Report, ScenarioReport};
 use std::fmt::Write;
 
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     s.replace('|', "\\|")
+}
+
+/// One scenario's section: heading, cost table, budget and Serverless figures.
+pub fn scenario_section(s: &ScenarioReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", escape(&s.name));
+    let _ = writeln!(
+        out,
+        "Region `{}`, period {} hours.\n",
+        s.region,
+        quantity(s.period_hours)
+    );
+    out.push_str(
+        "| Component | Quantity | Unit | Unit price (USD) | Monthly (USD) | Price source |\n",
+    );
+    out.push_str("|---|--:|---|--:|--:|---|\n");
+    for c in &s.components {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&c.component),
+            quantity(c.quantity),
+            c.unit,
+            unit_price(c.unit_price_usd),
+            usd(c.monthly_usd),
+            c.price_source
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| **Total** | | | | **{}** | |\n",
+        usd(s.total_monthly_usd)
+    );
+    if let Some(b) = s.budget_usd {
+        let _ = writeln!(out, "Budget: {} USD.\n", usd(b));
+    }
+    if let Some(sv) = &s.serverless {
+        for fact in serverless_facts(sv) {
+            let _ = writeln!(out, "- {fact}");
+        }
+        out.push('\n');
+    }
+    if let Some(o) = &s.observed {
+        for fact in o.facts() {
+            let _ = writeln!(out, "- {fact}");
+        }
+        out.push('\n');
+    }
+    let facts = super::facts::surface_facts(s);
+    if !facts.is_empty() {
+        for fact in facts {
+            let _ = writeln!(out, "- {fact}");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn render(report: &Report) -> Vec<u8> {
@@ -25,43 +81,7 @@ pub fn render(report: &Report) -> Vec<u8> {
         out.push('\n');
     }
     for s in &report.scenarios {
-        let _ = writeln!(out, "## {}\n", escape(&s.name));
-        let _ = writeln!(
-            out,
-            "Region `{}`, period {} hours.\n",
-            s.region,
-            quantity(s.period_hours)
-        );
-        out.push_str(
-            "| Component | Quantity | Unit | Unit price (USD) | Monthly (USD) | Price source |\n",
-        );
-        out.push_str("|---|--:|---|--:|--:|---|\n");
-        for c in &s.components {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                escape(&c.component),
-                quantity(c.quantity),
-                c.unit,
-                unit_price(c.unit_price_usd),
-                usd(c.monthly_usd),
-                c.price_source
-            );
-        }
-        let _ = writeln!(
-            out,
-            "| **Total** | | | | **{}** | |\n",
-            usd(s.total_monthly_usd)
-        );
-        if let Some(b) = s.budget_usd {
-            let _ = writeln!(out, "Budget: {} USD.\n", usd(b));
-        }
-        if let Some(sv) = &s.serverless {
-            for fact in serverless_facts(sv) {
-                let _ = writeln!(out, "- {fact}");
-            }
-            out.push('\n');
-        }
+        out.push_str(&scenario_section(s));
     }
     for b in &report.budget_breaches {
         let _ = writeln!(

@@ -1,10 +1,15 @@
 //! The versioned report and its renderers. Every renderer is a pure function from a
 //! [`Report`] to bytes; writing them anywhere is the caller's business.
 
+pub mod charts;
+pub mod compare;
 mod csv;
+pub mod diff;
+pub mod facts;
 pub mod format;
 mod json;
-mod markdown;
+pub mod markdown;
+pub mod site;
 mod table;
 
 use crate::model::estimate::ScenarioEstimate;
@@ -45,6 +50,47 @@ pub struct ScenarioReport {
     pub budget_usd: Option<f64>,
     pub components: Vec<Component>,
     pub serverless: Option<ServerlessReport>,
+    /// Modelled vs observed compute, when the scenario has `[observed]` (left out of the
+    /// JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<crate::usage::report::ObservedComparison>,
+    /// `serverless`, `provisioned`, or null for a storage-only scenario.
+    pub deployment: Option<crate::model::surface::Deployment>,
+    /// The provisioned cluster, when estimated as one (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned: Option<ProvisionedReport>,
+    /// Serverless vs the `[provisioned]` alternative, when the scenario has both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::model::compare::Comparison>,
+    /// Lines for comparison, not in the total (Athena for the same Spectrum scans).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<Component>,
+    /// `[[pipeline]]` figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pipelines: Vec<crate::model::surface::PipelineFigures>,
+    /// How parts of the bill were modelled, one sentence each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A provisioned cluster's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProvisionedReport {
+    pub node_type: String,
+    pub nodes: u32,
+    /// `on-demand` or the reserved term (`1yr-all-upfront`, ...).
+    pub pricing: String,
+    pub reserved_discount: Option<f64>,
+    pub running_hours: f64,
+    pub hours_per_day: f64,
+    pub days_per_week: u32,
+    pub storage_capacity_gb: f64,
+    pub data_gb: f64,
+    pub concurrency_scaling_seconds: f64,
+    pub concurrency_scaling_free_seconds: f64,
+    /// Per node (the line multiplies by the node count).
+    pub concurrency_scaling_billed_seconds: f64,
+    pub workload_busy_hours_per_day: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,6 +123,8 @@ pub struct ServerlessReport {
     /// Class name → billed RPU-seconds, in class order.
     #[serde(serialize_with = "ordered_map")]
     pub by_class_rpu_seconds: Vec<(String, f64)>,
+    /// The Serverless reservation and the suggested commitment.
+    pub reservation: Option<crate::model::surface::ReservationFigures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,6 +183,33 @@ impl Report {
 
 impl ScenarioReport {
     fn new(e: &ScenarioEstimate, budget_usd: Option<f64>) -> ScenarioReport {
+        let component = |l: &crate::model::costs::CostLine| Component {
+            component: l.component.clone(),
+            kind: l.kind,
+            quantity: l.quantity,
+            unit: l.unit.to_string(),
+            unit_price_usd: l.unit_price.usd,
+            monthly_usd: l.cost.0,
+            price_source: l.price_source().to_string(),
+        };
+        let comparisons = e.comparisons.iter().map(component).collect();
+        let provisioned = e.provisioned.as_ref().map(|p| ProvisionedReport {
+            node_type: p.node_type.name().to_string(),
+            nodes: p.nodes,
+            pricing: p
+                .reservation
+                .map_or("on-demand".to_string(), |t| t.key().to_string()),
+            reserved_discount: p.reserved_discount,
+            running_hours: p.running_hours,
+            hours_per_day: p.hours_per_day,
+            days_per_week: p.days_per_week,
+            storage_capacity_gb: p.storage_capacity_gb,
+            data_gb: p.data_gb,
+            concurrency_scaling_seconds: p.concurrency_scaling.demand_seconds,
+            concurrency_scaling_free_seconds: p.concurrency_scaling.free_seconds,
+            concurrency_scaling_billed_seconds: p.concurrency_scaling.billed_seconds,
+            workload_busy_hours_per_day: p.workload_busy_hours_per_day,
+        });
         let components = e
             .lines
             .iter()
@@ -167,6 +242,7 @@ impl ScenarioReport {
                 .cloned()
                 .zip(s.sim.by_class_rpu_seconds.iter().map(|x| x.0))
                 .collect(),
+            reservation: e.reservation.clone(),
         });
         ScenarioReport {
             name: e.name.clone(),
@@ -176,6 +252,13 @@ impl ScenarioReport {
             budget_usd,
             components,
             serverless,
+            observed: None,
+            deployment: e.deployment,
+            provisioned,
+            comparison: e.comparison.clone(),
+            comparisons,
+            pipelines: e.pipelines.clone(),
+            notes: e.notes.clone(),
         }
     }
 }

@@ -118,6 +118,14 @@ pub fn render(report: &Report) -> Vec<u8> {
                 let _ = writeln!(out, "{fact}");
             }
         }
+        if let Some(o) = &s.observed {
+            for fact in o.facts() {
+                let _ = writeln!(out, "{fact}");
+            }
+        }
+        for fact in super::facts::surface_facts(s) {
+            let _ = writeln!(out, "{fact}");
+        }
     }
     for b in &report.budget_breaches {
         let _ = writeln!(

@@ -10,6 +10,8 @@ use crate::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_H
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
+mod surface;
+
 /// The largest max capacity Redshift Serverless allows.
 pub const MAX_RPU_LIMIT: Rpu = 5632.0;
 /// The longest period a scenario may simulate.
@@ -31,9 +33,16 @@ const TOP_KEYS: &[&str] = &[
     "zero_etl",
     "storage",
     "prices",
+    "observed",
+    "provisioned",
+    "spectrum",
+    "data_sharing",
+    "snapshots",
+    "ml",
+    "pipeline",
 ];
 const PERIOD_KEYS: &[&str] = &["length", "start"];
-const SERVERLESS_KEYS: &[&str] = &["base_rpu", "max_rpu"];
+const SERVERLESS_KEYS: &[&str] = &["base_rpu", "max_rpu", "reserved_rpu", "reservation"];
 const WORKLOAD_KEYS: &[&str] = &[
     "name",
     "per_day",
@@ -60,7 +69,27 @@ const ARRIVAL_ONLY_KEYS: &[&str] = &[
 ];
 const ZERO_ETL_KEYS: &[&str] = &["source", "refresh_interval", "sync_duration", "sync_rpu"];
 const STORAGE_KEYS: &[&str] = &["managed_gb", "snapshot_gb"];
-const PRICES_KEYS: &[&str] = &["rpu_hour", "managed_storage_gb_month", "backup_gb_month"];
+const PRICES_KEYS: &[&str] = &[
+    "rpu_hour",
+    "managed_storage_gb_month",
+    "backup_gb_month",
+    "node_hour",
+    "concurrency_scaling_node_second",
+    "spectrum_tb",
+    "athena_tb",
+    "inter_region_gb",
+    "copy_backup_gb_month",
+    "ml_million_cells",
+    "s3_gb_month",
+    "lambda_request",
+    "lambda_gb_second",
+    "sagemaker_instance_hour",
+];
+const OBSERVED_KEYS: &[&str] = &["workgroup", "namespace", "days", "end", "integration_id"];
+/// The longest `[observed]` look-back: CloudWatch keeps hourly data for 455 days.
+pub const MAX_OBSERVED_DAYS: u32 = 455;
+/// The default `[observed]` look-back.
+pub const DEFAULT_OBSERVED_DAYS: u32 = 30;
 
 /// Errors beyond this many are counted but not located.
 const LOCATE_LIMIT: usize = 100;
@@ -446,12 +475,16 @@ pub fn decode(
 
     let zero_etl_node = root.get("zero_etl");
     let zero_etl = zero_etl_node.and_then(|n| zero_etl(ctx, n, max_rpu));
+    let observed_node = root.get("observed");
+    let observed = observed_node.and_then(|n| observed(ctx, n));
 
+    // Workloads and zero-ETL run on a provisioned cluster too.
+    let provisioned_node = root.get("provisioned");
+    if serverless_node.is_none() && provisioned_node.is_none() {
+        surface::needs_a_warehouse(ctx, workload_origin.as_ref(), zero_etl_node);
+    }
     if serverless_node.is_none() {
-        let needed_by = workload_origin
-            .as_ref()
-            .map(|o| (o, "[[workload]]"))
-            .or(zero_etl_node.map(|n| (&n.origin, "[zero_etl]")));
+        let needed_by = observed_node.map(|n| (&n.origin, "[observed]"));
         if let Some((origin, what)) = needed_by {
             let d = ctx
                 .diag(origin, format!("{what} needs a [serverless] section"))
@@ -481,9 +514,18 @@ pub fn decode(
                 rpu_hour: ctx.opt_non_negative(t, "rpu_hour"),
                 managed_storage_gb_month: ctx.opt_non_negative(t, "managed_storage_gb_month"),
                 backup_gb_month: ctx.opt_non_negative(t, "backup_gb_month"),
+                surface: surface::price_overrides(ctx, t),
             }
         })
         .unwrap_or_default();
+    let surface = surface::decode_surface(
+        ctx,
+        root,
+        serverless.as_ref(),
+        zero_etl.as_ref(),
+        &storage,
+        regions,
+    );
 
     if !ctx.diags.is_empty() {
         return None;
@@ -499,6 +541,14 @@ pub fn decode(
         zero_etl,
         storage,
         prices,
+        observed,
+        provisioned: surface.provisioned,
+        serverless_reservation: surface.serverless_reservation,
+        spectrum: surface.spectrum,
+        data_sharing: surface.data_sharing,
+        snapshots: surface.snapshots,
+        ml: surface.ml,
+        pipelines: surface.pipelines,
     })
 }
 
@@ -996,4 +1046,98 @@ fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<Zero
         sync_duration,
         sync_rpu,
     })
+}
+
+fn observed(ctx: &mut Ctx<'_>, node: &Node) -> Option<Observed> {
+    let t = ctx.table("observed", node)?;
+    ctx.check_keys(t, OBSERVED_KEYS, "[observed]");
+    let workgroup = ctx
+        .required(
+            t,
+            &node.origin,
+            "workgroup",
+            "[observed]",
+            "workgroup = \"analytics\"",
+        )
+        .and_then(|n| ctx.nonempty_string("workgroup", n))
+        .map(|s| s.trim().to_string());
+    // Outer `None`: present but invalid (already reported); `Some(None)`: absent.
+    let mut optional = |key: &str| match t.get(key) {
+        None => Some(None),
+        Some(n) => ctx
+            .nonempty_string(key, n)
+            .map(|s| Some(s.trim().to_string())),
+    };
+    let namespace = optional("namespace");
+    let integration_id = optional("integration_id");
+    let days = match t.get("days") {
+        None => Some(DEFAULT_OBSERVED_DAYS),
+        Some(n) => observed_days(ctx, n),
+    };
+    let end = match t.get("end") {
+        None => Some(None),
+        Some(n) => observed_end(ctx, n),
+    };
+    Some(Observed {
+        workgroup: workgroup?,
+        namespace: namespace?,
+        days: days?,
+        end: end?,
+        integration_id: integration_id?,
+    })
+}
+
+fn observed_days(ctx: &mut Ctx<'_>, node: &Node) -> Option<u32> {
+    let v = match &node.value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => {
+            ctx.type_error("days", node, "a whole number of days");
+            return None;
+        }
+    };
+    if v.fract() != 0.0 || v < 1.0 || v > f64::from(MAX_OBSERVED_DAYS) {
+        let d = ctx
+            .diag(
+                &node.origin,
+                format!(
+                    "days must be a whole number from 1 to {MAX_OBSERVED_DAYS}; found {}",
+                    fmt_num(v)
+                ),
+            )
+            .note(format!(
+                "CloudWatch keeps hourly datapoints for {MAX_OBSERVED_DAYS} days"
+            ));
+        ctx.push(d);
+        return None;
+    }
+    Some(v as u32)
+}
+
+fn observed_end(ctx: &mut Ctx<'_>, node: &Node) -> Option<Option<NaiveDate>> {
+    let bad = |ctx: &mut Ctx<'_>, what: String| {
+        ctx.error(
+            &node.origin,
+            format!("end must be a date like 2026-11-01; found {what}"),
+        );
+        None
+    };
+    match &node.value {
+        Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                    .map(Some)
+                    .or_else(|| bad(ctx, format!("{dt}")))
+            }
+            _ => bad(
+                ctx,
+                format!("{dt} (a date with no time of day is expected)"),
+            ),
+        },
+        Value::Str(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(Some(d)),
+            Err(_) => bad(ctx, format!("\"{}\"", show(s))),
+        },
+        other => bad(ctx, found(other)),
+    }
 }

@@ -9,11 +9,16 @@ mod diag;
 mod doc;
 mod durations;
 mod set;
+mod surface;
 mod trace;
 pub mod types;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_observed;
+#[cfg(test)]
+mod tests_surface;
 
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};
 pub use durations::{format_duration, parse_duration, parse_window};

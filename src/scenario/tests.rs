@@ -179,6 +179,7 @@ fn example_file_parses_to_expected_values() {
             rpu_hour: Some(0.494),
             managed_storage_gb_month: Some(0.0261),
             backup_gb_month: Some(0.023),
+            ..PriceOverrides::default()
         }
     );
     // seed = 42 with arrival = "even".
@@ -502,9 +503,17 @@ fn max_rpu_rules() {
 #[test]
 fn serverless_is_required_with_workloads_or_zero_etl() {
     let text = "name = \"t\"\nregion = \"us-east-1\"\n[[workload]]\nname = \"w\"\nper_day = 1\nduration = 1\n";
-    assert_err(text, "[[workload]] needs a [serverless] section", "3:1");
+    assert_err(
+        text,
+        "[[workload]] needs a [serverless] or [provisioned] section",
+        "3:1",
+    );
     let text = "name = \"t\"\nregion = \"us-east-1\"\n[zero_etl]\nsource = \"dynamodb\"\n";
-    assert_err(text, "[zero_etl] needs a [serverless] section", "3:1");
+    assert_err(
+        text,
+        "[zero_etl] needs a [serverless] or [provisioned] section",
+        "3:1",
+    );
     let text = "name = \"t\"\nregion = \"us-east-1\"\nserverless = 8\n";
     assert_err(
         text,

@@ -1,6 +1,7 @@
 //! Validated domain types: what a scenario means once every value has been checked.
 //! Nothing here refers to TOML; `decode` builds these from the spanned document.
 
+pub use super::surface::*;
 use crate::units::{Rpu, Seconds};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -28,6 +29,22 @@ pub struct Scenario {
     pub storage: Storage,
     /// `[prices]` overrides.
     pub prices: PriceOverrides,
+    /// `[observed]`: the workgroup whose CloudWatch metrics the estimate is held against.
+    pub observed: Option<Observed>,
+    /// `[provisioned]`: a provisioned cluster (with `[serverless]` too, an alternative).
+    pub provisioned: Option<Provisioned>,
+    /// `[serverless] reserved_rpu` and `reservation`.
+    pub serverless_reservation: Option<ServerlessReservation>,
+    /// `[spectrum]`.
+    pub spectrum: Option<Spectrum>,
+    /// `[data_sharing]`: cross-region data sharing.
+    pub data_sharing: Option<DataSharing>,
+    /// `[snapshots]`: automated snapshots and cross-region copies.
+    pub snapshots: Option<Snapshots>,
+    /// `[ml]`: Redshift ML training.
+    pub ml: Option<Ml>,
+    /// `[[pipeline]]` entries in file order.
+    pub pipelines: Vec<Pipeline>,
 }
 
 /// The simulated period: its length and the calendar date it starts on
@@ -209,4 +226,21 @@ pub struct PriceOverrides {
     pub managed_storage_gb_month: Option<f64>,
     /// One rate for every backup tier.
     pub backup_gb_month: Option<f64>,
+    /// Prices of the rest of the cost surface (nodes, Spectrum, Lambda, SageMaker, ...).
+    pub surface: SurfacePriceOverrides,
+}
+
+/// `[observed]`: where the warehouse's real usage is read (CloudWatch).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    /// The Serverless workgroup (`ComputeSeconds`, `ComputeCapacity`).
+    pub workgroup: String,
+    /// The namespace (`DataStorage`); discovered when absent.
+    pub namespace: Option<String>,
+    /// Whole UTC days of look-back (1 to 455, default 30).
+    pub days: u32,
+    /// The window ends at 00:00 UTC of this date (exclusive); `None` = today.
+    pub end: Option<NaiveDate>,
+    /// A zero-ETL integration whose `IntegrationLag` is shown beside REFRESH_INTERVAL.
+    pub integration_id: Option<String>,
 }

@@ -1,0 +1,325 @@
+//! The `prices` command's output: the prices a run would use for some regions, each with
+//! its source and date, as a table or as JSON.
+
+use super::book::RegionPrices;
+use super::resolve::{price_label, RegionSource, Resolved};
+use crate::model::costs::tier_label;
+use crate::report::format::unit_price;
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Version of the `prices --format json` contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceListing {
+    pub schema_version: u32,
+    pub regions: Vec<RegionListing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionListing {
+    pub region: String,
+    pub location: String,
+    /// `live`, `cache` or `bundled`: where the region's prices were taken from.
+    pub origin: String,
+    /// `live AWS Price List prices fetched 2026-11-21`, `bundled price book as of ...`.
+    pub origin_label: String,
+    /// RFC 3339, for live and cached prices.
+    pub fetched_at: Option<String>,
+    pub endpoint_region: Option<String>,
+    pub prices: Vec<PriceRow>,
+    /// Prices the live or cached answer lacked (the bundled price is listed instead).
+    pub fallback: Vec<String>,
+    pub reserved: Vec<ReservedRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceRow {
+    /// Stable name: `rpu_hour`, `backup_tiers[0]`, `node_hour.ra3.4xlarge`, ...
+    pub name: String,
+    pub label: String,
+    pub usd: f64,
+    pub unit: String,
+    /// `live 2026-11-21`, `cache 2026-11-18`, `bundled 2025-03-19`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReservedRow {
+    /// `serverless` or a node type.
+    pub product: String,
+    pub term: String,
+    pub hourly_usd: f64,
+    pub upfront_usd: f64,
+    /// Hourly plus the upfront fee spread over the term.
+    pub effective_hourly_usd: Option<f64>,
+    /// Off the on-demand rate (0.2 = 20 %).
+    pub discount: Option<f64>,
+    pub source: String,
+}
+
+fn unit_of(name: &str) -> &'static str {
+    match name {
+        "rpu_hour" => "RPU-hour",
+        "rms_gb_month" => "GB-month",
+        "spectrum_tb" => "TB scanned",
+        "inter_region_gb" => "GB",
+        "athena_tb" => "TB scanned",
+        "lambda_request" => "request",
+        "s3_gb_month" => "GB-month",
+        n if n.starts_with("backup_tiers") => "GB-month",
+        n if n.starts_with("lambda_gb_second.") => "GB-second",
+        n if n.starts_with("sagemaker_instance_hour.") => "instance-hour",
+        n if n.starts_with("ml_million_cells_tiers") => "million cells",
+        n if n.starts_with("node_hour.") => "node-hour",
+        n if n.starts_with("concurrency_scaling_node_second.") => "node-second",
+        _ => "",
+    }
+}
+
+fn label_of(prices: &RegionPrices, name: &str) -> String {
+    if let Some(i) = name
+        .strip_prefix("backup_tiers[")
+        .and_then(|s| s.strip_suffix(']'))
+        .and_then(|s| s.parse::<usize>().ok())
+    {
+        if let Some(t) = prices.backup_tiers.get(i) {
+            return format!("backup storage {}", tier_label(t));
+        }
+    }
+    if let Some(i) = name
+        .strip_prefix("ml_million_cells_tiers[")
+        .and_then(|s| s.strip_suffix(']'))
+        .and_then(|s| s.parse::<usize>().ok())
+    {
+        if let Some(t) = prices.ml_million_cells_tiers.get(i) {
+            let range = match t.end {
+                Some(end) => format!("{}–{end} M cells", t.begin),
+                None => format!("> {} M cells", t.begin),
+            };
+            return format!("Redshift ML training {range}");
+        }
+    }
+    if let Some(node) = name.strip_prefix("node_hour.") {
+        return format!("node {node}");
+    }
+    if let Some(arch) = name.strip_prefix("lambda_gb_second.") {
+        return format!("Lambda duration ({arch})");
+    }
+    if let Some(instance) = name.strip_prefix("sagemaker_instance_hour.") {
+        return format!("SageMaker {instance}");
+    }
+    if let Some(node) = name.strip_prefix("concurrency_scaling_node_second.") {
+        return format!("concurrency scaling {node}");
+    }
+    match name {
+        "rpu_hour" => "Serverless compute".into(),
+        "rms_gb_month" => "managed storage (RMS)".into(),
+        "spectrum_tb" => "Spectrum scan".into(),
+        "inter_region_gb" => "inter-region transfer".into(),
+        "athena_tb" => "Athena scan".into(),
+        "lambda_request" => "Lambda requests".into(),
+        "s3_gb_month" => "S3 Standard storage".into(),
+        n => price_label(n),
+    }
+}
+
+fn origin(s: &RegionSource) -> &'static str {
+    match s.kind {
+        super::SourceKind::Live => "live",
+        super::SourceKind::Cache => "cache",
+        _ => "bundled",
+    }
+}
+
+/// The listing of `regions` (those without prices in `resolved` are left out).
+pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
+    let as_of = resolved.book.as_of;
+    let regions = regions
+        .iter()
+        .filter_map(|code| {
+            let p = resolved.book.region(code)?;
+            let default_source = RegionSource {
+                kind: super::SourceKind::Bundled,
+                fetched_at: None,
+                endpoint_region: None,
+                fallback: Vec::new(),
+            };
+            let s = resolved.sources.get(code).unwrap_or(&default_source);
+            let prices = p
+                .prices()
+                .into_iter()
+                .map(|(name, price)| PriceRow {
+                    label: label_of(p, &name),
+                    unit: unit_of(&name).to_string(),
+                    usd: price.usd,
+                    source: price.source.to_string(),
+                    name,
+                })
+                .collect();
+            let reserved = p
+                .reserved
+                .iter()
+                .map(|r| {
+                    let on_demand = if r.product == "serverless" {
+                        p.rpu_hour
+                    } else {
+                        p.node_hour.get(&r.product).copied()
+                    };
+                    ReservedRow {
+                        product: r.product.clone(),
+                        term: r.term.clone(),
+                        hourly_usd: r.hourly_usd,
+                        upfront_usd: r.upfront_usd,
+                        effective_hourly_usd: r.effective_hourly_usd(),
+                        discount: on_demand.and_then(|od| r.discount(od.usd)),
+                        source: r.source.to_string(),
+                    }
+                })
+                .collect();
+            Some(RegionListing {
+                region: code.clone(),
+                location: p.location.clone(),
+                origin: origin(s).to_string(),
+                origin_label: s.label(as_of),
+                fetched_at: s
+                    .fetched_at
+                    .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                endpoint_region: s.endpoint_region.clone(),
+                prices,
+                fallback: s.fallback.clone(),
+                reserved,
+            })
+        })
+        .collect();
+    PriceListing {
+        schema_version: SCHEMA_VERSION,
+        regions,
+    }
+}
+
+fn new_table(header: &[&str], right: &[usize]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
+    for &i in right {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+/// The listing as tables, one per region (and one of its reserved terms, if any).
+pub fn render_table(l: &PriceListing) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, r) in l.regions.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let endpoint = r
+            .endpoint_region
+            .as_ref()
+            .map(|e| format!(" (endpoint region {e})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} — {}: {}{endpoint}",
+            r.region, r.location, r.origin_label
+        );
+        let mut t = new_table(&["Price", "USD", "Unit", "Source"], &[1]);
+        for p in &r.prices {
+            t.add_row(vec![
+                p.label.clone(),
+                unit_price(p.usd),
+                p.unit.clone(),
+                p.source.clone(),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+        if !r.reserved.is_empty() {
+            let mut t = new_table(
+                &[
+                    "Reserved",
+                    "Term",
+                    "Hourly (USD)",
+                    "Upfront (USD)",
+                    "Effective hourly (USD)",
+                    "Discount",
+                    "Source",
+                ],
+                &[2, 3, 4, 5],
+            );
+            for x in &r.reserved {
+                t.add_row(vec![
+                    x.product.clone(),
+                    x.term.clone(),
+                    unit_price(x.hourly_usd),
+                    crate::report::format::usd(x.upfront_usd),
+                    x.effective_hourly_usd
+                        .map(|h| unit_price((h * 1e4).round() / 1e4))
+                        .unwrap_or_default(),
+                    x.discount
+                        .map(|d| format!("{:.1} %", d * 100.0))
+                        .unwrap_or_default(),
+                    x.source.clone(),
+                ]);
+            }
+            let _ = writeln!(out, "{t}");
+        }
+    }
+    out.into_bytes()
+}
+
+/// The listing as pretty JSON (numbers unrounded), ending in a newline.
+pub fn render_json(l: &PriceListing) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(l).expect("a listing serializes");
+    v.push(b'\n');
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::bundled::bundled;
+    use crate::pricing::resolve::{resolve, PriceMode, ResolveOptions};
+
+    #[test]
+    fn bundled_listing() {
+        let regions = vec!["ap-northeast-1".to_string()];
+        let r = resolve(
+            bundled(),
+            &regions,
+            &ResolveOptions {
+                mode: PriceMode::Bundled,
+                refresh: false,
+                cache: None,
+                max_age: chrono::Duration::days(7),
+                now: chrono::Utc::now(),
+                endpoint_region: "us-east-1".into(),
+            },
+            |_| unreachable!(),
+        )
+        .unwrap();
+        let l = listing(&r, &regions);
+        assert_eq!(l.regions.len(), 1);
+        let tokyo = &l.regions[0];
+        assert_eq!(tokyo.origin, "bundled");
+        assert_eq!(tokyo.prices[0].name, "rpu_hour");
+        assert_eq!(tokyo.prices[0].unit, "RPU-hour");
+        assert_eq!(tokyo.prices[0].usd, 0.494);
+        assert_eq!(tokyo.prices[0].source, "bundled 2025-03-19");
+        let table = String::from_utf8(render_table(&l)).unwrap();
+        assert!(table.starts_with(
+            "ap-northeast-1 — Asia Pacific (Tokyo): bundled price book as of 2025-03-19\n"
+        ));
+        assert!(table.contains("backup storage 0–50 TB"), "{table}");
+        assert!(table.contains("node ra3.4xlarge"), "{table}");
+        let json: serde_json::Value = serde_json::from_slice(&render_json(&l)).unwrap();
+        assert_eq!(json["schema_version"], 1);
+        assert_eq!(json["regions"][0]["prices"][0]["usd"], 0.494);
+    }
+}

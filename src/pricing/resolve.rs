@@ -1,0 +1,789 @@
+//! Which prices a run uses: the resolver behind `--prices auto|live|cache|bundled`.
+//!
+//! Precedence per price: scenario override > live (or cached live) > bundled. This module
+//! does the middle part: for the priced regions a run needs it decides, per region,
+//! between a fresh cache entry, a live fetch and the bundled book; it performs the fetch
+//! through a caller-supplied function (the CLI owns the async runtime), writes the cache,
+//! and returns a [`PriceBook`] whose every price carries its own source, plus warnings.
+//! A price missing from a live (or cached) answer falls back to the bundled one, and
+//! [`RegionSource::fallback`] says which.
+
+use super::book::{Price, PriceBook, PriceSource, RegionPrices, ReservedRate, SourceKind, Tier};
+use super::cache::{CachedPrices, PriceCache};
+use super::live::FetchError;
+use super::records::LivePrices;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// `--prices`: where prices may come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PriceMode {
+    /// Cached prices if fresh, else live, else bundled (with one warning).
+    #[default]
+    Auto,
+    /// Fetch from the AWS Price List API now; exit 1 if that fails.
+    Live,
+    /// Only the on-disk cache (whatever its age); bundled where there is none.
+    Cache,
+    /// Only the bundled price book: no network, no cache.
+    Bundled,
+}
+
+/// How to resolve.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    pub mode: PriceMode,
+    /// `--refresh-prices`: fetch even when the cache is fresh.
+    pub refresh: bool,
+    /// `None`: no cache directory is known; nothing is read or written.
+    pub cache: Option<PriceCache>,
+    pub max_age: chrono::Duration,
+    pub now: DateTime<Utc>,
+    /// The Price List endpoint region (recorded in the cache, named in messages).
+    pub endpoint_region: String,
+}
+
+/// Where a region's prices came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionSource {
+    /// `Live`, `Cache` or `Bundled`.
+    pub kind: SourceKind,
+    /// When the live prices were fetched (live and cache).
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub endpoint_region: Option<String>,
+    /// Names of prices (as in [`RegionPrices::prices`]) that the live or cached answer
+    /// lacked, so the bundled price is used.
+    pub fallback: Vec<String>,
+}
+
+impl RegionSource {
+    fn bundled() -> RegionSource {
+        RegionSource {
+            kind: SourceKind::Bundled,
+            fetched_at: None,
+            endpoint_region: None,
+            fallback: Vec::new(),
+        }
+    }
+
+    /// `live AWS Price List prices fetched 2026-11-21`, `bundled price book as of ...`.
+    pub fn label(&self, bundled_as_of: NaiveDate) -> String {
+        let date = |d: Option<DateTime<Utc>>| {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        match self.kind {
+            SourceKind::Live => format!(
+                "live AWS Price List prices fetched {}",
+                date(self.fetched_at)
+            ),
+            SourceKind::Cache => format!(
+                "cached AWS Price List prices fetched {}",
+                date(self.fetched_at)
+            ),
+            _ => format!(
+                "bundled price book as of {}",
+                bundled_as_of.format("%Y-%m-%d")
+            ),
+        }
+    }
+}
+
+/// The prices a run uses.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The bundled book with the resolved regions replaced (all other regions bundled).
+    pub book: PriceBook,
+    /// The regions asked for, and where their prices came from.
+    pub sources: BTreeMap<String, RegionSource>,
+    /// One line each, without a `warning:` prefix.
+    pub warnings: Vec<String>,
+}
+
+impl Resolved {
+    /// One line for the run's `note: prices: ...`: the sources of the regions used.
+    pub fn describe(&self) -> String {
+        let as_of = self.book.as_of;
+        // Live first, then cached, then bundled.
+        let rank = |k: SourceKind| match k {
+            SourceKind::Live => 0,
+            SourceKind::Cache => 1,
+            _ => 2,
+        };
+        let mut groups: BTreeMap<(u8, String), Vec<&str>> = BTreeMap::new();
+        for (region, s) in &self.sources {
+            groups
+                .entry((rank(s.kind), s.label(as_of)))
+                .or_default()
+                .push(region);
+        }
+        match groups.len() {
+            0 => RegionSource::bundled().label(as_of),
+            1 => groups.into_keys().next().expect("one group").1,
+            _ => groups
+                .iter()
+                .map(|((_, label), regions)| format!("{label} ({})", regions.join(", ")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// A warning when any of `used` (price names of `region`) fell back from the live or
+    /// cached answer to the bundled book.
+    pub fn fallback_warning(&self, region: &str, used: &[String]) -> Option<String> {
+        let s = self.sources.get(region)?;
+        let missing: Vec<&String> = used.iter().filter(|n| s.fallback.contains(n)).collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let what = if s.kind == SourceKind::Cache {
+            "the cached Price List answer"
+        } else {
+            "the live Price List answer"
+        };
+        let mut labels: Vec<String> = Vec::new();
+        for label in missing.iter().map(|n| price_label(n)) {
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+        Some(format!(
+            "{what} for {region} has no {}; using the bundled price{} (bundled {})",
+            labels.join(", "),
+            if labels.len() == 1 { "" } else { "s" },
+            self.book.as_of.format("%Y-%m-%d")
+        ))
+    }
+}
+
+/// A price name of [`RegionPrices::prices`] in words.
+pub fn price_label(name: &str) -> String {
+    if let Some(node) = name.strip_prefix("node_hour.") {
+        return format!("{node} node-hour price");
+    }
+    if let Some(node) = name.strip_prefix("concurrency_scaling_node_second.") {
+        return format!("{node} concurrency-scaling price");
+    }
+    match name {
+        "rpu_hour" => "Serverless RPU-hour price".into(),
+        "rms_gb_month" => "managed storage (RMS) price".into(),
+        "spectrum_tb" => "Spectrum scan price".into(),
+        "inter_region_gb" => "inter-region transfer price".into(),
+        n if n.starts_with("backup_tiers") => "backup storage price".into(),
+        n => n.to_string(),
+    }
+}
+
+/// The live failure that ends a `--prices live` run (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot fetch live prices for {region} from the AWS Price List API (endpoint region {endpoint_region}): {reason}"
+)]
+pub struct LiveFailure {
+    pub region: String,
+    pub endpoint_region: String,
+    pub reason: FetchError,
+}
+
+/// What a fetch returns: per region, its prices or why not.
+pub type Fetched = BTreeMap<String, Result<LivePrices, FetchError>>;
+
+enum Choice {
+    Bundled,
+    Cached(CachedPrices),
+    Live(LivePrices),
+    Fetch { stale: Option<CachedPrices> },
+}
+
+fn read_cache(
+    opts: &ResolveOptions,
+    region: &str,
+    warnings: &mut Vec<String>,
+) -> Option<CachedPrices> {
+    let cache = opts.cache.as_ref()?;
+    match cache.read(region) {
+        Ok(c) => c,
+        Err(e) => {
+            warnings.push(format!(
+                "ignoring the price cache: {e}; it will be replaced"
+            ));
+            None
+        }
+    }
+}
+
+/// Resolves the prices of `regions` over `base` (the bundled book). `fetch` is called
+/// at most once, with the regions that need a live fetch.
+///
+/// # Errors
+/// Under [`PriceMode::Live`], the first region whose fetch failed.
+pub fn resolve(
+    base: &PriceBook,
+    regions: &[String],
+    opts: &ResolveOptions,
+    fetch: impl FnOnce(&[String]) -> Fetched,
+) -> Result<Resolved, LiveFailure> {
+    let mut regions: Vec<String> = regions.to_vec();
+    regions.sort();
+    regions.dedup();
+    let mut warnings = Vec::new();
+    let bundled_label = format!("bundled prices as of {}", base.as_of.format("%Y-%m-%d"));
+    let day = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
+
+    let mut choices: BTreeMap<String, Choice> = BTreeMap::new();
+    for region in &regions {
+        let choice = match opts.mode {
+            PriceMode::Bundled => Choice::Bundled,
+            PriceMode::Live => Choice::Fetch { stale: None },
+            PriceMode::Cache => match read_cache(opts, region, &mut warnings) {
+                Some(c) => {
+                    if !c.is_fresh(opts.now, opts.max_age) {
+                        warnings.push(format!(
+                            "the cached prices for {region} are {} days old (fetched {}); refresh them with --refresh-prices",
+                            c.age(opts.now).num_days(),
+                            day(c.fetched_at)
+                        ));
+                    }
+                    Choice::Cached(c)
+                }
+                None => {
+                    warnings.push(format!(
+                        "no cached prices for {region}; using {bundled_label}"
+                    ));
+                    Choice::Bundled
+                }
+            },
+            PriceMode::Auto => match read_cache(opts, region, &mut warnings) {
+                Some(c) if !opts.refresh && c.is_fresh(opts.now, opts.max_age) => Choice::Cached(c),
+                stale => Choice::Fetch { stale },
+            },
+        };
+        choices.insert(region.clone(), choice);
+    }
+
+    let to_fetch: Vec<String> = choices
+        .iter()
+        .filter(|(_, c)| matches!(c, Choice::Fetch { .. }))
+        .map(|(r, _)| r.clone())
+        .collect();
+    let mut fetched = if to_fetch.is_empty() {
+        Fetched::new()
+    } else {
+        fetch(&to_fetch)
+    };
+
+    // Failures grouped by (reason, fallback), so a run says it once.
+    let mut failures: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for region in &to_fetch {
+        let result = fetched
+            .remove(region)
+            .unwrap_or_else(|| Err(FetchError::BadAnswer(format!("no result for {region}"))));
+        let Some(Choice::Fetch { stale }) = choices.remove(region) else {
+            unreachable!("only regions to fetch are fetched");
+        };
+        let choice = match result {
+            Ok(prices) => {
+                for n in &prices.notes {
+                    warnings.push(format!("live prices for {region}: {n}"));
+                }
+                if let Some(cache) = &opts.cache {
+                    let entry = CachedPrices {
+                        fetched_at: opts.now,
+                        endpoint_region: opts.endpoint_region.clone(),
+                        prices: prices.clone(),
+                    };
+                    if let Err(e) = cache.write(&entry) {
+                        warnings.push(format!(
+                            "cannot write the price cache {}: {e}",
+                            cache.path(region).display()
+                        ));
+                    }
+                }
+                Choice::Live(prices)
+            }
+            Err(reason) if opts.mode == PriceMode::Live => {
+                return Err(LiveFailure {
+                    region: region.clone(),
+                    endpoint_region: opts.endpoint_region.clone(),
+                    reason,
+                })
+            }
+            Err(reason) => {
+                let (label, choice) = match stale {
+                    Some(c) => (
+                        format!("cached prices fetched {}", day(c.fetched_at)),
+                        Choice::Cached(c),
+                    ),
+                    None => (bundled_label.clone(), Choice::Bundled),
+                };
+                failures
+                    .entry((reason.to_string(), label))
+                    .or_default()
+                    .push(region.clone());
+                choice
+            }
+        };
+        choices.insert(region.clone(), choice);
+    }
+    let failed: usize = failures.values().map(Vec::len).sum();
+    for ((reason, label), failed_regions) in &failures {
+        let whole_run = failures.len() == 1 && failed == to_fetch.len();
+        let which = if whole_run {
+            String::new()
+        } else {
+            format!(" for {}", failed_regions.join(", "))
+        };
+        warnings.push(format!(
+            "live prices unavailable ({reason}); using {label}{which}"
+        ));
+    }
+
+    let mut book = base.clone();
+    let mut sources = BTreeMap::new();
+    for (region, choice) in choices {
+        let bundled_region = base
+            .region(&region)
+            .cloned()
+            .unwrap_or_else(|| RegionPrices {
+                region: region.clone(),
+                location: region.clone(),
+                ..RegionPrices::default()
+            });
+        let (prices, source) = match choice {
+            Choice::Bundled | Choice::Fetch { .. } => (bundled_region, RegionSource::bundled()),
+            Choice::Cached(c) => {
+                let source = PriceSource {
+                    kind: SourceKind::Cache,
+                    date: Some(c.fetched_at.date_naive()),
+                };
+                let (prices, fallback) = merge(&bundled_region, &c.prices, source);
+                (
+                    prices,
+                    RegionSource {
+                        kind: SourceKind::Cache,
+                        fetched_at: Some(c.fetched_at),
+                        endpoint_region: Some(c.endpoint_region),
+                        fallback,
+                    },
+                )
+            }
+            Choice::Live(p) => {
+                let source = PriceSource {
+                    kind: SourceKind::Live,
+                    date: Some(opts.now.date_naive()),
+                };
+                let (prices, fallback) = merge(&bundled_region, &p, source);
+                (
+                    prices,
+                    RegionSource {
+                        kind: SourceKind::Live,
+                        fetched_at: Some(opts.now),
+                        endpoint_region: Some(opts.endpoint_region.clone()),
+                        fallback,
+                    },
+                )
+            }
+        };
+        book.regions.insert(region.clone(), prices);
+        sources.insert(region, source);
+    }
+    Ok(Resolved {
+        book,
+        sources,
+        warnings,
+    })
+}
+
+/// `bundled` with every price `live` has replaced by it (labelled `source`); returns the
+/// names of the bundled prices the live answer lacked.
+pub fn merge(
+    bundled: &RegionPrices,
+    live: &LivePrices,
+    source: PriceSource,
+) -> (RegionPrices, Vec<String>) {
+    let price = |usd: f64| Price { usd, source };
+    let mut fallback = Vec::new();
+    let mut single = |name: &str, b: Option<Price>, l: Option<f64>| match l {
+        Some(usd) => Some(price(usd)),
+        None => {
+            if b.is_some() {
+                fallback.push(name.to_string());
+            }
+            b
+        }
+    };
+    let rpu_hour = single("rpu_hour", bundled.rpu_hour, live.rpu_hour);
+    let rms_gb_month = single("rms_gb_month", bundled.rms_gb_month, live.rms_gb_month);
+    let spectrum_tb = single("spectrum_tb", bundled.spectrum_tb, live.spectrum_tb);
+    let backup_tiers = if live.backup_tiers.is_empty() {
+        if !bundled.backup_tiers.is_empty() {
+            fallback.extend((0..bundled.backup_tiers.len()).map(|i| format!("backup_tiers[{i}]")));
+        }
+        bundled.backup_tiers.clone()
+    } else {
+        live.backup_tiers
+            .iter()
+            .map(|t| Tier {
+                begin: t.begin_gb,
+                end: t.end_gb,
+                price: price(t.usd),
+            })
+            .collect()
+    };
+    let mut map = |name: &str,
+                   b: &BTreeMap<String, Price>,
+                   l: &BTreeMap<String, f64>|
+     -> BTreeMap<String, Price> {
+        let mut out = b.clone();
+        for (k, p) in out.iter_mut() {
+            match l.get(k) {
+                Some(&usd) => *p = price(usd),
+                None => fallback.push(format!("{name}.{k}")),
+            }
+        }
+        for (k, &usd) in l {
+            out.entry(k.clone()).or_insert_with(|| price(usd));
+        }
+        out
+    };
+    let node_hour = map("node_hour", &bundled.node_hour, &live.node_hour);
+    let concurrency_scaling_node_second = map(
+        "concurrency_scaling_node_second",
+        &bundled.concurrency_scaling_node_second,
+        &live.concurrency_scaling_node_second,
+    );
+    let reserved = live
+        .reserved
+        .iter()
+        .map(|r| ReservedRate {
+            product: r.product.clone(),
+            term: r.term.clone(),
+            hourly_usd: r.hourly_usd,
+            upfront_usd: r.upfront_usd,
+            source,
+        })
+        .collect();
+    let prices = RegionPrices {
+        location: if bundled.location.is_empty() || bundled.location == bundled.region {
+            live.location
+                .clone()
+                .unwrap_or_else(|| bundled.location.clone())
+        } else {
+            bundled.location.clone()
+        },
+        rpu_hour,
+        rms_gb_month,
+        backup_tiers,
+        spectrum_tb,
+        node_hour,
+        concurrency_scaling_node_second,
+        reserved,
+        // Everything not read from the AmazonRedshift Price List (inter-region transfer,
+        // the other services' prices) stays bundled.
+        ..bundled.clone()
+    };
+    (prices, fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::bundled::bundled;
+    use crate::pricing::records::LiveTier;
+    use std::cell::Cell;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn opts(mode: PriceMode, cache: Option<PriceCache>) -> ResolveOptions {
+        ResolveOptions {
+            mode,
+            refresh: false,
+            cache,
+            max_age: chrono::Duration::days(7),
+            now: now(),
+            endpoint_region: "us-east-1".into(),
+        }
+    }
+
+    fn tokyo_live() -> LivePrices {
+        LivePrices {
+            region: "ap-northeast-1".into(),
+            location: Some("Asia Pacific (Tokyo)".into()),
+            rpu_hour: Some(0.5),
+            rms_gb_month: Some(0.0261),
+            node_hour: [("ra3.4xlarge".to_string(), 3.9)].into(),
+            ..LivePrices::default()
+        }
+    }
+
+    fn regions(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn live_prices_win_and_missing_ones_fall_back_per_price() {
+        let calls = Cell::new(0);
+        let r = resolve(
+            bundled(),
+            &regions(&["ap-northeast-1"]),
+            &opts(PriceMode::Live, None),
+            |asked| {
+                calls.set(calls.get() + 1);
+                assert_eq!(asked, ["ap-northeast-1"]);
+                [("ap-northeast-1".to_string(), Ok(tokyo_live()))].into()
+            },
+        )
+        .unwrap();
+        assert_eq!(calls.get(), 1);
+        let tokyo = r.book.region("ap-northeast-1").unwrap();
+        assert_eq!(tokyo.rpu_hour.unwrap().usd, 0.5);
+        assert_eq!(
+            tokyo.rpu_hour.unwrap().source.to_string(),
+            "live 2026-11-21"
+        );
+        assert_eq!(tokyo.node_hour["ra3.4xlarge"].usd, 3.9);
+        // Not in the live answer: bundled, and listed.
+        assert_eq!(
+            tokyo.backup_tiers[0].price.source.to_string(),
+            "bundled 2025-03-19"
+        );
+        assert_eq!(
+            tokyo.node_hour["ra3.large"].source.to_string(),
+            "bundled 2025-03-19"
+        );
+        let s = &r.sources["ap-northeast-1"];
+        assert_eq!(s.kind, SourceKind::Live);
+        assert!(s.fallback.contains(&"backup_tiers[0]".to_string()));
+        assert!(s.fallback.contains(&"node_hour.ra3.large".to_string()));
+        assert!(!s.fallback.contains(&"rpu_hour".to_string()));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(
+            r.describe(),
+            "live AWS Price List prices fetched 2026-11-21"
+        );
+        let w = r
+            .fallback_warning(
+                "ap-northeast-1",
+                &["rpu_hour".into(), "backup_tiers[0]".into()],
+            )
+            .unwrap();
+        assert_eq!(
+            w,
+            "the live Price List answer for ap-northeast-1 has no backup storage price; using the bundled price (bundled 2025-03-19)"
+        );
+        assert!(r
+            .fallback_warning("ap-northeast-1", &["rpu_hour".into()])
+            .is_none());
+        // Other regions stay bundled.
+        assert_eq!(r.book.region("us-east-1"), bundled().region("us-east-1"));
+    }
+
+    #[test]
+    fn live_failure_is_an_error_under_live_and_one_warning_under_auto() {
+        let fail = |asked: &[String]| -> Fetched {
+            asked
+                .iter()
+                .map(|r| (r.clone(), Err(FetchError::NoCredentials(String::new()))))
+                .collect()
+        };
+        let e = resolve(
+            bundled(),
+            &regions(&["us-east-1"]),
+            &opts(PriceMode::Live, None),
+            fail,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot fetch live prices for us-east-1 from the AWS Price List API (endpoint region us-east-1): no AWS credentials found"
+        );
+        let r = resolve(
+            bundled(),
+            &regions(&["us-east-1", "ap-northeast-1", "us-east-1"]),
+            &opts(PriceMode::Auto, None),
+            fail,
+        )
+        .unwrap();
+        assert_eq!(
+            r.warnings,
+            vec![
+                "live prices unavailable (no AWS credentials found); using bundled prices as of 2025-03-19"
+            ]
+        );
+        assert_eq!(r.describe(), "bundled price book as of 2025-03-19");
+        assert_eq!(r.book, *bundled());
+    }
+
+    #[test]
+    fn bundled_mode_never_fetches_or_reads_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path()).unwrap();
+        std::fs::write(dir.path().join("us-east-1.json"), "garbage").unwrap();
+        let r = resolve(
+            bundled(),
+            &regions(&["us-east-1"]),
+            &opts(PriceMode::Bundled, Some(PriceCache::new(dir.path()))),
+            |_| panic!("no fetch under --prices bundled"),
+        )
+        .unwrap();
+        assert!(r.warnings.is_empty());
+        assert_eq!(r.sources["us-east-1"].kind, SourceKind::Bundled);
+    }
+
+    #[test]
+    fn auto_uses_a_fresh_cache_refetches_a_stale_one_and_falls_back_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PriceCache::new(dir.path());
+        let o = opts(PriceMode::Auto, Some(cache.clone()));
+        // Empty cache: fetch, and the answer is written.
+        let r = resolve(bundled(), &regions(&["ap-northeast-1"]), &o, |_| {
+            [("ap-northeast-1".to_string(), Ok(tokyo_live()))].into()
+        })
+        .unwrap();
+        assert_eq!(r.sources["ap-northeast-1"].kind, SourceKind::Live);
+        let written = cache.read("ap-northeast-1").unwrap().unwrap();
+        assert_eq!(written.fetched_at, now());
+        // Fresh: used without a fetch.
+        let r = resolve(bundled(), &regions(&["ap-northeast-1"]), &o, |_| {
+            panic!("fresh cache")
+        })
+        .unwrap();
+        let tokyo = r.book.region("ap-northeast-1").unwrap();
+        assert_eq!(
+            tokyo.rpu_hour.unwrap().source.to_string(),
+            "cache 2026-11-21"
+        );
+        assert_eq!(
+            r.describe(),
+            "cached AWS Price List prices fetched 2026-11-21"
+        );
+        // --refresh-prices: fetched again.
+        let refresh = ResolveOptions {
+            refresh: true,
+            ..o.clone()
+        };
+        let fetched = Cell::new(false);
+        resolve(bundled(), &regions(&["ap-northeast-1"]), &refresh, |_| {
+            fetched.set(true);
+            [("ap-northeast-1".to_string(), Ok(tokyo_live()))].into()
+        })
+        .unwrap();
+        assert!(fetched.get());
+        // Stale and the fetch fails: the stale cache is the fallback, said once.
+        let later = ResolveOptions {
+            now: now() + chrono::Duration::days(8),
+            ..o
+        };
+        let r = resolve(bundled(), &regions(&["ap-northeast-1"]), &later, |_| {
+            [(
+                "ap-northeast-1".to_string(),
+                Err(FetchError::Network("Connection refused".into())),
+            )]
+            .into()
+        })
+        .unwrap();
+        assert_eq!(
+            r.warnings,
+            vec!["live prices unavailable (cannot reach the Price List API: Connection refused); using cached prices fetched 2026-11-21"]
+        );
+        assert_eq!(r.sources["ap-northeast-1"].kind, SourceKind::Cache);
+    }
+
+    #[test]
+    fn corrupt_cache_is_a_warning_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PriceCache::new(dir.path());
+        std::fs::write(cache.path("ap-northeast-1"), "{not json").unwrap();
+        let r = resolve(
+            bundled(),
+            &regions(&["ap-northeast-1"]),
+            &opts(PriceMode::Auto, Some(cache.clone())),
+            |_| [("ap-northeast-1".to_string(), Ok(tokyo_live()))].into(),
+        )
+        .unwrap();
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].starts_with("ignoring the price cache: "));
+        assert!(r.warnings[0].ends_with("; it will be replaced"));
+        assert!(cache.read("ap-northeast-1").unwrap().is_some());
+    }
+
+    #[test]
+    fn cache_mode_reads_only_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PriceCache::new(dir.path());
+        let r = resolve(
+            bundled(),
+            &regions(&["us-east-1"]),
+            &opts(PriceMode::Cache, Some(cache.clone())),
+            |_| panic!("no fetch under --prices cache"),
+        )
+        .unwrap();
+        assert_eq!(
+            r.warnings,
+            vec!["no cached prices for us-east-1; using bundled prices as of 2025-03-19"]
+        );
+        cache
+            .write(&CachedPrices {
+                fetched_at: now() - chrono::Duration::days(30),
+                endpoint_region: "us-east-1".into(),
+                prices: LivePrices {
+                    region: "us-east-1".into(),
+                    rpu_hour: Some(0.4),
+                    backup_tiers: vec![LiveTier {
+                        begin_gb: 0.0,
+                        end_gb: None,
+                        usd: 0.02,
+                    }],
+                    ..LivePrices::default()
+                },
+            })
+            .unwrap();
+        let r = resolve(
+            bundled(),
+            &regions(&["us-east-1"]),
+            &opts(PriceMode::Cache, Some(cache)),
+            |_| panic!("no fetch under --prices cache"),
+        )
+        .unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].contains("30 days old"), "{:?}", r.warnings);
+        let use1 = r.book.region("us-east-1").unwrap();
+        assert_eq!(
+            use1.rpu_hour.unwrap().source.to_string(),
+            "cache 2026-10-22"
+        );
+        assert_eq!(use1.backup_tiers.len(), 1);
+    }
+
+    #[test]
+    fn mixed_sources_are_described_per_region() {
+        let r = resolve(
+            bundled(),
+            &regions(&["ap-northeast-1", "us-east-1"]),
+            &opts(PriceMode::Auto, None),
+            |_| {
+                [
+                    ("ap-northeast-1".to_string(), Ok(tokyo_live())),
+                    (
+                        "us-east-1".to_string(),
+                        Err(FetchError::Throttled { attempts: 3 }),
+                    ),
+                ]
+                .into()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            r.warnings,
+            vec!["live prices unavailable (throttled by the Price List API (ThrottlingException) after 3 attempts); using bundled prices as of 2025-03-19 for us-east-1"]
+        );
+        assert_eq!(
+            r.describe(),
+            "live AWS Price List prices fetched 2026-11-21 (ap-northeast-1), bundled price book as of 2025-03-19 (us-east-1)"
+        );
+    }
+}

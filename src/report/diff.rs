@@ -1,0 +1,365 @@
+//! `diff OLD.json NEW.json`: per-scenario, per-component deltas between two estimate
+//! reports (the JSON contract), for a PR review comment or a month-over-month report.
+
+use super::format::{signed_percent, usd};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// The parts of a report JSON a diff reads (unknown keys are ignored, so reports from
+/// newer versions with more keys still compare).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportTotals {
+    pub schema_version: u32,
+    pub scenarios: Vec<ScenarioTotals>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScenarioTotals {
+    pub name: String,
+    pub total_monthly_usd: f64,
+    pub components: Vec<ComponentTotal>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComponentTotal {
+    pub component: String,
+    pub monthly_usd: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("{what} is not an estimate report (JSON with schema_version and scenarios): {source}")]
+    Json {
+        what: String,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{what} has schema_version {found}; this version reads schema_version {}",
+        super::SCHEMA_VERSION
+    )]
+    Version { what: String, found: u32 },
+}
+
+/// Parses a report JSON; `what` names it in errors (usually the file path).
+pub fn parse_totals(json: &str, what: &str) -> Result<ReportTotals, DiffError> {
+    let r: ReportTotals = serde_json::from_str(json).map_err(|source| DiffError::Json {
+        what: what.to_string(),
+        source,
+    })?;
+    if r.schema_version != super::SCHEMA_VERSION {
+        return Err(DiffError::Version {
+            what: what.to_string(),
+            found: r.schema_version,
+        });
+    }
+    Ok(r)
+}
+
+/// How a line changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Changed,
+    Unchanged,
+    New,
+    Removed,
+}
+
+/// Old and new USD of one line; `None` where the line does not exist on that side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delta {
+    pub old_usd: Option<f64>,
+    pub new_usd: Option<f64>,
+    pub delta_usd: f64,
+    /// Relative change in percent; `None` when the old value is 0 or missing.
+    pub delta_percent: Option<f64>,
+    pub change: Change,
+}
+
+impl Delta {
+    fn new(old: Option<f64>, new: Option<f64>) -> Delta {
+        let delta = new.unwrap_or(0.0) - old.unwrap_or(0.0);
+        let change = match (old, new) {
+            (None, Some(_)) => Change::New,
+            (Some(_), None) => Change::Removed,
+            _ if delta.abs() < 5e-7 => Change::Unchanged,
+            _ => Change::Changed,
+        };
+        Delta {
+            old_usd: old,
+            new_usd: new,
+            delta_usd: delta,
+            delta_percent: old.filter(|o| o.abs() > 0.0).map(|o| delta / o * 100.0),
+            change,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentDelta {
+    pub component: String,
+    #[serde(flatten)]
+    pub delta: Delta,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioDelta {
+    pub name: String,
+    pub total: Delta,
+    pub components: Vec<ComponentDelta>,
+}
+
+/// The whole diff (JSON output of `diff`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub schema_version: u32,
+    pub scenarios: Vec<ScenarioDelta>,
+    pub total: Delta,
+}
+
+/// Compares `old` with `new`: scenarios matched by name, components by label; order
+/// follows `new`, then what only `old` had.
+pub fn diff(old: &ReportTotals, new: &ReportTotals) -> Diff {
+    let mut scenarios = Vec::new();
+    for n in &new.scenarios {
+        let o = old.scenarios.iter().find(|o| o.name == n.name);
+        scenarios.push(scenario_delta(o, Some(n)));
+    }
+    for o in &old.scenarios {
+        if !new.scenarios.iter().any(|n| n.name == o.name) {
+            scenarios.push(scenario_delta(Some(o), None));
+        }
+    }
+    let sum = |r: &ReportTotals| r.scenarios.iter().map(|s| s.total_monthly_usd).sum::<f64>();
+    Diff {
+        schema_version: super::SCHEMA_VERSION,
+        scenarios,
+        total: Delta::new(Some(sum(old)), Some(sum(new))),
+    }
+}
+
+fn scenario_delta(old: Option<&ScenarioTotals>, new: Option<&ScenarioTotals>) -> ScenarioDelta {
+    let name = new.or(old).map(|s| s.name.clone()).unwrap_or_default();
+    let empty = Vec::new();
+    let old_c = old.map_or(&empty, |s| &s.components);
+    let new_c = new.map_or(&empty, |s| &s.components);
+    let mut components: Vec<ComponentDelta> = new_c
+        .iter()
+        .map(|n| ComponentDelta {
+            component: n.component.clone(),
+            delta: Delta::new(
+                old_c
+                    .iter()
+                    .find(|o| o.component == n.component)
+                    .map(|o| o.monthly_usd),
+                Some(n.monthly_usd),
+            ),
+        })
+        .collect();
+    components.extend(
+        old_c
+            .iter()
+            .filter(|o| !new_c.iter().any(|n| n.component == o.component))
+            .map(|o| ComponentDelta {
+                component: o.component.clone(),
+                delta: Delta::new(Some(o.monthly_usd), None),
+            }),
+    );
+    ScenarioDelta {
+        name,
+        total: Delta::new(
+            old.map(|s| s.total_monthly_usd),
+            new.map(|s| s.total_monthly_usd),
+        ),
+        components,
+    }
+}
+
+fn money(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), usd)
+}
+
+fn signed_usd(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", usd(x))
+    } else {
+        usd(x)
+    }
+}
+
+fn percent(d: &Delta) -> String {
+    match d.change {
+        Change::New => "new".into(),
+        Change::Removed => "removed".into(),
+        _ => d.delta_percent.map_or_else(|| "—".into(), signed_percent),
+    }
+}
+
+/// Rows of the human renderings: (scenario, line, old, new, Δ USD, Δ %).
+fn rows(d: &Diff) -> Vec<[String; 6]> {
+    let mut out = Vec::new();
+    for s in &d.scenarios {
+        for c in &s.components {
+            out.push([
+                s.name.clone(),
+                c.component.clone(),
+                money(c.delta.old_usd),
+                money(c.delta.new_usd),
+                signed_usd(c.delta.delta_usd),
+                percent(&c.delta),
+            ]);
+        }
+        out.push([
+            s.name.clone(),
+            "total".into(),
+            money(s.total.old_usd),
+            money(s.total.new_usd),
+            signed_usd(s.total.delta_usd),
+            percent(&s.total),
+        ]);
+    }
+    if d.scenarios.len() > 1 {
+        out.push([
+            "all scenarios".into(),
+            "total".into(),
+            money(d.total.old_usd),
+            money(d.total.new_usd),
+            signed_usd(d.total.delta_usd),
+            percent(&d.total),
+        ]);
+    }
+    out
+}
+
+const HEADER: [&str; 6] = [
+    "Scenario",
+    "Line",
+    "Old (USD)",
+    "New (USD)",
+    "Δ (USD)",
+    "Δ %",
+];
+
+pub fn render_table(d: &Diff) -> Vec<u8> {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(HEADER.to_vec());
+    for r in rows(d) {
+        t.add_row(r.to_vec());
+    }
+    for i in 2..6 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    format!("{t}\n").into_bytes()
+}
+
+pub fn render_markdown(d: &Diff) -> Vec<u8> {
+    let mut out = String::from(
+        "| Scenario | Line | Old (USD) | New (USD) | Δ (USD) | Δ % |\n|---|---|--:|--:|--:|--:|\n",
+    );
+    for r in rows(d) {
+        let bold = r[1] == "total";
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| {
+                let c = c.replace('|', "\\|");
+                if bold && !c.is_empty() {
+                    format!("**{c}**")
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.into_bytes()
+}
+
+pub fn render_json(d: &Diff) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(d).expect("a diff always serializes");
+    v.push(b'\n');
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(scenarios: &[(&str, &[(&str, f64)])]) -> ReportTotals {
+        ReportTotals {
+            schema_version: 1,
+            scenarios: scenarios
+                .iter()
+                .map(|(name, comps)| ScenarioTotals {
+                    name: name.to_string(),
+                    total_monthly_usd: comps.iter().map(|c| c.1).sum(),
+                    components: comps
+                        .iter()
+                        .map(|(c, v)| ComponentTotal {
+                            component: c.to_string(),
+                            monthly_usd: *v,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn deltas_new_and_removed() {
+        let old = report(&[
+            ("a", &[("compute", 100.0), ("storage", 10.0)]),
+            ("gone", &[("compute", 5.0)]),
+        ]);
+        let new = report(&[
+            ("a", &[("compute", 150.0), ("snapshots", 2.0)]),
+            ("b", &[("compute", 1.0)]),
+        ]);
+        let d = diff(&old, &new);
+        let a = &d.scenarios[0];
+        assert_eq!(a.name, "a");
+        assert_eq!(a.components[0].delta.delta_usd, 50.0);
+        assert_eq!(a.components[0].delta.delta_percent, Some(50.0));
+        assert_eq!(a.components[1].delta.change, Change::New);
+        assert_eq!(a.components[2].component, "storage");
+        assert_eq!(a.components[2].delta.change, Change::Removed);
+        assert_eq!(a.components[2].delta.delta_usd, -10.0);
+        assert_eq!(a.total.delta_usd, 42.0);
+        assert_eq!(d.scenarios[1].total.change, Change::New);
+        assert_eq!(d.scenarios[2].name, "gone");
+        assert_eq!(d.scenarios[2].total.change, Change::Removed);
+        assert_eq!(d.total.delta_usd, (152.0 + 1.0) - (110.0 + 5.0));
+        let md = String::from_utf8(render_markdown(&d)).unwrap();
+        assert!(
+            md.contains("| a | compute | 100.00 | 150.00 | +50.00 | +50.0 % |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| a | snapshots | — | 2.00 | +2.00 | new |"),
+            "{md}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&render_json(&d)).unwrap();
+        assert_eq!(json["scenarios"][0]["components"][2]["change"], "removed");
+    }
+
+    #[test]
+    fn a_report_with_more_keys_still_parses_and_versions_are_checked() {
+        let r = parse_totals(
+            r#"{"schema_version":1,"extra":true,"scenarios":[{"name":"x","total_monthly_usd":1.5,"region":"r","components":[{"component":"c","monthly_usd":1.5,"unit":"u"}]}]}"#,
+            "new.json",
+        )
+        .unwrap();
+        assert_eq!(r.scenarios[0].components[0].monthly_usd, 1.5);
+        let e = parse_totals(r#"{"schema_version":2,"scenarios":[]}"#, "x.json").unwrap_err();
+        assert!(e.to_string().contains("schema_version 2"), "{e}");
+        let e = parse_totals("[1,2]", "x.json").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("x.json is not an estimate report"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,483 @@
+//! `sweep`: one scenario evaluated over a grid of parameter values (the cartesian product
+//! of every `--param`), e.g. the monthly cost against REFRESH_INTERVAL.
+//!
+//! Pure: parsing the parameter specs, building the grid, summarising each evaluated point
+//! and picking the cheapest point within a staleness limit. Evaluating a point (loading the
+//! scenario with the point's `--set`s and estimating it) is the caller's.
+
+use crate::model::estimate::ScenarioEstimate;
+use crate::model::workload::ZERO_ETL_CLASS;
+use crate::report::charts::SweepCurve;
+use crate::report::format::{seconds, usd};
+use crate::scenario::parse_duration;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// The parameter whose points also get a data-staleness figure.
+pub const REFRESH_INTERVAL: &str = "zero_etl.refresh_interval";
+
+/// Most points one sweep may have (a typo like `1..1e9+1` must not hang the machine).
+pub const MAX_POINTS: usize = 10_000;
+
+/// One `--param key.path=...`: the values to try, as `--set` value texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+/// Parses `key.path=v1,v2,...`, `key.path=start..end*factor` (geometric) or
+/// `key.path=start..end+step` (arithmetic; both inclusive of `end` when it is hit).
+pub fn parse_param(s: &str) -> Result<Param, String> {
+    let (path, spec) = s.split_once('=').ok_or_else(|| {
+        format!("expected KEY.PATH=VALUES (e.g. {REFRESH_INTERVAL}=0,60,300), found `{s}`")
+    })?;
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(format!("`{s}` has no key path before `=`"));
+    }
+    let spec = spec.trim();
+    let values = if let Some((start, rest)) = spec.split_once("..") {
+        range_values(start, rest).map_err(|e| format!("--param {s}: {e}"))?
+    } else {
+        spec.split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    if values.is_empty() {
+        return Err(format!("--param {s}: no values"));
+    }
+    Ok(Param {
+        path: path.to_string(),
+        values,
+    })
+}
+
+fn number(s: &str) -> Result<f64, String> {
+    let s = s.trim();
+    let v = match s.parse::<f64>() {
+        Ok(v) => v,
+        Err(_) => parse_duration(s).map_err(|_| format!("`{s}` is not a number or a duration"))?,
+    };
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` is not finite"))
+    }
+}
+
+fn range_values(start: &str, rest: &str) -> Result<Vec<String>, String> {
+    let (end, step, geometric) = if let Some((e, f)) = rest.split_once('*') {
+        (e, f, true)
+    } else if let Some((e, st)) = rest.split_once('+') {
+        (e, st, false)
+    } else {
+        return Err("a range needs a step: start..end*factor or start..end+step".into());
+    };
+    let (start, end, step) = (number(start)?, number(end)?, number(step)?);
+    if end < start {
+        return Err(format!("the range ends ({end}) before it starts ({start})"));
+    }
+    if geometric && !(start > 0.0 && step > 1.0) {
+        return Err("a geometric range needs start > 0 and factor > 1".into());
+    }
+    if !geometric && step <= 0.0 {
+        return Err("an arithmetic range needs step > 0".into());
+    }
+    let mut out = Vec::new();
+    let tolerance = 1e-9 * end.abs().max(1.0);
+    let mut k = 0i32;
+    loop {
+        let v = if geometric {
+            start * step.powi(k)
+        } else {
+            start + step * f64::from(k)
+        };
+        if v > end + tolerance {
+            break;
+        }
+        if out.len() >= MAX_POINTS {
+            return Err(format!("more than {MAX_POINTS} values"));
+        }
+        out.push(format_number(v));
+        k += 1;
+    }
+    Ok(out)
+}
+
+/// Shortest text that reads back as `v` (integers without a decimal point).
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Every combination of the parameters' values (first parameter varies slowest).
+pub fn grid(params: &[Param]) -> Result<Vec<Vec<(String, String)>>, String> {
+    let size = params
+        .iter()
+        .try_fold(1usize, |acc, p| acc.checked_mul(p.values.len()))
+        .filter(|n| *n <= MAX_POINTS)
+        .ok_or_else(|| format!("the sweep has more than {MAX_POINTS} points"))?;
+    let mut points = Vec::with_capacity(size);
+    points.push(Vec::new());
+    for p in params {
+        points = points
+            .into_iter()
+            .flat_map(|prefix: Vec<(String, String)>| {
+                p.values.iter().map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push((p.path.clone(), v.clone()));
+                    next
+                })
+            })
+            .collect();
+    }
+    Ok(points)
+}
+
+/// The summary of one evaluated point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    #[serde(serialize_with = "param_map")]
+    pub params: Vec<(String, String)>,
+    pub total_monthly_usd: f64,
+    pub compute_monthly_usd: f64,
+    pub latency_p95_s: f64,
+    /// Worst-case data staleness: REFRESH_INTERVAL + the longest sync latency (0 for
+    /// continuous replication, whose apply lag is not modelled); `None` without zero-ETL.
+    pub staleness_s: Option<f64>,
+}
+
+/// Params as a JSON object, numbers as numbers.
+fn param_map<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => map.serialize_entry(k, &n)?,
+            _ => map.serialize_entry(k, v)?,
+        }
+    }
+    map.end()
+}
+
+/// Summarises an estimate made with `params` set; `refresh_interval` is the scenario's
+/// REFRESH_INTERVAL at that point (seconds), when it has zero-ETL.
+pub fn summarize(
+    params: Vec<(String, String)>,
+    e: &ScenarioEstimate,
+    refresh_interval: Option<f64>,
+) -> Point {
+    let compute = e
+        .lines
+        .iter()
+        .filter(|l| l.unit == crate::model::costs::RPU_HOUR)
+        .map(|l| l.cost.0)
+        .sum();
+    let sync_latency = e.serverless.as_ref().and_then(|s| {
+        let i = s.classes.iter().position(|c| c == ZERO_ETL_CLASS)?;
+        s.sim.latency_max_by_class_s.get(i).copied()
+    });
+    Point {
+        params,
+        total_monthly_usd: e.total().0,
+        compute_monthly_usd: compute,
+        latency_p95_s: e.serverless.as_ref().map_or(0.0, |s| s.sim.latency_p95_s),
+        staleness_s: refresh_interval.map(|r| r + sync_latency.unwrap_or(0.0)),
+    }
+}
+
+/// The cheapest point whose staleness is known and within `max_staleness` (ties: the
+/// first in grid order).
+pub fn pick(points: &[Point], max_staleness: f64) -> Option<usize> {
+    points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.staleness_s.is_some_and(|s| s <= max_staleness))
+        .min_by(|a, b| {
+            a.1.total_monthly_usd
+                .total_cmp(&b.1.total_monthly_usd)
+                .then(a.0.cmp(&b.0))
+        })
+        .map(|(i, _)| i)
+}
+
+/// The sweep's report (JSON output of `sweep`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepReport {
+    pub schema_version: u32,
+    pub scenario: String,
+    pub param_names: Vec<String>,
+    pub points: Vec<Point>,
+    pub max_staleness_s: Option<f64>,
+    /// Index into `points` of the pick, when `--max-staleness` was given and a point meets it.
+    pub pick: Option<usize>,
+}
+
+impl SweepReport {
+    pub fn json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("a sweep report always serializes");
+        v.push(b'\n');
+        v
+    }
+
+    fn has_staleness(&self) -> bool {
+        self.points.iter().any(|p| p.staleness_s.is_some())
+    }
+
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = self.param_names.clone();
+        header.extend(
+            [
+                "total_monthly_usd",
+                "compute_monthly_usd",
+                "latency_p95_s",
+                "staleness_s",
+                "pick",
+            ]
+            .map(String::from),
+        );
+        let _ = w.write_record(&header);
+        for (i, p) in self.points.iter().enumerate() {
+            let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
+            row.push(p.total_monthly_usd.to_string());
+            row.push(p.compute_monthly_usd.to_string());
+            row.push(p.latency_p95_s.to_string());
+            row.push(p.staleness_s.map(|s| s.to_string()).unwrap_or_default());
+            row.push(if self.pick == Some(i) {
+                "yes".into()
+            } else {
+                String::new()
+            });
+            let _ = w.write_record(&row);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
+    pub fn table(&self) -> Vec<u8> {
+        let mut t = comfy_table::Table::new();
+        let mut header: Vec<String> = self.param_names.clone();
+        header.extend(["Monthly (USD)", "Compute (USD)", "Latency p95"].map(String::from));
+        if self.has_staleness() {
+            header.push("Staleness".into());
+        }
+        if self.max_staleness_s.is_some() {
+            header.push("Pick".into());
+        }
+        t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(header);
+        for (i, p) in self.points.iter().enumerate() {
+            let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
+            row.push(usd(p.total_monthly_usd));
+            row.push(usd(p.compute_monthly_usd));
+            row.push(seconds(p.latency_p95_s));
+            if self.has_staleness() {
+                row.push(p.staleness_s.map_or_else(|| "—".into(), seconds));
+            }
+            if self.max_staleness_s.is_some() {
+                row.push(if self.pick == Some(i) {
+                    "← cheapest within limit".into()
+                } else {
+                    String::new()
+                });
+            }
+            t.add_row(row);
+        }
+        let n = self.param_names.len();
+        for c in n..n + 4 {
+            if let Some(col) = t.column_mut(c) {
+                col.set_cell_alignment(comfy_table::CellAlignment::Right);
+            }
+        }
+        let mut out = format!(
+            "{} — sweep of {}\n{t}\n",
+            self.scenario,
+            self.param_names.join(" × ")
+        );
+        match (self.max_staleness_s, self.pick) {
+            (Some(limit), Some(i)) => {
+                let p = &self.points[i];
+                let what: Vec<String> = p.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                out.push_str(&format!(
+                    "Cheapest within {} of staleness: {} at {} USD a month.\n",
+                    seconds(limit),
+                    what.join(", "),
+                    usd(p.total_monthly_usd)
+                ));
+            }
+            (Some(limit), None) => out.push_str(&format!(
+                "No point keeps data staleness within {}.\n",
+                seconds(limit)
+            )),
+            _ => {}
+        }
+        out.into_bytes()
+    }
+
+    /// The sweep curve over the first parameter (other parameters fixed at the first
+    /// value of each, so the chart stays one line).
+    pub fn chart(&self) -> Option<SweepCurve> {
+        let name = self.param_names.first()?;
+        let firsts: Vec<&String> = self
+            .points
+            .first()?
+            .params
+            .iter()
+            .skip(1)
+            .map(|(_, v)| v)
+            .collect();
+        let mut pts = Vec::new();
+        let mut xs = Vec::new();
+        for p in &self.points {
+            if p.params
+                .iter()
+                .skip(1)
+                .map(|(_, v)| v)
+                .ne(firsts.iter().copied())
+            {
+                continue;
+            }
+            let x = number(&p.params[0].1).ok()?;
+            xs.push(x);
+            pts.push((x, p.total_monthly_usd, p.staleness_s));
+        }
+        let is_interval = name == REFRESH_INTERVAL;
+        let positive: Vec<f64> = xs.iter().copied().filter(|x| *x > 0.0).collect();
+        let spread = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            / positive.iter().copied().fold(f64::INFINITY, f64::min);
+        let log_x = is_interval || (positive.len() >= 3 && spread >= 100.0);
+        let pick = self
+            .pick
+            .and_then(|i| number(&self.points[i].params[0].1).ok());
+        let mut x_label = if is_interval {
+            "REFRESH_INTERVAL".to_string()
+        } else {
+            name.clone()
+        };
+        if log_x {
+            x_label.push_str(" (log scale)");
+        }
+        let fixed: Vec<String> = self
+            .param_names
+            .iter()
+            .skip(1)
+            .zip(&firsts)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let mut title = format!("{}: monthly cost vs {}", self.scenario, name);
+        if !fixed.is_empty() {
+            title.push_str(&format!(" ({})", fixed.join(", ")));
+        }
+        Some(SweepCurve {
+            title,
+            x_label,
+            log_x,
+            points: pts,
+            pick,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lists_and_ranges() {
+        let p = parse_param("zero_etl.refresh_interval=0,60, 300,15m").unwrap();
+        assert_eq!(p.path, REFRESH_INTERVAL);
+        assert_eq!(p.values, ["0", "60", "300", "15m"]);
+        assert_eq!(
+            parse_param("x=60..3600*2").unwrap().values,
+            ["60", "120", "240", "480", "960", "1920"]
+        );
+        assert_eq!(
+            parse_param("x=8..32+8").unwrap().values,
+            ["8", "16", "24", "32"]
+        );
+        assert_eq!(
+            parse_param("x=1m..5m+2m").unwrap().values,
+            ["60", "180", "300"]
+        );
+        assert_eq!(
+            parse_param("x=0.5..1+0.25").unwrap().values,
+            ["0.5", "0.75", "1"]
+        );
+        for bad in [
+            "novalue",
+            "=1,2",
+            "x=",
+            "x=5..1+1",
+            "x=0..10*2",
+            "x=1..10*1",
+            "x=1..10",
+            "x=1..1e9+1",
+            "x=a..b+1",
+        ] {
+            assert!(parse_param(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn grid_is_the_cartesian_product() {
+        let a = parse_param("a=1,2").unwrap();
+        let b = parse_param("b=x,y,z").unwrap();
+        let g = grid(&[a, b]).unwrap();
+        assert_eq!(g.len(), 6);
+        assert_eq!(
+            g[0],
+            vec![
+                ("a".to_string(), "1".to_string()),
+                ("b".to_string(), "x".to_string())
+            ]
+        );
+        assert_eq!(g[5][0].1, "2");
+        assert_eq!(g[5][1].1, "z");
+        let big = parse_param("c=1..200+1").unwrap();
+        assert!(grid(&[big.clone(), big]).is_err());
+    }
+
+    fn point(total: f64, staleness: Option<f64>) -> Point {
+        Point {
+            params: vec![("x".into(), total.to_string())],
+            total_monthly_usd: total,
+            compute_monthly_usd: total,
+            latency_p95_s: 0.0,
+            staleness_s: staleness,
+        }
+    }
+
+    #[test]
+    fn pick_is_the_cheapest_within_the_limit() {
+        let pts = vec![
+            point(900.0, Some(60.0)),
+            point(700.0, Some(960.0)),
+            point(600.0, Some(3660.0)),
+            point(100.0, None),
+        ];
+        assert_eq!(pick(&pts, 900.0), Some(0));
+        assert_eq!(pick(&pts, 1000.0), Some(1));
+        assert_eq!(pick(&pts, 1e9), Some(2));
+        assert_eq!(pick(&pts, 10.0), None);
+    }
+
+    #[test]
+    fn json_params_are_numbers_when_they_can_be() {
+        let p = Point {
+            params: vec![("a".into(), "60".into()), ("b".into(), "5m".into())],
+            total_monthly_usd: 1.0,
+            compute_monthly_usd: 1.0,
+            latency_p95_s: 0.0,
+            staleness_s: None,
+        };
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["params"]["a"], 60.0);
+        assert_eq!(v["params"]["b"], "5m");
+        assert!(v["staleness_s"].is_null());
+    }
+}

@@ -1,0 +1,309 @@
+//! Model against observation: the modelled compute of the observed window, and the
+//! calibration that scales workload durations until it matches what CloudWatch measured.
+//!
+//! CloudWatch's `ComputeSeconds` excludes the 60-second minimum charges, so the like-for-like
+//! modelled figure is the integral of capacity over busy periods: billed RPU-seconds less the
+//! charged-but-idle remainder (`B` × (billed seconds − busy seconds), `docs/model.md`).
+
+use crate::model::engine::{simulate, Capacity, EngineError, SimResult};
+use crate::model::workload::plan;
+use crate::scenario::{Scenario, WorkloadSource};
+use crate::units::{Rpu, SECONDS_PER_HOUR};
+use thiserror::Error;
+
+/// Secant iterations at most; each is one simulation of the period.
+pub const MAX_ITERATIONS: usize = 30;
+/// Converged when the modelled compute is within this fraction of the observation.
+pub const TOLERANCE: f64 = 1e-6;
+/// A calibration that ends further than this from the observation is reported as such.
+pub const ACCEPTABLE: f64 = 0.01;
+
+/// Modelled compute excluding the 60-second minimum charges: what `ComputeSeconds` measures.
+pub fn usage_rpu_seconds(sim: &SimResult, base: Rpu) -> f64 {
+    (sim.billed_rpu_seconds.0 - base * (sim.billed_seconds - sim.busy_seconds)).max(0.0)
+}
+
+/// Modelled compute over an observed window, pro rata of the simulated period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowCompute {
+    /// Excluding minimum charges (compare with `ComputeSeconds`).
+    pub usage_rpu_seconds: f64,
+    /// Billed, minimum charges included.
+    pub billed_rpu_seconds: f64,
+}
+
+/// Scales `window_hours` of a simulated period of `period_hours`.
+pub fn window_compute(
+    sim: &SimResult,
+    base: Rpu,
+    period_hours: f64,
+    window_hours: f64,
+) -> WindowCompute {
+    let ratio = window_hours / period_hours;
+    WindowCompute {
+        usage_rpu_seconds: usage_rpu_seconds(sim, base) * ratio,
+        billed_rpu_seconds: sim.billed_rpu_seconds.0 * ratio,
+    }
+}
+
+/// Multiplies every workload's job durations (generated and trace) by `factor`.
+/// Zero-ETL syncs are left alone: their length is configuration, not workload.
+pub fn scale_workloads(scenario: &mut Scenario, factor: f64) {
+    for w in &mut scenario.workloads {
+        match &mut w.source {
+            WorkloadSource::Arrivals(a) => a.duration *= factor,
+            WorkloadSource::Trace(t) => {
+                for row in &mut t.rows {
+                    row.duration *= factor;
+                }
+            }
+        }
+    }
+}
+
+/// Why a scenario cannot be calibrated.
+#[derive(Debug, Error, PartialEq)]
+pub enum CalibrationError {
+    #[error("it has no [serverless] section")]
+    NoServerless,
+    #[error("it has no [[workload]] whose durations could be scaled")]
+    NoWorkloads,
+    #[error("CloudWatch observed no compute in the window (all {0} days are gaps or zero)")]
+    NothingObserved(u32),
+    #[error("its workloads model no compute to scale")]
+    NoWorkloadCompute,
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+}
+
+/// The result of a calibration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Workload durations were multiplied by this.
+    pub factor: f64,
+    /// The observation, RPU-seconds over the window.
+    pub observed_rpu_seconds: f64,
+    /// Modelled (excluding minimum charges) over the window, before and after.
+    pub before_rpu_seconds: f64,
+    pub after_rpu_seconds: f64,
+    /// Simulations run.
+    pub iterations: usize,
+}
+
+impl Calibration {
+    /// `(after − observed) / observed`.
+    pub fn residual(&self) -> f64 {
+        (self.after_rpu_seconds - self.observed_rpu_seconds) / self.observed_rpu_seconds
+    }
+}
+
+fn modelled(scenario: &Scenario, factor: f64, window_hours: f64) -> Result<f64, CalibrationError> {
+    let sv = scenario
+        .serverless
+        .as_ref()
+        .ok_or(CalibrationError::NoServerless)?;
+    let mut s = scenario.clone();
+    scale_workloads(&mut s, factor);
+    let p = plan(
+        &s,
+        Capacity {
+            base: sv.base_rpu,
+            max: sv.max_rpu,
+        },
+    );
+    let sim = simulate(&p.input)?;
+    Ok(window_compute(&sim, sv.base_rpu, s.period.hours, window_hours).usage_rpu_seconds)
+}
+
+/// Finds the factor on workload durations that makes the modelled compute of a
+/// `window_days` window (excluding minimum charges) equal `observed_rpu_seconds`.
+///
+/// Modelled compute grows continuously with the factor but not proportionally (capacity
+/// never drops below base while busy; max capacity caps it), so the proportional factor is
+/// only the first step: secant iterations follow, each one simulation, kept positive, and
+/// the best factor found is verified by simulating it once more.
+pub fn calibrate(
+    scenario: &Scenario,
+    observed_rpu_seconds: f64,
+    window_days: u32,
+) -> Result<Calibration, CalibrationError> {
+    if scenario.serverless.is_none() {
+        return Err(CalibrationError::NoServerless);
+    }
+    if scenario.workloads.is_empty() {
+        return Err(CalibrationError::NoWorkloads);
+    }
+    if observed_rpu_seconds <= 0.0 {
+        return Err(CalibrationError::NothingObserved(window_days));
+    }
+    let window_hours = f64::from(window_days) * 24.0;
+    let target = observed_rpu_seconds;
+    let before = modelled(scenario, 1.0, window_hours)?;
+    let mut iterations = 1;
+    // The part no factor changes (zero-ETL syncs): what a vanishing factor leaves.
+    let floor = modelled(scenario, 1e-9, window_hours)?;
+    iterations += 1;
+    if before - floor <= f64::EPSILON * before.max(1.0) {
+        return Err(CalibrationError::NoWorkloadCompute);
+    }
+
+    let (mut f0, mut g0) = (1.0, before - target);
+    let mut best = (f0, g0.abs());
+    // Proportional on the part that scales.
+    let mut f1 = ((target - floor) / (before - floor)).max(1e-6);
+    while iterations < MAX_ITERATIONS && best.1 > TOLERANCE * target {
+        let g1 = modelled(scenario, f1, window_hours)? - target;
+        iterations += 1;
+        if g1.abs() < best.1 {
+            best = (f1, g1.abs());
+        }
+        if g1.abs() <= TOLERANCE * target {
+            break;
+        }
+        let mut next = if g1 != g0 {
+            f1 - g1 * (f1 - f0) / (g1 - g0)
+        } else {
+            f1 * target / (g1 + target)
+        };
+        if !next.is_finite() || next <= 0.0 {
+            next = f1 / 2.0;
+        }
+        (f0, g0) = (f1, g1);
+        f1 = next;
+    }
+    let factor = best.0;
+    let after = modelled(scenario, factor, window_hours)?;
+    iterations += 1;
+    Ok(Calibration {
+        factor,
+        observed_rpu_seconds: target,
+        before_rpu_seconds: before,
+        after_rpu_seconds: after,
+        iterations,
+    })
+}
+
+/// RPU-hours, for messages.
+pub fn hours(rpu_seconds: f64) -> f64 {
+    rpu_seconds / SECONDS_PER_HOUR
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario;
+    use std::path::Path;
+
+    fn scenario(body: &str) -> Scenario {
+        let text = format!("name = \"t\"\nregion = \"us-east-1\"\nperiod = \"30d\"\n{body}");
+        parse_scenario(&text, Path::new("x.toml"), &[], &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario
+    }
+
+    #[test]
+    fn usage_excludes_minimum_charges() {
+        // One 10-second job a day at 8 RPU: billed 60 s × 8, used 10 s × 8.
+        let s = scenario(
+            "[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 1\nduration = 10\n",
+        );
+        let sv = s.serverless.clone().unwrap();
+        let p = plan(
+            &s,
+            Capacity {
+                base: sv.base_rpu,
+                max: sv.max_rpu,
+            },
+        );
+        let sim = simulate(&p.input).unwrap();
+        assert_eq!(sim.billed_rpu_seconds.0, 30.0 * 60.0 * 8.0);
+        assert_eq!(usage_rpu_seconds(&sim, 8.0), 30.0 * 10.0 * 8.0);
+        let w = window_compute(&sim, 8.0, 720.0, 360.0);
+        assert_eq!(w.usage_rpu_seconds, 15.0 * 80.0);
+        assert_eq!(w.billed_rpu_seconds, 15.0 * 480.0);
+    }
+
+    #[test]
+    fn linear_workload_calibrates_proportionally() {
+        // 24 jobs a day of 10 minutes at 8 RPU, never overlapping: compute is linear.
+        let s = scenario(
+            "[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 24\nduration = \"10m\"\n",
+        );
+        let modelled = 30.0 * 24.0 * 600.0 * 8.0;
+        let c = calibrate(&s, modelled * 1.25, 30).unwrap();
+        assert!((c.factor - 1.25).abs() < 1e-9, "{c:?}");
+        assert!((c.before_rpu_seconds - modelled).abs() < 1e-6);
+        assert!(c.residual().abs() < TOLERANCE, "{c:?}");
+    }
+
+    #[test]
+    fn nonlinear_workload_converges() {
+        // Overlapping jobs below base capacity (billed at base while busy), a max cap, and
+        // a zero-ETL sync that no factor changes.
+        let s = scenario(
+            "[serverless]\nbase_rpu = 8\nmax_rpu = 16\n\
+             [[workload]]\nname = \"a\"\nper_day = 300\nduration = \"4m\"\nrpu = 4\nwindow = \"09:00-17:00\"\n\
+             [[workload]]\nname = \"b\"\nper_day = 2\nduration = \"1h\"\nrpu = 32\narrival = \"poisson\"\n\
+             [zero_etl]\nsource = \"aurora-mysql\"\nrefresh_interval = 3600\nsync_duration = \"2m\"\n",
+        );
+        for target_h in [300.0, 900.0, 2000.0] {
+            let c = calibrate(&s, target_h * 3600.0, 30).unwrap();
+            assert!(c.residual().abs() < ACCEPTABLE, "{target_h}: {c:?}");
+            assert!(c.iterations <= MAX_ITERATIONS + 3);
+            // The verification run agrees with what the search found.
+            let check = modelled(&s, c.factor, 720.0).unwrap();
+            assert_eq!(check, c.after_rpu_seconds);
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_calibrated() {
+        let none = scenario("[serverless]\nbase_rpu = 8\n");
+        assert_eq!(
+            calibrate(&none, 100.0, 30),
+            Err(CalibrationError::NoWorkloads)
+        );
+        let s = scenario(
+            "[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 24\nduration = \"10m\"\n",
+        );
+        assert_eq!(
+            calibrate(&s, 0.0, 30),
+            Err(CalibrationError::NothingObserved(30))
+        );
+        let idle = scenario(
+            "[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 0\nduration = \"10m\"\n",
+        );
+        assert_eq!(
+            calibrate(&idle, 100.0, 30),
+            Err(CalibrationError::NoWorkloadCompute)
+        );
+    }
+
+    #[test]
+    fn scaling_reaches_traces_too() {
+        let mut s = scenario(
+            "[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 24\nduration = \"10m\"\n",
+        );
+        s.workloads.push(crate::scenario::Workload {
+            name: "t".into(),
+            source: WorkloadSource::Trace(crate::scenario::Trace {
+                path: "t.csv".into(),
+                rpu: None,
+                rows: vec![crate::scenario::TraceRow {
+                    arrival: 0.0,
+                    duration: 100.0,
+                    rpu: None,
+                    class: None,
+                }],
+            }),
+        });
+        scale_workloads(&mut s, 2.0);
+        match (&s.workloads[0].source, &s.workloads[1].source) {
+            (WorkloadSource::Arrivals(a), WorkloadSource::Trace(t)) => {
+                assert_eq!(a.duration, 1200.0);
+                assert_eq!(t.rows[0].duration, 200.0);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Running the real binary hermetically: from the repository root, with no AWS
+//! credentials, no instance metadata, a private cache directory and bundled prices.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn cmd(cache: &Path) -> Command {
+    let mut c = Command::cargo_bin("redshift-cost").expect("binary is built");
+    c.current_dir(root())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", cache.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", cache.join("no-credentials"))
+        .env("REDSHIFT_COST_CACHE_DIR", cache)
+        .env("REDSHIFT_COST_PRICES", "bundled")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120");
+    c
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    let cache = tempfile::tempdir().unwrap();
+    let out = cmd(cache.path()).args(args).output().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+pub fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
