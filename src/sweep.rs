@@ -9,6 +9,7 @@ use crate::model::estimate::ScenarioEstimate;
 use crate::model::workload::ZERO_ETL_CLASS;
 use crate::report::charts::SweepCurve;
 use crate::report::format::{seconds, usd};
+use crate::report::table::{new_table, right_align};
 use crate::scenario::parse_duration;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -259,7 +260,6 @@ impl SweepReport {
     }
 
     pub fn table(&self) -> Vec<u8> {
-        let mut t = comfy_table::Table::new();
         let mut header: Vec<String> = self.param_names.clone();
         header.extend(["Monthly (USD)", "Compute (USD)", "Latency p95"].map(String::from));
         if self.has_staleness() {
@@ -268,9 +268,7 @@ impl SweepReport {
         if self.max_staleness_s.is_some() {
             header.push("Pick".into());
         }
-        t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
-            .set_header(header);
+        let mut t = new_table(&header);
         for (i, p) in self.points.iter().enumerate() {
             let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
             row.push(usd(p.total_monthly_usd));
@@ -289,11 +287,7 @@ impl SweepReport {
             t.add_row(row);
         }
         let n = self.param_names.len();
-        for c in n..n + 4 {
-            if let Some(col) = t.column_mut(c) {
-                col.set_cell_alignment(comfy_table::CellAlignment::Right);
-            }
-        }
+        right_align(&mut t, n..n + 4);
         let mut out = format!(
             "{} — sweep of {}\n{t}\n",
             self.scenario,

@@ -4,15 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{f, root, run};
-
-fn json(args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let r = run(&all);
-    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    serde_json::from_str(&r.stdout).expect("stdout is only the JSON report")
-}
+use support::{f, json, root, run};
 
 const TOKYO: &str = "scenarios/zero-etl-tokyo-8rpu.toml";
 

@@ -2,55 +2,11 @@
 //! Spectrum, snapshots, data sharing, Redshift ML, pipelines and `compare`, on the
 //! bundled example scenarios (hand-computed figures in each file's header).
 
-use assert_cmd::Command;
+#[path = "support/cli.rs"]
+mod support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, hermetic: no AWS credentials or metadata, a private cache, bundled prices.
-fn cmd(cache: &Path) -> Command {
-    let mut c = Command::cargo_bin("redshift-cost").expect("binary is built");
-    c.current_dir(root())
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", cache.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", cache.join("no-credentials"))
-        .env("REDSHIFT_COST_CACHE_DIR", cache)
-        .env("REDSHIFT_COST_PRICES", "bundled")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let cache = tempfile::tempdir().unwrap();
-    let out = cmd(cache.path()).args(args).output().unwrap();
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn json(args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let r = run(&all);
-    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    serde_json::from_str(&r.stdout).expect("stdout is only the JSON report")
-}
+use support::{f, json, run};
 
 fn scenario(file: &str, sets: &[&str]) -> Value {
     let path = format!("scenarios/{file}");
@@ -59,10 +15,6 @@ fn scenario(file: &str, sets: &[&str]) -> Value {
         args.extend(["--set", s]);
     }
     json(&args)["scenarios"][0].clone()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
 fn usd_of(s: &Value, component: &str) -> f64 {

@@ -5,7 +5,7 @@ use super::book::RegionPrices;
 use super::resolve::{price_label, RegionSource, Resolved};
 use crate::model::costs::tier_label;
 use crate::report::format::unit_price;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::Table;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -201,15 +201,8 @@ pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
 }
 
 fn new_table(header: &[&str], right: &[usize]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.to_vec());
-    for &i in right {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    let mut t = crate::report::table::new_table(header);
+    crate::report::table::right_align(&mut t, right.iter().copied());
     t
 }
 

@@ -210,6 +210,20 @@ fn draw<DB: DrawingBackend>(
     }
 }
 
+/// The legend box, the same on every chart.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .label_font(font(15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(err)
+}
+
 fn draw_cost<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &CostBreakdown,
@@ -307,15 +321,7 @@ fn draw_cost<DB: DrawingBackend>(
         })
         .collect();
     chart.draw_series(totals).map_err(err)?;
-    chart
-        .configure_series_labels()
-        .label_font(font(15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_legend(&mut chart)
 }
 
 /// A round number at or above `x` (1, 2, 2.5 or 5 × a power of ten).
@@ -520,15 +526,7 @@ fn draw_sweep<DB: DrawingBackend>(
             .label(format!("pick: {} ({cost:.2} USD)", x_fmt(&u)))
             .legend(move |(x, y)| Circle::new((x + 10, y), 6, pick_col.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .label_font(font(15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_legend(&mut chart)
 }
 
 fn draw_capacity<DB: DrawingBackend>(
@@ -635,15 +633,7 @@ fn draw_capacity<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 20, y)], max_col.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .label_font(font(15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_legend(&mut chart)
 }
 
 #[cfg(test)]

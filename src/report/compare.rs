@@ -4,10 +4,10 @@
 use super::facts::comparison_facts;
 use super::format::usd;
 use super::markdown::escape;
+use super::table::{new_table, right_align};
 use super::{Format, Report, ScenarioReport, SCHEMA_VERSION};
 use crate::model::compare::{compare, Comparison};
 use crate::model::estimate::ScenarioEstimate;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -82,18 +82,11 @@ impl CompareReport {
                 c.region,
                 super::format::quantity(c.period_hours)
             );
-            let mut t = Table::new();
-            t.load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header(vec!["", "Serverless", "Provisioned"]);
+            let mut t = new_table(&["", "Serverless", "Provisioned"]);
             for (label, a, b) in rows(c) {
                 t.add_row(vec![label.to_string(), a, b]);
             }
-            for col in [1, 2] {
-                if let Some(column) = t.column_mut(col) {
-                    column.set_cell_alignment(CellAlignment::Right);
-                }
-            }
+            right_align(&mut t, [1, 2]);
             let _ = writeln!(out, "{t}");
             for fact in comparison_facts(c) {
                 let _ = writeln!(out, "{fact}");

@@ -241,18 +241,11 @@ const HEADER: [&str; 6] = [
 ];
 
 pub fn render_table(d: &Diff) -> Vec<u8> {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
-        .set_header(HEADER.to_vec());
+    let mut t = super::table::new_table(&HEADER);
     for r in rows(d) {
         t.add_row(r.to_vec());
     }
-    for i in 2..6 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
+    super::table::right_align(&mut t, 2..6);
     format!("{t}\n").into_bytes()
 }
 

@@ -10,7 +10,7 @@ pub mod format;
 mod json;
 pub mod markdown;
 pub mod site;
-mod table;
+pub(crate) mod table;
 
 use crate::model::estimate::ScenarioEstimate;
 use serde::ser::SerializeMap;

@@ -6,16 +6,17 @@ use crate::units::SECONDS_PER_HOUR;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
 
-fn new_table(header: &[&str]) -> Table {
+/// A table in the house style: no colour, no wrapping, the same bytes on every terminal.
+pub(crate) fn new_table<T: ToString>(header: &[T]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.to_vec());
+        .set_header(header.iter().map(ToString::to_string).collect::<Vec<_>>());
     t
 }
 
-fn right_align(t: &mut Table, columns: &[usize]) {
-    for &i in columns {
+pub(crate) fn right_align(t: &mut Table, columns: impl IntoIterator<Item = usize>) {
+    for i in columns {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
@@ -68,7 +69,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                 usd(s.total_monthly_usd),
             ]);
         }
-        right_align(&mut t, &[2, 3]);
+        right_align(&mut t, [2, 3]);
         let _ = writeln!(out, "{t}\n");
     }
     for (i, s) in report.scenarios.iter().enumerate() {
@@ -108,7 +109,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             usd(s.total_monthly_usd),
             String::new(),
         ]);
-        right_align(&mut t, &[1, 3, 4]);
+        right_align(&mut t, [1, 3, 4]);
         let _ = writeln!(out, "{t}");
         if let Some(b) = s.budget_usd {
             let _ = writeln!(out, "Budget: {} USD", usd(b));

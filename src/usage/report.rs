@@ -6,8 +6,8 @@ use super::calibrate::{Calibration, WindowCompute};
 use crate::model::costs::snapshot_lines;
 use crate::pricing::RegionPrices;
 use crate::report::format::{quantity, signed_percent, unit_price, usd};
+use crate::report::table::{new_table, right_align};
 use crate::units::{HOURS_PER_MONTH, SECONDS_PER_HOUR};
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -314,7 +314,7 @@ impl ObserveReport {
                 String::new(),
             ]);
         }
-        right_align(&mut t, &[1, 2]);
+        right_align(&mut t, [1, 2]);
         let _ = writeln!(out, "{t}");
 
         if !self.daily.is_empty() {
@@ -331,7 +331,7 @@ impl ObserveReport {
                     d.rpu_hours.map_or(String::new(), |h| bar(h, max)),
                 ]);
             }
-            right_align(&mut t, &[1]);
+            right_align(&mut t, [1]);
             let _ = writeln!(out, "\nDaily compute\n{t}");
 
             let max = self
@@ -347,7 +347,7 @@ impl ObserveReport {
                     bar(h.rpu_hours_avg, max),
                 ]);
             }
-            right_align(&mut t, &[1]);
+            right_align(&mut t, [1]);
             let _ = writeln!(
                 out,
                 "\nHour-of-day profile (average over the days with data)\n{t}"
@@ -357,22 +357,6 @@ impl ObserveReport {
             let _ = writeln!(out, "Note: {n}.");
         }
         out.into_bytes()
-    }
-}
-
-fn new_table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.to_vec());
-    t
-}
-
-fn right_align(t: &mut Table, columns: &[usize]) {
-    for &i in columns {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
     }
 }
 
