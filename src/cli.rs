@@ -287,6 +287,14 @@ pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioE
         .collect()
 }
 
+/// Says once which prices were used and their dates: as a note, unless a fallback
+/// warning (which names the prices and their date) has said it already.
+pub fn note_prices(messages: &mut Messages, resolved: &Resolved, estimates: &[ScenarioEstimate]) {
+    if resolved.warnings.is_empty() {
+        messages.notes.push(price_note(resolved, estimates));
+    }
+}
+
 /// The one note that says which prices were used and their dates.
 pub fn price_note(resolved: &Resolved, estimates: &[ScenarioEstimate]) -> String {
     let mut used: BTreeMap<PriceSource, usize> = BTreeMap::new();
@@ -322,7 +330,7 @@ fn run_estimate(args: &EstimateArgs, messages: &mut Messages) -> Result<Exit, Fa
     let resolved = resolve_prices(&args.pricing, &regions, messages)?;
     let estimates = estimate_all(&loaded, &resolved.book)?;
     warn_fallbacks(&resolved, &estimates, messages);
-    messages.notes.push(price_note(&resolved, &estimates));
+    note_prices(messages, &resolved, &estimates);
     let mut report = Report::new(&estimates, args.budget);
     crate::usage::attach_observed(&mut report, &estimates, &loaded, &observed, &resolved.book);
     let bytes = report.render(args.format);

@@ -2,8 +2,8 @@
 //! structs live here too; `cli.rs` dispatches to them).
 
 use crate::cli::{
-    budget_exit, estimate_all, expand_scenario_paths, load_all, price_note, resolve_prices,
-    write_atomic, write_output, Exit, Failure, Messages, PriceArgs,
+    budget_exit, estimate_all, expand_scenario_paths, load_all, note_prices, price_note,
+    resolve_prices, write_atomic, write_output, Exit, Failure, Messages, PriceArgs,
 };
 use crate::model::timeline::capacity_timeline;
 use crate::pricing::bundled::bundled;
@@ -246,9 +246,7 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
         summary.push(point);
     }
     // The note names the prices of the scenario as swept (without the swept values).
-    messages
-        .notes
-        .push(price_note(&resolved, &estimate_all(&base, book)?));
+    note_prices(messages, &resolved, &estimate_all(&base, book)?);
     let chosen = args.max_staleness.and_then(|limit| pick(&summary, limit));
     if args.max_staleness.is_some() && summary.iter().all(|p| p.staleness_s.is_none()) {
         messages.warn("--max-staleness needs a scenario with [zero_etl]; no point was picked");
@@ -370,7 +368,7 @@ pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Fa
     let files = site.files().map_err(|e| Failure::Other(e.into()))?;
     write_dir_atomic(&args.out, &files)
         .with_context(|| format!("cannot write the report to {}", args.out.display()))?;
-    messages.notes.push(note);
+    note_prices(messages, &resolved, &estimates);
     Ok(budget_exit(&report, messages))
 }
 

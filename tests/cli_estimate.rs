@@ -360,3 +360,25 @@ fn help_documents_exit_codes() {
         r.stdout
     );
 }
+
+#[test]
+fn offline_default_says_once_which_prices_and_their_date() {
+    // `auto` with no credentials (and a Price List endpoint nobody listens on): the
+    // estimate still answers, on bundled prices, with one line on stderr.
+    let cache = tempfile::tempdir().unwrap();
+    let out = support::cmd(cache.path())
+        .env("REDSHIFT_COST_PRICES", "auto")
+        .env("AWS_ENDPOINT_URL_PRICING", "http://127.0.0.1:9")
+        .args(["estimate", TOKYO])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("642.83"), "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("bundled prices as of 2025-03-19"),
+        "{stderr}"
+    );
+}

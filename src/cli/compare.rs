@@ -2,7 +2,7 @@
 //! `[serverless]` and a `[provisioned]` section, with the break-even busy hours a day.
 
 use super::{
-    expand_scenario_paths, load_all, price_note, resolve_prices, warn_fallbacks, write_output,
+    expand_scenario_paths, load_all, note_prices, resolve_prices, warn_fallbacks, write_output,
     Exit, Failure, Messages, PriceArgs,
 };
 use crate::model::estimate::{estimate_deployments, ScenarioEstimate};
@@ -97,7 +97,7 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
         .flat_map(|(s, p)| [s.clone(), p.clone()])
         .collect();
     warn_fallbacks(&resolved, &flat, messages);
-    messages.notes.push(price_note(&resolved, &flat));
+    note_prices(messages, &resolved, &flat);
     let report = CompareReport::new(&pairs);
     write_output(args.out.as_deref(), &report.render(args.format))?;
     Ok(Exit::Ok)

@@ -144,7 +144,7 @@ impl Default for LiveConfig {
 pub enum FetchError {
     #[error("no AWS credentials found{0}")]
     NoCredentials(String),
-    #[error("cannot load AWS credentials: {0}")]
+    #[error("no usable AWS credentials ({0})")]
     Credentials(String),
     #[error("the Price List API rejected the credentials ({0})")]
     CredentialsRejected(String),
