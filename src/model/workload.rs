@@ -56,21 +56,8 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
         let class = classes.id(&workload.name, ClassKind::Workload);
         match &workload.source {
             WorkloadSource::Arrivals(a) => {
-                let rpu = a.rpu.unwrap_or(capacity.base);
-                let days = match a.days {
-                    Days::All => &active_days.all,
-                    Days::Weekdays => &active_days.weekdays,
-                };
-                for arrival in arrival_times(a, days) {
-                    if arrival < horizon {
-                        work.push(WorkJob {
-                            arrival,
-                            duration: a.duration,
-                            rpu,
-                            class,
-                        });
-                    }
-                }
+                let days = active_days.of(a.days);
+                push_arrivals(a, days, horizon, capacity.base, class, &mut work);
             }
             WorkloadSource::Trace(trace) => {
                 trace_jobs(trace, class, capacity.base, &mut classes, &mut work);
@@ -114,10 +101,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
                 ));
             }
             PipelineKind::DataApi(a) => {
-                let days = match a.days {
-                    Days::All => &active_days.all,
-                    Days::Weekdays => &active_days.weekdays,
-                };
+                let days = active_days.of(a.days);
                 push_arrivals(a, days, horizon, capacity.base, class, &mut work);
             }
         }
@@ -204,6 +188,15 @@ impl Classes {
 struct ActiveDays {
     all: Vec<u32>,
     weekdays: Vec<u32>,
+}
+
+impl ActiveDays {
+    fn of(&self, days: Days) -> &[u32] {
+        match days {
+            Days::All => &self.all,
+            Days::Weekdays => &self.weekdays,
+        }
+    }
 }
 
 fn active_days(start: NaiveDate, horizon: Seconds) -> ActiveDays {

@@ -210,19 +210,7 @@ impl ScenarioReport {
             concurrency_scaling_billed_seconds: p.concurrency_scaling.billed_seconds,
             workload_busy_hours_per_day: p.workload_busy_hours_per_day,
         });
-        let components = e
-            .lines
-            .iter()
-            .map(|l| Component {
-                component: l.component.clone(),
-                kind: l.kind,
-                quantity: l.quantity,
-                unit: l.unit.to_string(),
-                unit_price_usd: l.unit_price.usd,
-                monthly_usd: l.cost.0,
-                price_source: l.price_source().to_string(),
-            })
-            .collect();
+        let components = e.lines.iter().map(component).collect();
         let serverless = e.serverless.as_ref().map(|s| ServerlessReport {
             base_rpu: s.base_rpu,
             max_rpu: s.max_rpu,
