@@ -219,6 +219,47 @@ impl Ctx<'_> {
         }
     }
 
+    /// The `name` of a `[[noun]]` entry: required, non-empty, not `reserved`, and unique
+    /// among `seen` (where it is recorded). Returns the name when valid and the label
+    /// messages about the entry use (`workload `x``, or `[[workload]]` without a name).
+    fn entry_name<'t>(
+        &mut self,
+        t: &'t Table,
+        origin: &Origin,
+        noun: &str,
+        example: &str,
+        reserved: Option<&str>,
+        seen: &mut Vec<(String, Origin)>,
+    ) -> (Option<&'t str>, String) {
+        let section = format!("[[{noun}]]");
+        let name_node = self.required(t, origin, "name", &section, example);
+        let name = name_node.and_then(|n| self.nonempty_string("name", n));
+        let label = match name {
+            Some(n) => format!("{noun} `{}`", show(n)),
+            None => section,
+        };
+        if let (Some(name), Some(name_node)) = (name, name_node) {
+            if let Some(r) = reserved.filter(|r| name.trim().eq_ignore_ascii_case(r)) {
+                self.error(
+                    &name_node.origin,
+                    format!("the {noun} name \"{r}\" is reserved for zero-ETL syncs"),
+                );
+            } else if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+                let first = self.loc(first).short();
+                let d = self
+                    .diag(
+                        &name_node.origin,
+                        format!("duplicate {noun} name \"{}\"", show(name)),
+                    )
+                    .note(format!("first used at {first}"));
+                self.push(d);
+            } else {
+                seen.push((name.to_string(), name_node.origin.clone()));
+            }
+        }
+        (name, label)
+    }
+
     fn nonempty_string<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n str> {
         let s = self.string(key, node)?;
         if s.trim().is_empty() {
@@ -756,40 +797,15 @@ fn workload(
     let Value::Table(t) = &node.value else {
         return None;
     };
-    let name_node = ctx.required(
+    let (name, label) = ctx.entry_name(
         t,
         &node.origin,
-        "name",
-        "[[workload]]",
+        "workload",
         "name = \"dashboards\"",
+        Some(RESERVED_WORKLOAD_NAME),
+        seen,
     );
-    let name = name_node.and_then(|n| ctx.nonempty_string("name", n));
-    let label = match name {
-        Some(n) => format!("workload `{}`", show(n)),
-        None => "[[workload]]".to_string(),
-    };
     ctx.check_keys(t, WORKLOAD_KEYS, &label);
-    if let (Some(name), Some(name_node)) = (name, name_node) {
-        if name.trim().eq_ignore_ascii_case(RESERVED_WORKLOAD_NAME) {
-            ctx.error(
-                &name_node.origin,
-                format!(
-                    "the workload name \"{RESERVED_WORKLOAD_NAME}\" is reserved for zero-ETL syncs"
-                ),
-            );
-        } else if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
-            let first = ctx.loc(first).short();
-            let d = ctx
-                .diag(
-                    &name_node.origin,
-                    format!("duplicate workload name \"{}\"", show(name)),
-                )
-                .note(format!("first used at {first}"));
-            ctx.push(d);
-        } else {
-            seen.push((name.to_string(), name_node.origin.clone()));
-        }
-    }
 
     let rpu_node = t.get("rpu");
     let rpu = rpu_node.and_then(|n| ctx.positive("rpu", n));

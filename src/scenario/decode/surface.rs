@@ -634,32 +634,14 @@ fn pipeline(ctx: &mut Ctx<'_>, node: &Node, seen: &mut Vec<(String, Origin)>) ->
     let Value::Table(t) = &node.value else {
         return None;
     };
-    let name_node = ctx.required(
+    let (name, label) = ctx.entry_name(
         t,
         &node.origin,
-        "name",
-        "[[pipeline]]",
+        "pipeline",
         "name = \"orders extract\"",
+        None,
+        seen,
     );
-    let name = name_node.and_then(|n| ctx.nonempty_string("name", n));
-    let label = match name {
-        Some(n) => format!("pipeline `{}`", show(n)),
-        None => "[[pipeline]]".to_string(),
-    };
-    if let (Some(name), Some(name_node)) = (name, name_node) {
-        if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
-            let first = ctx.loc(first).short();
-            let d = ctx
-                .diag(
-                    &name_node.origin,
-                    format!("duplicate pipeline name \"{}\"", show(name)),
-                )
-                .note(format!("first used at {first}"));
-            ctx.push(d);
-        } else {
-            seen.push((name.to_string(), name_node.origin.clone()));
-        }
-    }
     let type_node = ctx.required(t, &node.origin, "type", &label, "type = \"lambda-extract\"");
     let kind = type_node.and_then(|n| ctx.choice("type", n, &PipelineKind::TYPES));
     let allowed: Vec<&str> = match kind {
