@@ -581,6 +581,17 @@ mod tests {
         }
     }
 
+    /// A one-hour period on a workgroup of `base`..`max` RPU with work jobs only.
+    fn one_hour(base: Rpu, max: Rpu, classes: &[&str], work: Vec<WorkJob>) -> SimInput {
+        SimInput {
+            capacity: Capacity { base, max },
+            period: SECONDS_PER_HOUR,
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            work,
+            fixed: vec![],
+        }
+    }
+
     /// The model doc's worked example: 100 queries a day (3 min at 8 RPU, even over the
     /// whole day) and an hourly 1-minute sync at 8 RPU, for 30 days.
     fn worked_example(max: Rpu, refresh_interval: Seconds) -> SimInput {
@@ -662,17 +673,7 @@ mod tests {
         let work = (0..10)
             .map(|k| job(30.0 * f64::from(k), 10.0, 8.0, 0))
             .collect();
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 64.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work,
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 64.0, &["q"], work)).unwrap();
         assert_relative_eq!(r.billed_rpu_seconds.0, 2640.0, epsilon = 1e-9);
         assert_relative_eq!(r.busy_seconds, 100.0, epsilon = 1e-9);
         assert_relative_eq!(r.billed_seconds, 330.0, epsilon = 1e-9);
@@ -681,18 +682,14 @@ mod tests {
 
     #[test]
     fn timeline_records_capacity_and_charge_windows_inside_the_window() {
-        let input = SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 64.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work: (0..10)
+        let input = one_hour(
+            8.0,
+            64.0,
+            &["q"],
+            (0..10)
                 .map(|k| job(30.0 * f64::from(k), 10.0, 8.0, 0))
                 .collect(),
-            fixed: vec![],
-        };
+        );
         let all = simulate_with(
             &input,
             &SimOptions {
@@ -734,17 +731,7 @@ mod tests {
     #[test]
     fn capacity_profile_splits_billed_time_by_level() {
         // 30 s at 16 RPU, then 30 s idle inside the charge window at base 8.
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 64.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work: vec![job(0.0, 30.0, 16.0, 0)],
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 64.0, &["q"], vec![job(0.0, 30.0, 16.0, 0)])).unwrap();
         assert_eq!(r.capacity_profile.len(), 2);
         assert_relative_eq!(r.capacity_profile[0].0, 8.0);
         assert_relative_eq!(r.capacity_profile[0].1, 30.0, epsilon = 1e-9);
@@ -771,16 +758,12 @@ mod tests {
     fn a_bridging_job_can_lower_the_bill() {
         // Busy [0,10) and [50,51): windows [0,60) ∪ [50,110) = 110 s at 8 RPU = 880.
         // A job over [10,50) makes one busy period [0,51) with one window [0,60): 480.
-        let base = SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 8.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work: vec![job(0.0, 10.0, 8.0, 0), job(50.0, 1.0, 8.0, 0)],
-            fixed: vec![],
-        };
+        let base = one_hour(
+            8.0,
+            8.0,
+            &["q"],
+            vec![job(0.0, 10.0, 8.0, 0), job(50.0, 1.0, 8.0, 0)],
+        );
         let before = simulate(&base).unwrap();
         assert_relative_eq!(before.billed_rpu_seconds.0, 880.0, epsilon = 1e-9);
         let mut bridged = base.clone();
@@ -793,17 +776,7 @@ mod tests {
     #[test]
     fn a_job_arriving_as_another_completes_continues_the_busy_period() {
         let work = vec![job(0.0, 30.0, 8.0, 0), job(30.0, 30.0, 8.0, 1)];
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 8.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["a".into(), "b".into()],
-            work,
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 8.0, &["a", "b"], work)).unwrap();
         assert_eq!(r.busy_periods, 1);
         assert_relative_eq!(r.billed_rpu_seconds.0, 480.0, epsilon = 1e-9);
     }
@@ -813,17 +786,7 @@ mod tests {
         // a: [0, 10) then b: [20, 25). Windows [0,60) ∪ [20,80) = [0, 80).
         // a earns 80 busy + idle [10,20) = 80 + 80; b earns 40 busy + idle [25,80) = 440.
         let work = vec![job(0.0, 10.0, 8.0, 0), job(20.0, 5.0, 8.0, 1)];
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 8.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["a".into(), "b".into()],
-            work,
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 8.0, &["a", "b"], work)).unwrap();
         assert_relative_eq!(r.billed_rpu_seconds.0, 640.0, epsilon = 1e-9);
         assert_relative_eq!(r.by_class_rpu_seconds[0].0, 160.0, epsilon = 1e-9);
         assert_relative_eq!(r.by_class_rpu_seconds[1].0, 480.0, epsilon = 1e-9);
@@ -832,17 +795,7 @@ mod tests {
     #[test]
     fn small_demand_is_billed_at_base_capacity() {
         // One 2-RPU job on an 8-RPU base: capacity is 8, the job runs at full speed.
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 64.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work: vec![job(0.0, 120.0, 2.0, 0)],
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 64.0, &["q"], vec![job(0.0, 120.0, 2.0, 0)])).unwrap();
         assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
         assert_relative_eq!(r.latency_max_s, 120.0, epsilon = 1e-9);
         assert_relative_eq!(r.calculator_rpu_seconds.0, 240.0, epsilon = 1e-9);
@@ -851,17 +804,7 @@ mod tests {
     #[test]
     fn jobs_past_the_horizon_are_dropped_and_runs_past_it_are_billed() {
         let work = vec![job(3590.0, 120.0, 8.0, 0), job(3600.0, 120.0, 8.0, 0)];
-        let r = simulate(&SimInput {
-            capacity: Capacity {
-                base: 8.0,
-                max: 8.0,
-            },
-            period: SECONDS_PER_HOUR,
-            classes: vec!["q".into()],
-            work,
-            fixed: vec![],
-        })
-        .unwrap();
+        let r = simulate(&one_hour(8.0, 8.0, &["q"], work)).unwrap();
         assert_eq!(r.jobs, 1);
         assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
     }
