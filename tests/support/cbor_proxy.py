@@ -52,21 +52,25 @@ DEFAULT_AUTH = (
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")
 
 
-def cbor_to_json(value, shape):
-    """A decoded CBOR value (request side) to what JSON 1.0 expects for `shape`."""
+def walk(value, shape, leaf):
+    """Rebuilds `value` along the model's `shape`, converting scalars with `leaf`."""
     if value is None or shape is None:
         return value
     kind = shape.type_name
     if kind == "structure":
         return {
-            k: cbor_to_json(v, shape.members.get(k))
+            k: walk(v, shape.members.get(k), leaf)
             for k, v in value.items()
             if v is not None
         }
     if kind == "list":
-        return [cbor_to_json(v, shape.member) for v in value]
+        return [walk(v, shape.member, leaf) for v in value]
     if kind == "map":
-        return {k: cbor_to_json(v, shape.value) for k, v in value.items()}
+        return {k: walk(v, shape.value, leaf) for k, v in value.items()}
+    return leaf(value, kind)
+
+
+def cbor_leaf_to_json(value, kind):
     if kind == "timestamp":
         if isinstance(value, datetime.datetime):
             if value.tzinfo is None:
@@ -78,21 +82,7 @@ def cbor_to_json(value, shape):
     return value
 
 
-def json_to_cbor(value, shape):
-    """A decoded JSON value (response side) to what the SDK's CBOR decoder expects."""
-    if value is None or shape is None:
-        return value
-    kind = shape.type_name
-    if kind == "structure":
-        return {
-            k: json_to_cbor(v, shape.members.get(k))
-            for k, v in value.items()
-            if v is not None
-        }
-    if kind == "list":
-        return [json_to_cbor(v, shape.member) for v in value]
-    if kind == "map":
-        return {k: json_to_cbor(v, shape.value) for k, v in value.items()}
+def json_leaf_to_cbor(value, kind):
     if kind == "timestamp":
         if isinstance(value, str):
             parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -154,7 +144,7 @@ class Proxy(BaseHTTPRequestHandler):
         except Exception as e:  # a malformed body is the client's fault
             self.error(400, "SerializationException", f"bad CBOR body: {e}")
             return
-        body = json.dumps(cbor_to_json(params or {}, op.input_shape)).encode()
+        body = json.dumps(walk(params or {}, op.input_shape, cbor_leaf_to_json)).encode()
         request = urllib.request.Request(
             self.upstream + "/",
             data=body,
@@ -199,7 +189,7 @@ class Proxy(BaseHTTPRequestHandler):
                 error["message"] = message
             self.reply(status, error, passed)
             return
-        self.reply(status, json_to_cbor(decoded, op.output_shape) or {}, passed)
+        self.reply(status, walk(decoded, op.output_shape, json_leaf_to_cbor) or {}, passed)
 
 
 def loopback(url):
