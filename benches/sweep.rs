@@ -1,17 +1,19 @@
 //! A 100-point REFRESH_INTERVAL sweep of the zero-ETL worked example, as `sweep` runs it:
-//! every point loads the scenario with its `--set`, simulates the month and prices it, in
-//! parallel on all cores.
+//! every point parses the scenario text with its `--set`, simulates the month and prices
+//! it, in parallel on all cores.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rayon::prelude::*;
-use redshift_cost::cli::{estimate_all, load_all, Messages};
+use redshift_cost::cli::{estimate_all, known_regions};
 use redshift_cost::pricing::bundled::bundled;
-use redshift_cost::scenario::parse_set_arg;
+use redshift_cost::scenario::{parse_scenario, parse_set_arg};
 use std::path::PathBuf;
 
 fn sweep(c: &mut Criterion) {
     let scenario =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/zero-etl-tokyo-8rpu.toml");
+    let text = std::fs::read_to_string(&scenario).expect("the example scenario is readable");
+    let regions = known_regions(bundled());
     let points: Vec<String> = (1..=100)
         .map(|k| format!("zero_etl.refresh_interval={}", k * 60))
         .collect();
@@ -23,16 +25,10 @@ fn sweep(c: &mut Criterion) {
                 .par_iter()
                 .map(|p| {
                     let sets = vec![parse_set_arg(p).expect("valid set")];
-                    let mut messages = Messages::default();
-                    let loaded = load_all(
-                        std::slice::from_ref(&scenario),
-                        &sets,
-                        bundled(),
-                        &mut messages,
-                    )
-                    .unwrap_or_else(|_| panic!("scenario loads"));
-                    let estimates =
-                        estimate_all(&loaded, bundled()).unwrap_or_else(|_| panic!("estimates"));
+                    let loaded = parse_scenario(&text, &scenario, &sets, &regions)
+                        .unwrap_or_else(|e| panic!("scenario loads: {e}"));
+                    let estimates = estimate_all(std::slice::from_ref(&loaded), bundled())
+                        .unwrap_or_else(|_| panic!("estimates"));
                     estimates[0].total().0
                 })
                 .collect();

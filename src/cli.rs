@@ -230,6 +230,14 @@ pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure>
     Ok(out)
 }
 
+/// The (code, location) pairs scenario validation checks `region` against.
+pub fn known_regions(book: &PriceBook) -> Vec<(String, String)> {
+    book.regions
+        .values()
+        .map(|r| (r.region.clone(), r.location.clone()))
+        .collect()
+}
+
 /// Loads every scenario; all files' errors are reported together.
 pub fn load_all(
     paths: &[PathBuf],
@@ -237,11 +245,7 @@ pub fn load_all(
     book: &PriceBook,
     messages: &mut Messages,
 ) -> Result<Vec<Loaded>, Failure> {
-    let regions: Vec<(String, String)> = book
-        .regions
-        .values()
-        .map(|r| (r.region.clone(), r.location.clone()))
-        .collect();
+    let regions = known_regions(book);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in paths {

@@ -2,8 +2,8 @@
 //! structs live here too; `cli.rs` dispatches to them).
 
 use crate::cli::{
-    budget_exit, estimate_all, expand_scenario_paths, load_all, note_prices, price_note,
-    resolve_prices, write_atomic, write_output, Exit, Failure, Messages, PriceArgs,
+    budget_exit, estimate_all, expand_scenario_paths, known_regions, load_all, note_prices,
+    price_note, resolve_prices, write_atomic, write_output, Exit, Failure, Messages, PriceArgs,
 };
 use crate::model::timeline::capacity_timeline;
 use crate::pricing::bundled::bundled;
@@ -11,7 +11,7 @@ use crate::report::charts::{render, CapacityChart, Chart, ChartFormat, DEFAULT_S
 use crate::report::diff::{diff, parse_totals, render_json, render_markdown, render_table};
 use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
 use crate::report::Report;
-use crate::scenario::{parse_duration, parse_set_arg, Loaded, Scenario, SetArg};
+use crate::scenario::{parse_duration, parse_scenario, parse_set_arg, Loaded, Scenario, SetArg};
 use crate::sweep::{grid, parse_param, pick, summarize, Param, SweepReport};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use anyhow::Context;
@@ -190,6 +190,10 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
     let name = base[0].scenario.name.clone();
     let resolved = resolve_prices(&args.pricing, &[base[0].scenario.region.clone()], messages)?;
     let book = &resolved.book;
+    // Read the scenario once; every point parses that text with its own `--set`s.
+    let text = std::fs::read_to_string(&args.scenario)
+        .with_context(|| format!("cannot read scenario file {}", args.scenario.display()))?;
+    let regions = known_regions(book);
 
     let progress = if std::io::stderr().is_terminal() && points.len() > 1 {
         let bar = indicatif::ProgressBar::new(points.len() as u64);
@@ -212,15 +216,10 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
                         .map_err(|e| Failure::Invalid(format!("error: --param {arg}: {e}")))?,
                 );
             }
-            let mut quiet = Messages::default();
-            let loaded = load_all(
-                std::slice::from_ref(&args.scenario),
-                &sets,
-                book,
-                &mut quiet,
-            )?;
-            let estimates = estimate_all(&loaded, book)?;
-            let interval = loaded[0]
+            let loaded = parse_scenario(&text, &args.scenario, &sets, &regions)
+                .map_err(|e| Failure::Invalid(e.to_string()))?;
+            let estimates = estimate_all(std::slice::from_ref(&loaded), book)?;
+            let interval = loaded
                 .scenario
                 .zero_etl
                 .as_ref()
@@ -229,7 +228,7 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
                 bar.inc(1);
             }
             Ok((
-                quiet.warnings,
+                loaded.warnings,
                 summarize(point.clone(), &estimates[0], interval),
             ))
         })
