@@ -14,7 +14,7 @@ use crate::model::estimate::{estimate_scenario, ScenarioEstimate};
 use crate::pricing::resolve::Resolved;
 use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
 use crate::report::{format, Format, Report};
-use crate::scenario::{load_scenario, parse_set_arg, Loaded, ScenarioError, SetArg};
+use crate::scenario::{load_scenario_with, parse_set_arg, Loaded, ScenarioError, SetArg};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::collections::BTreeMap;
@@ -57,6 +57,16 @@ pub struct Cli {
     /// Print no notes on stderr (warnings and errors are still printed).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Refuse a scenario that asks the simulation for more jobs than this (each takes
+    /// about 32 bytes of memory while it runs).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        env = "REDSHIFT_COST_MAX_JOBS",
+        default_value_t = crate::scenario::DEFAULT_MAX_JOBS
+    )]
+    pub max_jobs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,11 +149,13 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-/// Collected warnings and notes, printed once each at the end of a run.
+/// Collected warnings and notes, printed once each at the end of a run, and the limits
+/// every scenario of the run is loaded under.
 #[derive(Debug, Default)]
 pub struct Messages {
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
+    pub limits: crate::scenario::Limits,
 }
 
 impl Messages {
@@ -180,7 +192,12 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let mut messages = Messages::default();
+    let mut messages = Messages {
+        limits: crate::scenario::Limits {
+            max_jobs: cli.max_jobs,
+        },
+        ..Messages::default()
+    };
     let result = match &cli.command {
         Command::Estimate(args) => run_estimate(args, &mut messages),
         Command::Observe(args) => crate::usage::run_observe(args, &mut messages),
@@ -249,9 +266,17 @@ pub fn load_all(
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match load_scenario(path, sets, &regions) {
+        match load_scenario_with(path, sets, &regions, &messages.limits) {
             Ok(l) => loaded.push(l),
             Err(e @ ScenarioError::Io { .. }) if !path.exists() => errors.push(e.to_string()),
+            Err(ScenarioError::Io { path, source })
+                if source.kind() == std::io::ErrorKind::InvalidInput =>
+            {
+                errors.push(format!(
+                    "error: cannot read scenario file `{}`: {source}",
+                    path.display()
+                ));
+            }
             Err(ScenarioError::Io { path, source }) => {
                 return Err(Failure::Other(
                     anyhow::Error::new(source)
@@ -380,28 +405,7 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Temp file + rename: a reader (or a killed run) never sees a half-written file.
+/// Temp file + rename + fsync: a reader (or a killed run) never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::output::write_atomic(path, bytes)
 }

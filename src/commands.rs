@@ -11,7 +11,9 @@ use crate::report::charts::{render, CapacityChart, Chart, ChartFormat, DEFAULT_S
 use crate::report::diff::{diff, parse_totals, render_json, render_markdown, render_table};
 use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
 use crate::report::Report;
-use crate::scenario::{parse_duration, parse_scenario, parse_set_arg, Loaded, Scenario, SetArg};
+use crate::scenario::{
+    parse_duration, parse_scenario_with, parse_set_arg, Loaded, Scenario, SetArg,
+};
 use crate::sweep::{grid, parse_param, pick, summarize, Param, SweepReport};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use anyhow::Context;
@@ -176,6 +178,20 @@ pub struct SweepArgs {
     pub pricing: PriceArgs,
 }
 
+/// Memory the points of a sweep may hold at once (their simulations), bytes.
+const SWEEP_MEMORY_BUDGET: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+/// Memory a point's simulation takes per job (the job, its heap entry, its latency and
+/// the trace row it came from), bytes, rounded up.
+const SWEEP_BYTES_PER_JOB: f64 = 128.0;
+
+/// Threads for a sweep whose points ask for `jobs` jobs each: all cores, but no more
+/// than the memory budget holds.
+pub fn sweep_threads(jobs: f64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let fit = (SWEEP_MEMORY_BUDGET / (jobs.max(1.0) * SWEEP_BYTES_PER_JOB)).floor();
+    cores.min(fit.clamp(1.0, 1024.0) as usize).max(1)
+}
+
 /// Evaluates every point of the sweep in parallel (all cores), with a progress bar on a
 /// terminal.
 pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Failure> {
@@ -191,7 +207,7 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
     let resolved = resolve_prices(&args.pricing, &[base[0].scenario.region.clone()], messages)?;
     let book = &resolved.book;
     // Read the scenario once; every point parses that text with its own `--set`s.
-    let text = std::fs::read_to_string(&args.scenario)
+    let text = crate::fsx::read_text(&args.scenario, crate::scenario::MAX_SCENARIO_BYTES)
         .with_context(|| format!("cannot read scenario file {}", args.scenario.display()))?;
     let regions = known_regions(book);
 
@@ -205,34 +221,56 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
     } else {
         None
     };
-    let results: Vec<Result<(Vec<String>, crate::sweep::Point), Failure>> = points
-        .par_iter()
-        .map(|point| {
-            let mut sets = args.sets.clone();
-            for (path, value) in point {
-                let arg = format!("{path}={value}");
-                sets.push(
-                    parse_set_arg(&arg)
-                        .map_err(|e| Failure::Invalid(format!("error: --param {arg}: {e}")))?,
-                );
-            }
-            let loaded = parse_scenario(&text, &args.scenario, &sets, &regions)
-                .map_err(|e| Failure::Invalid(e.to_string()))?;
-            let estimates = estimate_all(std::slice::from_ref(&loaded), book)?;
-            let interval = loaded
-                .scenario
-                .zero_etl
-                .as_ref()
-                .map(|z| z.refresh_interval);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-            Ok((
-                loaded.warnings,
-                summarize(point.clone(), &estimates[0], interval),
-            ))
-        })
-        .collect();
+    // Points in flight at once: every core, unless the points are so large that their
+    // simulations would not fit in the memory budget together. Each point keeps only its
+    // figures once simulated.
+    let base_jobs: f64 = crate::model::workload::job_counts(
+        &base[0].scenario,
+        base[0]
+            .scenario
+            .serverless
+            .as_ref()
+            .map_or(8.0, |s| s.base_rpu),
+    )
+    .iter()
+    .map(|(_, n)| n)
+    .sum();
+    let threads = sweep_threads(base_jobs);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
+    let limits = messages.limits;
+    let results: Vec<Result<(Vec<String>, crate::sweep::Point), Failure>> = pool.install(|| {
+        points
+            .par_iter()
+            .map(|point| {
+                let mut sets = args.sets.clone();
+                for (path, value) in point {
+                    let arg = format!("{path}={value}");
+                    sets.push(
+                        parse_set_arg(&arg)
+                            .map_err(|e| Failure::Invalid(format!("error: --param {arg}: {e}")))?,
+                    );
+                }
+                let loaded = parse_scenario_with(&text, &args.scenario, &sets, &regions, &limits)
+                    .map_err(|e| Failure::Invalid(e.to_string()))?;
+                let estimates = estimate_all(std::slice::from_ref(&loaded), book)?;
+                let interval = loaded
+                    .scenario
+                    .zero_etl
+                    .as_ref()
+                    .map(|z| z.refresh_interval);
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                Ok((
+                    loaded.warnings,
+                    summarize(point.clone(), &estimates[0], interval),
+                ))
+            })
+            .collect()
+    });
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -281,9 +319,14 @@ pub struct ReportArgs {
     /// Scenario files or directories of *.toml scenarios.
     #[arg(required = true, value_name = "DIR_OR_FILES")]
     pub inputs: Vec<PathBuf>,
-    /// The report folder to write (replaced as a whole, atomically).
+    /// The report folder to write: it must be absent, empty or an earlier report of this
+    /// tool, and is then replaced as a whole, atomically.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a --out folder that holds other files: the report's files are written
+    /// (each atomically) beside them; nothing the tool did not write is deleted.
+    #[arg(long)]
+    pub force: bool,
     /// A previous report's summary.json: adds month-over-month deltas.
     #[arg(long, value_name = "OLD/summary.json")]
     pub baseline: Option<PathBuf>,
@@ -315,7 +358,7 @@ pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Fa
     let baseline = match &args.baseline {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = crate::fsx::read_text(path, crate::fsx::MAX_JSON_BYTES).map_err(|e| {
                 Failure::Invalid(format!(
                     "error: cannot read baseline {}: {e}",
                     path.display()
@@ -365,49 +408,22 @@ pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Fa
         baseline,
     };
     let files = site.files().map_err(|e| Failure::Other(e.into()))?;
-    write_dir_atomic(&args.out, &files)
-        .with_context(|| format!("cannot write the report to {}", args.out.display()))?;
-    note_prices(messages, &resolved, &estimates);
-    Ok(budget_exit(&report, messages))
-}
-
-/// Writes `files` into a fresh temporary folder beside `dir`, then renames it into place
-/// (an existing `dir` is moved aside first and removed after): a killed run leaves either
-/// the old folder or the new one, never half of one.
-pub fn write_dir_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = dir
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder name"))?
-        .to_string_lossy()
-        .into_owned();
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.{pid}.tmp"));
-    let old = parent.join(format!(".{name}.{pid}.old"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        std::fs::create_dir(&tmp)?;
-        for (file, bytes) in files {
-            std::fs::write(tmp.join(file), bytes)?;
+    match crate::output::write_report_dir(&args.out, &files, args.force) {
+        Ok(()) => {}
+        Err(crate::output::DirError::Refused(why)) => {
+            return Err(Failure::Invalid(format!(
+                "error: refusing to write the report: {why}"
+            )))
         }
-        if dir.exists() {
-            std::fs::rename(dir, &old)?;
-        }
-        std::fs::rename(&tmp, dir)?;
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        if old.exists() && !dir.exists() {
-            let _ = std::fs::rename(&old, dir);
+        Err(crate::output::DirError::Io(e)) => {
+            return Err(Failure::Other(anyhow::Error::new(e).context(format!(
+                "cannot write the report to {}",
+                args.out.display()
+            ))))
         }
     }
-    result
+    note_prices(messages, &resolved, &estimates);
+    Ok(budget_exit(&report, messages))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -436,7 +452,7 @@ pub struct DiffArgs {
 
 pub fn run_diff(args: &DiffArgs) -> Result<Exit, Failure> {
     let read = |p: &Path| -> Result<_, Failure> {
-        let text = std::fs::read_to_string(p)
+        let text = crate::fsx::read_text(p, crate::fsx::MAX_JSON_BYTES)
             .map_err(|e| Failure::Invalid(format!("error: cannot read {}: {e}", p.display())))?;
         parse_totals(&text, &p.display().to_string())
             .map_err(|e| Failure::Invalid(format!("error: {e}")))

@@ -5,7 +5,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod fsx;
 pub mod model;
+pub mod output;
 pub mod pricing;
 pub mod report;
 pub mod scenario;

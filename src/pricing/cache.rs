@@ -9,11 +9,13 @@
 use super::records::LivePrices;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Environment variable that moves the cache (used by the tests to stay hermetic).
 pub const CACHE_DIR_ENV: &str = "REDSHIFT_COST_CACHE_DIR";
+/// A cache entry dated more than this far in the future is stale.
+pub const FUTURE_SKEW_MINUTES: i64 = 5;
+
 /// Cached prices older than this are refetched under `--prices auto`.
 pub const DEFAULT_MAX_AGE_DAYS: i64 = 7;
 /// The cache file format this version reads and writes.
@@ -34,8 +36,11 @@ impl CachedPrices {
         (now - self.fetched_at).max(chrono::Duration::zero())
     }
 
+    /// Fresh: fetched at most `max_age` ago, and not in the future (beyond a few minutes
+    /// of clock skew): an entry dated 2099 is stale, not fresh forever.
     pub fn is_fresh(&self, now: DateTime<Utc>, max_age: chrono::Duration) -> bool {
-        self.age(now) <= max_age
+        self.fetched_at <= now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES)
+            && self.age(now) <= max_age
     }
 }
 
@@ -106,7 +111,7 @@ impl PriceCache {
     /// The cached prices of `region`; `Ok(None)` when there is no file.
     pub fn read(&self, region: &str) -> Result<Option<CachedPrices>, CacheError> {
         let path = self.path(region);
-        let text = match std::fs::read(&path) {
+        let text = match crate::fsx::read_regular(&path, crate::fsx::MAX_JSON_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(CacheError::Io { path, source }),
@@ -168,21 +173,8 @@ impl PriceCache {
         bytes.push(b'\n');
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path(region);
-        let tmp = self.dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map(|()| path)
+        crate::output::write_atomic(&path, &bytes)?;
+        Ok(path)
     }
 }
 
@@ -223,6 +215,11 @@ mod tests {
         assert!(e.is_fresh(later, chrono::Duration::days(DEFAULT_MAX_AGE_DAYS)));
         let later = later + chrono::Duration::seconds(1);
         assert!(!e.is_fresh(later, chrono::Duration::days(DEFAULT_MAX_AGE_DAYS)));
+        // An entry from the future (a clock gone wrong, a hand-edited 2099) is stale.
+        let before = e.fetched_at - chrono::Duration::hours(1);
+        assert!(!e.is_fresh(before, chrono::Duration::days(DEFAULT_MAX_AGE_DAYS)));
+        let skewed = e.fetched_at - chrono::Duration::minutes(2);
+        assert!(e.is_fresh(skewed, chrono::Duration::days(DEFAULT_MAX_AGE_DAYS)));
         // No temporary files left behind.
         let names: Vec<_> = std::fs::read_dir(cache.dir()).unwrap().collect();
         assert_eq!(names.len(), 1);

@@ -11,7 +11,12 @@ pub fn root() -> PathBuf {
 }
 
 pub fn cmd(cache: &Path) -> Command {
-    let mut c = Command::cargo_bin("redshift-cost").expect("binary is built");
+    Command::from_std(std_cmd(cache))
+}
+
+/// [`cmd`] as a `std::process::Command`, for runs that are spawned and killed.
+pub fn std_cmd(cache: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("redshift-cost"));
     c.current_dir(root())
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
