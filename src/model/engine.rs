@@ -211,6 +211,10 @@ pub enum EngineError {
     Period(Seconds),
     #[error("job {index}: {what}")]
     Job { index: usize, what: &'static str },
+    /// The clocks stopped advancing (floating-point time too coarse for the events
+    /// left, e.g. a queue that drains over centuries): an error, never a spin.
+    #[error("the simulation stopped making progress at {at:.0} s of simulated time ({active} jobs still running)")]
+    NoProgress { at: Seconds, active: usize },
     #[error("job {index} names class {class}, but there are only {classes} classes")]
     Class {
         index: usize,
@@ -363,15 +367,22 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
 
-    let mut work: Vec<WorkJob> = input
-        .work
-        .iter()
-        .copied()
-        .filter(|j| j.arrival < horizon)
-        .collect();
-    if !work.is_sorted_by(|a, b| a.arrival <= b.arrival) {
-        work.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
-    }
+    // Borrowed when already in order and inside the period (traces, most plans):
+    // no second copy of a large job list.
+    let in_order = input.work.is_sorted_by(|a, b| a.arrival <= b.arrival)
+        && input.work.last().is_none_or(|j| j.arrival < horizon);
+    let work: std::borrow::Cow<'_, [WorkJob]> = if in_order {
+        std::borrow::Cow::Borrowed(&input.work)
+    } else {
+        let mut w: Vec<WorkJob> = input
+            .work
+            .iter()
+            .copied()
+            .filter(|j| j.arrival < horizon)
+            .collect();
+        w.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+        std::borrow::Cow::Owned(w)
+    };
 
     let mut edges: Vec<FixedEdge> = Vec::with_capacity(input.fixed.len() * 2);
     let mut calculator = 0.0;
@@ -420,6 +431,9 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let mut last_class: ClassId = 0;
 
     let (mut next_work, mut next_edge) = (0usize, 0usize);
+    // Steps in a row in which no job arrived, completed, started or ended.
+    let mut idle_steps = 0u32;
+    const MAX_IDLE_STEPS: u32 = 1_000;
 
     loop {
         let active = !heap.is_empty() || active_fixed > 0;
@@ -457,6 +471,7 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         }
         now = at;
         let horizon_of_now = now + SIMULTANEITY_SECONDS;
+        let events_before = latencies.len() + next_edge + next_work;
 
         // Completions (within the simultaneity tolerance, on the speed just used).
         while let Some(top) = heap.peek() {
@@ -496,6 +511,17 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         }
         if heap.is_empty() && active_fixed == 0 {
             demand = 0.0; // shed accumulated rounding
+        }
+        if latencies.len() + next_edge + next_work == events_before {
+            idle_steps += 1;
+            if idle_steps > MAX_IDLE_STEPS {
+                return Err(EngineError::NoProgress {
+                    at: now,
+                    active: heap.len(),
+                });
+            }
+        } else {
+            idle_steps = 0;
         }
 
         // Busy-period bookkeeping, after every event at this instant.
@@ -807,6 +833,32 @@ mod tests {
         let r = simulate(&one_hour(8.0, 8.0, &["q"], work)).unwrap();
         assert_eq!(r.jobs, 1);
         assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn a_queue_that_cannot_drain_is_an_error_not_a_spin() {
+        // 3,000 jobs of 30 days asking 100× the capacity: the last completions would fall
+        // near 10^12 s, where f64 time is too coarse for the simultaneity tolerance.
+        let work: Vec<WorkJob> = (0..3_000)
+            .map(|i| job(f64::from(i), 30.0 * SECONDS_PER_DAY, 6400.0, 0))
+            .collect();
+        let input = SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: 30.0 * SECONDS_PER_DAY,
+            classes: vec!["q".into()],
+            work,
+            fixed: vec![],
+        };
+        match simulate(&input) {
+            Err(EngineError::NoProgress { at, active }) => {
+                assert!(at > 1e9, "{at}");
+                assert!(active > 0);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -17,9 +17,11 @@ use thiserror::Error;
 /// A scenario that cannot be priced with the prices at hand.
 #[derive(Debug, Error, PartialEq)]
 pub enum EstimateError {
-    #[error("scenario `{scenario}`: the price book has no {what} price for {region}; set [prices] {key} in the scenario (or --set prices.{key}=...)")]
+    #[error("scenario `{scenario}`{at}: the price book has no {what} price for {region}; set [prices] {key} in the scenario (or --set prices.{key}=...)")]
     MissingPrice {
         scenario: String,
+        /// ` (region at file:line:col)`, or empty.
+        at: String,
         region: String,
         what: &'static str,
         key: &'static str,
@@ -30,10 +32,21 @@ pub enum EstimateError {
         region: String,
         instance: String,
     },
-    #[error("scenario `{scenario}`: {source}")]
+    #[error("scenario `{scenario}`: {context}{source}")]
     Engine {
         scenario: String,
+        /// The scenario's terms for what failed (`workload `w`: `), or empty.
+        context: String,
         source: EngineError,
+    },
+    /// A money figure came out NaN, infinite or negative: never priced silently.
+    #[error("scenario `{scenario}`: the cost line `{line}` came out as {value} USD (quantity {quantity}, unit price {price}); refusing to report it")]
+    NotFinite {
+        scenario: String,
+        line: String,
+        value: f64,
+        quantity: f64,
+        price: f64,
     },
 }
 
@@ -112,6 +125,73 @@ pub fn estimate_scenario(
     Ok(first)
 }
 
+impl EstimateError {
+    /// No price for `what` in `region`: names the `[prices]` key to set and where the
+    /// scenario's region is written.
+    pub fn missing_price(
+        scenario: &Scenario,
+        region: &str,
+        what: &'static str,
+        key: &'static str,
+    ) -> EstimateError {
+        EstimateError::MissingPrice {
+            scenario: scenario.name.clone(),
+            at: scenario
+                .locations
+                .region
+                .as_ref()
+                .map(|l| format!(" (region at {l})"))
+                .unwrap_or_default(),
+            region: region.to_string(),
+            what,
+            key,
+        }
+    }
+}
+
+/// What an engine error is about, in the scenario's words: the class of the job it
+/// names (a workload, the zero-ETL syncs, a pipeline), never a job index.
+fn engine_context(plan: &super::workload::Plan, e: &EngineError) -> String {
+    let class = match e {
+        EngineError::Job { index, .. } | EngineError::Class { index, .. } => {
+            plan.input.work.get(*index).map(|j| j.class)
+        }
+        _ => None,
+    };
+    match class.and_then(|c| plan.input.classes.get(c).zip(plan.kinds.get(c))) {
+        Some((name, super::workload::ClassKind::Workload)) => format!("workload `{name}`: "),
+        Some((name, _)) => format!("`{name}`: "),
+        None => String::new(),
+    }
+}
+
+/// Every money figure of `e` is finite and non-negative, or the line that is not.
+pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
+    for l in e.lines.iter().chain(&e.comparisons) {
+        let ok = |v: f64| v.is_finite() && v >= 0.0;
+        if !(ok(l.cost.0) && ok(l.unit_price.usd) && l.quantity.is_finite()) {
+            return Err(EstimateError::NotFinite {
+                scenario: e.name.clone(),
+                line: l.component.clone(),
+                value: l.cost.0,
+                quantity: l.quantity,
+                price: l.unit_price.usd,
+            });
+        }
+    }
+    let total = e.total().0;
+    if !(total.is_finite() && total >= 0.0) {
+        return Err(EstimateError::NotFinite {
+            scenario: e.name.clone(),
+            line: "total".to_string(),
+            value: total,
+            quantity: f64::NAN,
+            price: f64::NAN,
+        });
+    }
+    Ok(())
+}
+
 /// Every estimate of `scenario`: one per deployment it has (Serverless first).
 pub fn estimate_deployments(
     scenario: &Scenario,
@@ -120,7 +200,11 @@ pub fn estimate_deployments(
 ) -> Result<Vec<ScenarioEstimate>, EstimateError> {
     deployments(scenario)
         .into_iter()
-        .map(|d| estimate_in(scenario, prices, ctx, d))
+        .map(|d| {
+            let e = estimate_in(scenario, prices, ctx, d)?;
+            check_finite(&e)?;
+            Ok(e)
+        })
         .collect()
 }
 
@@ -131,12 +215,7 @@ pub fn estimate_in(
     ctx: &Context<'_>,
     deployment: Option<Deployment>,
 ) -> Result<ScenarioEstimate, EstimateError> {
-    let missing = |what, key| EstimateError::MissingPrice {
-        scenario: scenario.name.clone(),
-        region: scenario.region.clone(),
-        what,
-        key,
-    };
+    let missing = |what, key| EstimateError::missing_price(scenario, &scenario.region, what, key);
     let mut lines = Vec::new();
     let mut serverless = None;
     let mut reservation = None;
@@ -149,6 +228,7 @@ pub fn estimate_in(
         let plan = plan(scenario, capacity);
         let sim = simulate(&plan.input).map_err(|source| EstimateError::Engine {
             scenario: scenario.name.clone(),
+            context: engine_context(&plan, &source),
             source,
         })?;
         let mut rpu_hour_usd = None;

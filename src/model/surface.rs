@@ -164,11 +164,8 @@ impl Need<'_> {
         what: &'static str,
         key: &'static str,
     ) -> Result<Price, EstimateError> {
-        p.ok_or_else(|| EstimateError::MissingPrice {
-            scenario: self.scenario.name.clone(),
-            region: self.scenario.region.clone(),
-            what,
-            key,
+        p.ok_or_else(|| {
+            EstimateError::missing_price(self.scenario, &self.scenario.region, what, key)
         })
     }
 }
@@ -282,11 +279,8 @@ pub fn surface(
             ctx.node_reserved,
             scenario.storage.managed_gb,
         )
-        .map_err(|(what, key)| EstimateError::MissingPrice {
-            scenario: scenario.name.clone(),
-            region: scenario.region.clone(),
-            what,
-            key,
+        .map_err(|(what, key)| {
+            EstimateError::missing_price(scenario, &scenario.region, what, key)
         })?;
         out.lines.extend(lines);
         figures.workload_busy_hours_per_day = busy_hours_per_day(scenario);
@@ -429,12 +423,12 @@ pub fn surface(
             if copy_gb > 0.0 {
                 let tiers = copy_region_tiers(scenario, ctx, region);
                 if tiers.is_empty() {
-                    return Err(EstimateError::MissingPrice {
-                        scenario: scenario.name.clone(),
-                        region: region.clone(),
-                        what: "backup storage (snapshot copy region)",
-                        key: "copy_backup_gb_month",
-                    });
+                    return Err(EstimateError::missing_price(
+                        scenario,
+                        region,
+                        "backup storage (snapshot copy region)",
+                        "copy_backup_gb_month",
+                    ));
                 }
                 for mut l in backup_lines(
                     &format!("snapshot copy storage ({region})"),
@@ -667,6 +661,24 @@ mod tests {
             .iter()
             .find(|l| l.component == component)
             .unwrap_or_else(|| panic!("no line {component}: {:#?}", e.lines))
+    }
+
+    #[test]
+    fn a_money_figure_that_is_not_a_number_is_an_error_and_fails_any_budget() {
+        let mut e = run("[serverless]\nbase_rpu = 8\n[storage]\nmanaged_gb = 100\n");
+        assert!(crate::model::estimate::check_finite(&e).is_ok());
+        e.lines[0].cost = crate::units::Usd(f64::NAN);
+        let err = crate::model::estimate::check_finite(&e)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("came out as NaN USD"), "{err}");
+        assert!(err.contains(&e.lines[0].component), "{err}");
+        e.lines[0].cost = crate::units::Usd(-1.0);
+        assert!(crate::model::estimate::check_finite(&e).is_err());
+        // Should one reach a report anyway, a non-finite total never passes a budget.
+        e.lines[0].cost = crate::units::Usd(f64::NAN);
+        let report = crate::report::Report::new(std::slice::from_ref(&e), Some(1.0));
+        assert_eq!(report.budget_breaches.len(), 1);
     }
 
     #[test]

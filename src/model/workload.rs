@@ -14,7 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
 
 /// What kind of work a class is, for labelling cost lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClassKind {
     Workload,
     ZeroEtl,
@@ -119,6 +119,67 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
     }
 }
 
+/// What asks the engine for jobs, for [`job_counts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobSource {
+    Workload(String),
+    ZeroEtl,
+    Spectrum,
+    Pipeline(String),
+}
+
+/// How many jobs `scenario` asks the engine for, per source, computed from its rates
+/// without generating them (an upper bound for Poisson arrivals' expected count). What
+/// the loader refuses a scenario on before any memory is spent.
+pub fn job_counts(scenario: &Scenario, base: Rpu) -> Vec<(JobSource, f64)> {
+    let horizon = scenario.period.hours * SECONDS_PER_HOUR;
+    let days = active_days(scenario.period.start, horizon);
+    let arrivals = |a: &Arrivals| -> f64 {
+        let n = a.per_day * days.of(a.days).len() as f64;
+        match a.pattern {
+            ArrivalPattern::Even => n,
+            // Six standard deviations above the mean.
+            ArrivalPattern::Poisson { .. } => n + 6.0 * n.sqrt(),
+        }
+    };
+    let mut out = Vec::new();
+    for w in &scenario.workloads {
+        let n = match &w.source {
+            WorkloadSource::Arrivals(a) => arrivals(a),
+            WorkloadSource::Trace(t) => t.rows.len() as f64,
+        };
+        out.push((JobSource::Workload(w.name.clone()), n));
+    }
+    if let Some(z) = &scenario.zero_etl {
+        let n = if z.refresh_interval > 0.0 {
+            (horizon / z.refresh_interval).ceil()
+        } else {
+            0.0
+        };
+        out.push((JobSource::ZeroEtl, n));
+    }
+    if let Some(a) = scenario
+        .spectrum
+        .as_ref()
+        .and_then(|sp| spectrum_arrivals(sp, base))
+    {
+        out.push((JobSource::Spectrum, arrivals(&a)));
+    }
+    let months = super::estimate::period_months(scenario);
+    for p in &scenario.pipelines {
+        let n = match &p.kind {
+            PipelineKind::LambdaExtract(l) => {
+                let f = lambda_figures(l, l.syncs_per_month * months);
+                f.syncs.max(0.0).ceil() * f.invocations_per_sync.max(0.0).floor()
+            }
+            PipelineKind::SagemakerProcessing(s) => (s.runs_per_month * months).max(0.0).ceil(),
+            PipelineKind::DataApi(a) => arrivals(a),
+        };
+        out.push((JobSource::Pipeline(p.name.clone()), n));
+    }
+    out
+}
+
 /// Spectrum scans as arrivals: evenly over every day, each `GB per query / scan rate`
 /// long. `None` when nothing is scanned (or no scan rate: not a Serverless scenario).
 pub fn spectrum_arrivals(sp: &Spectrum, base: Rpu) -> Option<Arrivals> {
@@ -162,25 +223,21 @@ fn push_arrivals(
 struct Classes {
     names: Vec<String>,
     kinds: Vec<ClassKind>,
+    ids: std::collections::HashMap<(String, ClassKind), ClassId>,
 }
 
 impl Classes {
     /// The class of `name` and `kind`: classes of different kinds never merge, even when
     /// a workload shares a name with a pipeline's work.
     fn id(&mut self, name: &str, kind: ClassKind) -> ClassId {
-        match self
-            .names
-            .iter()
-            .zip(&self.kinds)
-            .position(|(n, k)| n == name && *k == kind)
-        {
-            Some(i) => i,
-            None => {
-                self.names.push(name.to_string());
-                self.kinds.push(kind);
-                self.names.len() - 1
-            }
+        if let Some(id) = self.ids.get(&(name.to_string(), kind)) {
+            return *id;
         }
+        self.names.push(name.to_string());
+        self.kinds.push(kind);
+        let id = self.names.len() - 1;
+        self.ids.insert((name.to_string(), kind), id);
+        id
     }
 }
 
@@ -268,15 +325,23 @@ fn trace_jobs(
     classes: &mut Classes,
     work: &mut Vec<WorkJob>,
 ) {
+    // The trace's classes, looked up once each (not once a row).
+    let ids: Vec<ClassId> = trace
+        .classes
+        .iter()
+        .map(|name| classes.id(name, ClassKind::Workload))
+        .collect();
+    let default_rpu = trace.rpu.unwrap_or(base);
+    work.reserve(trace.rows.len());
     for row in &trace.rows {
-        let class = match &row.class {
-            Some(name) => classes.id(name, ClassKind::Workload),
-            None => workload_class,
-        };
+        let class = row
+            .class()
+            .and_then(|c| ids.get(c as usize).copied())
+            .unwrap_or(workload_class);
         work.push(WorkJob {
             arrival: row.arrival,
             duration: row.duration,
-            rpu: row.rpu.or(trace.rpu).unwrap_or(base),
+            rpu: row.rpu().unwrap_or(default_rpu),
             class,
         });
     }

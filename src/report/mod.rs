@@ -155,11 +155,14 @@ impl Report {
             .iter()
             .filter_map(|s| {
                 let budget = s.budget_usd?;
-                (s.total_monthly_usd > budget).then(|| BudgetBreach {
-                    scenario: s.name.clone(),
-                    budget_usd: budget,
-                    estimate_usd: s.total_monthly_usd,
-                    excess_usd: s.total_monthly_usd - budget,
+                // A total that is not a number never passes a budget.
+                (s.total_monthly_usd.is_nan() || s.total_monthly_usd > budget).then(|| {
+                    BudgetBreach {
+                        scenario: s.name.clone(),
+                        budget_usd: budget,
+                        estimate_usd: s.total_monthly_usd,
+                        excess_usd: s.total_monthly_usd - budget,
+                    }
                 })
             })
             .collect();

@@ -91,6 +91,17 @@ pub const MAX_OBSERVED_DAYS: u32 = 455;
 /// The default `[observed]` look-back.
 pub const DEFAULT_OBSERVED_DAYS: u32 = 30;
 
+/// The most jobs a scenario may ask the engine for, unless `--max-jobs` says otherwise
+/// (about 32 bytes each in the engine, so 50 million is some 2 GB at peak).
+pub const DEFAULT_MAX_JOBS: u64 = 50_000_000;
+/// The smallest RPU demand of a job: below it a demand is noise (and a subnormal one
+/// turns the month into NaN).
+pub const MIN_DEMAND_RPU: Rpu = 0.01;
+/// A job may ask for at most this many times the workgroup's max capacity.
+pub const MAX_DEMAND_FACTOR: f64 = 100.0;
+/// A job may last at most the period plus this.
+pub const DURATION_MARGIN: Seconds = SECONDS_PER_DAY;
+
 /// Errors beyond this many are counted but not located.
 const LOCATE_LIMIT: usize = 100;
 
@@ -106,6 +117,12 @@ pub struct Ctx<'a> {
     pub warnings: Vec<String>,
     /// (table label, key) pairs already offered as "did you mean" for a misspelt key.
     pub suggested: Vec<(String, String)>,
+    /// The workgroup's max capacity, once `[serverless]` is decoded (bounds demands).
+    pub max_rpu: Option<Rpu>,
+    /// The period, once decoded (bounds durations).
+    pub period_secs: Seconds,
+    /// The most jobs the scenario may ask for.
+    pub max_jobs: u64,
 }
 
 impl Ctx<'_> {
@@ -313,6 +330,62 @@ impl Ctx<'_> {
         Some(v)
     }
 
+    /// The RPUs a job asks for: > 0, at least [`MIN_DEMAND_RPU`] and at most
+    /// [`MAX_DEMAND_FACTOR`] × max_rpu.
+    pub fn demand(&mut self, key: &str, node: &Node) -> Option<Rpu> {
+        let v = self.positive(key, node)?;
+        let max = self.max_rpu.unwrap_or(MAX_RPU_LIMIT);
+        let top = MAX_DEMAND_FACTOR * max;
+        if v < MIN_DEMAND_RPU || v > top {
+            let d = self
+                .diag(
+                    &node.origin,
+                    format!(
+                        "{key} must be from {} to {} RPU ({}× max_rpu {}); found {}",
+                        fmt_num(MIN_DEMAND_RPU),
+                        fmt_num(top),
+                        fmt_num(MAX_DEMAND_FACTOR),
+                        fmt_num(max),
+                        fmt_num(v)
+                    ),
+                )
+                .note("a job's demand is the RPUs it would use with no limit; demands beyond these bounds are not a workload but a typo");
+            self.push(d);
+            return None;
+        }
+        Some(v)
+    }
+
+    pub fn opt_demand(&mut self, t: &Table, key: &str) -> Option<Rpu> {
+        t.get(key).and_then(|n| self.demand(key, n))
+    }
+
+    /// The longest a job may run: the period plus [`DURATION_MARGIN`].
+    pub fn max_job_seconds(&self) -> Seconds {
+        self.period_secs + DURATION_MARGIN
+    }
+
+    /// How long a job runs: > 0 and at most the period plus a day.
+    pub fn job_duration(&mut self, key: &str, node: &Node) -> Option<Seconds> {
+        let v = self.positive_duration(key, node)?;
+        let limit = self.max_job_seconds();
+        if v > limit {
+            let d = self
+                .diag(
+                    &node.origin,
+                    format!(
+                        "{key} must be at most the period plus a day ({}); found {}",
+                        format_duration(limit),
+                        format_duration(v)
+                    ),
+                )
+                .help("a job longer than the simulated period is never finished inside it; lengthen `period` or shorten the job");
+            self.push(d);
+            return None;
+        }
+        Some(v)
+    }
+
     fn opt_non_negative(&mut self, t: &Table, key: &str) -> Option<f64> {
         t.get(key).and_then(|n| self.non_negative(key, n))
     }
@@ -424,6 +497,23 @@ fn show_long(s: &str) -> String {
     }
 }
 
+/// A count for messages, rounded and grouped: `1,000,000,000`; astronomic counts in
+/// scientific notation.
+pub fn grouped(n: f64) -> String {
+    if n.is_nan() || n.abs() >= 1e18 {
+        return format!("{n:.1e}");
+    }
+    let digits = format!("{}", n.round().abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A number for messages: integers without ".0", NaN as "nan".
 pub fn fmt_num(v: f64) -> String {
     if v.is_nan() {
@@ -432,6 +522,8 @@ pub fn fmt_num(v: f64) -> String {
         if v > 0.0 { "inf" } else { "-inf" }.to_string()
     } else if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
+    } else if v.abs() < 1e-4 || v.abs() >= 1e15 {
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
@@ -476,6 +568,7 @@ pub fn decode(
         )
         .and_then(|n| region(ctx, n, regions));
     let period = period(ctx, root.get("period"));
+    ctx.period_secs = period.hours * SECONDS_PER_HOUR;
     let budget_usd = root
         .get("budget_usd")
         .and_then(|n| ctx.non_negative("budget_usd", n));
@@ -484,6 +577,7 @@ pub fn decode(
     let serverless = serverless_node.and_then(|n| serverless(ctx, n));
 
     let max_rpu = serverless.as_ref().map(|s| s.max_rpu);
+    ctx.max_rpu = max_rpu;
     let mut workloads = Vec::new();
     let mut workload_origin = None;
     if let Some(node) = root.get("workload") {
@@ -571,7 +665,11 @@ pub fn decode(
     if !ctx.diags.is_empty() {
         return None;
     }
-    Some(Scenario {
+    let locations = Locations {
+        file: ctx.src.file.to_string(),
+        region: root.get("region").map(|n| ctx.loc(&n.origin).short()),
+    };
+    let scenario = Scenario {
         name: name?,
         path: path.to_path_buf(),
         region: region?,
@@ -590,7 +688,100 @@ pub fn decode(
         snapshots: surface.snapshots,
         ml: surface.ml,
         pipelines: surface.pipelines,
-    })
+        locations,
+    };
+    check_job_count(ctx, root, &scenario);
+    ctx.diags.is_empty().then_some(scenario)
+}
+
+/// Refuses a scenario that asks the engine for more than `ctx.max_jobs` jobs, at the key
+/// of the source that asks for most, before a single job is generated.
+fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
+    use crate::model::workload::{job_counts, JobSource};
+    let base = scenario.serverless.as_ref().map_or(8.0, |s| s.base_rpu);
+    let counts = job_counts(scenario, base);
+    let total: f64 = counts.iter().map(|(_, n)| n).sum();
+    if total <= ctx.max_jobs as f64 {
+        return;
+    }
+    let Some((worst, _)) = counts.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return;
+    };
+    let named = |list: &str, name: &str| -> Option<&Table> {
+        let Some(Value::Array(items)) = root.get(list).map(|n| &n.value) else {
+            return None;
+        };
+        items.iter().find_map(|i| match &i.value {
+            Value::Table(t) => match t.get("name").map(|n| &n.value) {
+                Some(Value::Str(s)) if s == name => Some(t),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+    const RATE_KEYS: &[&str] = &[
+        "users",
+        "per_day",
+        "queries_per_user_per_day",
+        "trace",
+        "syncs_per_month",
+        "runs_per_month",
+        "rows",
+        "queries_per_day",
+        "refresh_interval",
+    ];
+    let rate_node = |t: &Table| {
+        RATE_KEYS
+            .iter()
+            .find_map(|k| t.get(k))
+            .map(|n| n.origin.clone())
+    };
+    let table = |key: &str| match root.get(key).map(|n| &n.value) {
+        Some(Value::Table(t)) => Some(t),
+        _ => None,
+    };
+    let (origin, what) = match worst {
+        JobSource::Workload(n) => (
+            named("workload", n).and_then(rate_node),
+            format!("workload `{}`", show(n)),
+        ),
+        JobSource::Pipeline(n) => (
+            named("pipeline", n).and_then(rate_node),
+            format!("pipeline `{}`", show(n)),
+        ),
+        JobSource::ZeroEtl => (
+            table("zero_etl")
+                .and_then(rate_node)
+                .or_else(|| root.get("zero_etl").map(|n| n.origin.clone())),
+            "[zero_etl] refreshes".to_string(),
+        ),
+        JobSource::Spectrum => (
+            table("spectrum").and_then(rate_node),
+            "[spectrum] scans".to_string(),
+        ),
+    };
+    let origin = origin.unwrap_or(Origin::Root);
+    let mut d = ctx
+        .diag(
+            &origin,
+            format!(
+                "this scenario asks for about {} jobs in its period, more than the limit of {}",
+                grouped(total),
+                grouped(ctx.max_jobs as f64),
+            ),
+        )
+        .note(format!("{what} asks for most of them"));
+    for (source, n) in counts.iter().filter(|(_, n)| *n >= 1.0).take(4) {
+        let label = match source {
+            JobSource::Workload(n) => format!("workload `{}`", show(n)),
+            JobSource::Pipeline(n) => format!("pipeline `{}`", show(n)),
+            JobSource::ZeroEtl => "[zero_etl]".to_string(),
+            JobSource::Spectrum => "[spectrum]".to_string(),
+        };
+        d = d.note(format!("{label}: {} jobs", grouped(*n)));
+    }
+    d = d.help("lower the rate, shorten `period`, or raise the limit with --max-jobs (memory grows by about 32 bytes a job)");
+    ctx.push(d);
 }
 
 fn region(ctx: &mut Ctx<'_>, node: &Node, regions: &[(String, String)]) -> Option<String> {
@@ -808,7 +999,7 @@ fn workload(
     ctx.check_keys(t, WORKLOAD_KEYS, &label);
 
     let rpu_node = t.get("rpu");
-    let rpu = rpu_node.and_then(|n| ctx.positive("rpu", n));
+    let rpu = rpu_node.and_then(|n| ctx.demand("rpu", n));
     if let (Some(r), Some(max), Some(n)) = (rpu, max_rpu, rpu_node) {
         if r > max {
             ctx.warn(
@@ -898,7 +1089,7 @@ fn arrivals(
     };
     let duration = ctx
         .required(t, origin, "duration", label, "duration = \"3m\"")
-        .and_then(|n| ctx.positive_duration("duration", n));
+        .and_then(|n| ctx.job_duration("duration", n));
     let window = match t.get("window") {
         None => Some(Window::WHOLE_DAY),
         Some(n) => ctx.string("window", n).and_then(|s| match parse_window(s) {
@@ -1001,6 +1192,19 @@ fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<Zero
         (Some(n), source) => {
             let v = ctx.duration("refresh_interval", n);
             match (v, source) {
+                (Some(v), _) if v.fract() != 0.0 => {
+                    let d = ctx
+                        .diag(
+                            &n.origin,
+                            format!(
+                                "refresh_interval must be a whole number of seconds; found {}",
+                                fmt_num(v)
+                            ),
+                        )
+                        .note("REFRESH_INTERVAL is set in whole seconds in SQL (ALTER DATABASE ... INTEGRATION SET REFRESH_INTERVAL 900)");
+                    ctx.push(d);
+                    None
+                }
                 (Some(v), Some(src)) => {
                     let (lo, hi) = src.refresh_interval_range();
                     if v < lo || v > hi {
@@ -1027,11 +1231,11 @@ fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<Zero
     };
     let sync_node = t.get("sync_duration");
     let sync_duration = match sync_node {
-        Some(n) => ctx.positive_duration("sync_duration", n),
+        Some(n) => ctx.job_duration("sync_duration", n),
         None => Some(DEFAULT_SYNC_DURATION),
     };
     let sync_rpu_node = t.get("sync_rpu");
-    let sync_rpu = sync_rpu_node.and_then(|n| ctx.positive("sync_rpu", n));
+    let sync_rpu = sync_rpu_node.and_then(|n| ctx.demand("sync_rpu", n));
     let (source, refresh_interval, sync_duration) = (source?, interval?, sync_duration?);
     if refresh_interval > 0.0 && sync_duration >= refresh_interval {
         let at = sync_node.or(interval_node).unwrap_or(node);

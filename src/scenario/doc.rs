@@ -92,20 +92,52 @@ impl Table {
     }
 }
 
-/// Converts a parsed TOML value; `Err(span)` when nesting is too deep.
+/// Why a parsed TOML value cannot become a [`Node`], and where.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocError {
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep(Range<usize>),
+    /// An integer that is not one: no digits (`0x`), or outside 64 bits.
+    Integer(Range<usize>, String),
+    /// A float that does not parse.
+    Float(Range<usize>, String),
+}
+
+impl DocError {
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            DocError::TooDeep(s) | DocError::Integer(s, _) | DocError::Float(s, _) => s.clone(),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            DocError::TooDeep(_) => {
+                format!("tables or arrays are nested too deeply (more than {MAX_DEPTH} levels)")
+            }
+            DocError::Integer(_, why) | DocError::Float(_, why) => why.clone(),
+        }
+    }
+}
+
+/// Converts a parsed TOML value.
 pub fn from_de(
     v: &Spanned<DeValue<'_>>,
     origin: &dyn Fn(Range<usize>) -> Origin,
     depth: usize,
-) -> Result<Node, Range<usize>> {
+) -> Result<Node, DocError> {
     let span = v.span();
     if depth > MAX_DEPTH {
-        return Err(span);
+        return Err(DocError::TooDeep(span));
     }
     let value = match v.get_ref() {
         DeValue::String(s) => Value::Str(s.to_string()),
-        DeValue::Integer(i) => Value::Int(parse_int(i.as_str(), i.radix())),
-        DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Integer(i) => Value::Int(
+            parse_int(i.as_str(), i.radix()).map_err(|why| DocError::Integer(span.clone(), why))?,
+        ),
+        DeValue::Float(f) => {
+            Value::Float(parse_float(f.as_str()).map_err(|why| DocError::Float(span.clone(), why))?)
+        }
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Datetime(*d),
         DeValue::Array(items) => Value::Array(
@@ -126,7 +158,7 @@ pub fn table_from_de(
     t: &DeTable<'_>,
     origin: &dyn Fn(Range<usize>) -> Origin,
     depth: usize,
-) -> Result<Table, Range<usize>> {
+) -> Result<Table, DocError> {
     let mut entries = Vec::with_capacity(t.len());
     for (k, v) in t.iter() {
         entries.push(Entry {
@@ -138,11 +170,47 @@ pub fn table_from_de(
     Ok(Table { entries })
 }
 
-fn parse_int(digits: &str, radix: u32) -> i128 {
-    match i128::from_str_radix(digits, radix) {
-        Ok(i) => i,
-        Err(_) if digits.starts_with('-') => i128::MIN,
-        Err(_) => i128::MAX,
+/// A TOML integer: 64 bits, with digits (TOML's own limit; `0x` alone is no number).
+fn parse_int(digits: &str, radix: u32) -> Result<i128, String> {
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let body = clean.trim_start_matches(['+', '-']);
+    let prefix = match radix {
+        16 => "0x",
+        8 => "0o",
+        2 => "0b",
+        _ => "",
+    };
+    if body.is_empty() || body.trim_start_matches(prefix).is_empty() {
+        return Err(format!(
+            "`{prefix}` is not a number: it needs digits after it (e.g. {prefix}1F)",
+            prefix = if prefix.is_empty() { digits } else { prefix }
+        ));
+    }
+    let body = body.strip_prefix(prefix).unwrap_or(body);
+    let signed = if clean.starts_with('-') {
+        format!("-{body}")
+    } else {
+        body.to_string()
+    };
+    match i64::from_str_radix(&signed, radix) {
+        Ok(i) => Ok(i128::from(i)),
+        Err(_) => Err(format!(
+            "the integer {digits} does not fit in 64 bits (TOML integers are from {} to {})",
+            i64::MIN,
+            i64::MAX
+        )),
+    }
+}
+
+fn parse_float(text: &str) -> Result<f64, String> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    match clean.as_str() {
+        "inf" | "+inf" => Ok(f64::INFINITY),
+        "-inf" => Ok(f64::NEG_INFINITY),
+        "nan" | "+nan" | "-nan" => Ok(f64::NAN),
+        other => other
+            .parse()
+            .map_err(|_| format!("`{text}` is not a number")),
     }
 }
 

@@ -10,7 +10,7 @@ mod doc;
 mod durations;
 mod set;
 mod surface;
-mod trace;
+pub(crate) mod trace;
 pub mod types;
 
 #[cfg(test)]
@@ -20,6 +20,7 @@ mod tests_observed;
 #[cfg(test)]
 mod tests_surface;
 
+pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};
 pub use durations::{format_duration, parse_duration, parse_window};
 pub use set::{parse_set_arg, SetArg};
@@ -61,11 +62,108 @@ pub fn load_scenario(
     sets: &[SetArg],
     regions: &[(String, String)],
 ) -> Result<Loaded, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+    load_scenario_with(path, sets, regions, &Limits::default())
+}
+
+/// What a scenario may ask for before it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most jobs the engine may be asked to simulate (`--max-jobs`).
+    pub max_jobs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_jobs: decode::DEFAULT_MAX_JOBS,
+        }
+    }
+}
+
+/// [`load_scenario`] with explicit [`Limits`].
+pub fn load_scenario_with(
+    path: &Path,
+    sets: &[SetArg],
+    regions: &[(String, String)],
+    limits: &Limits,
+) -> Result<Loaded, ScenarioError> {
+    let bytes = read_bounded(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_scenario(&text, path, sets, regions)
+    let text = utf8_or_located(bytes, &path.display().to_string())
+        .map_err(|d| ScenarioError::Invalid(d.finish(&path.display().to_string())))?;
+    parse_scenario_with(&text, path, sets, regions, limits)
+}
+
+/// The largest scenario file read (scenario files are a few kilobytes).
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes: devices, FIFOs and larger files are
+/// refused instead of being read forever.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    crate::fsx::read_regular(path, limit)
+}
+
+/// The text of `bytes`, or a diagnostic at the line and column of the first byte that is
+/// not UTF-8.
+pub fn utf8_or_located(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostics> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut diags = Diagnostics::default();
+            diags.push(invalid_utf8(&bytes, file));
+            Err(diags)
+        }
+    }
+}
+
+/// "invalid UTF-8" at the first bad byte of `bytes` (which are known not to be UTF-8).
+pub fn invalid_utf8(bytes: &[u8], file: &str) -> Diagnostic {
+    let bad = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let good = &bytes[..bad];
+    let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let before = String::from_utf8_lossy(&bytes[line_start..bad]).into_owned();
+    let line_end = bytes[bad..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| bad + i);
+    let shown = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
+    let column = before.chars().count() + 1;
+    Diagnostic::new(
+        format!(
+            "invalid UTF-8 (byte 0x{:02X}): the file must be UTF-8 text",
+            bytes[bad]
+        ),
+        Some(Location::Source {
+            file: file.to_string(),
+            line,
+            column,
+            snippet: diag::snippet(shown.trim_end_matches('\r'), column - 1, 1),
+        }),
+    )
+}
+
+/// The byte span of the line with the most `.`, `[` and `{` (where nesting is deepest).
+fn deepest_line(text: &str) -> std::ops::Range<usize> {
+    let mut best = (0, 0..0);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .chars()
+            .filter(|c| matches!(c, '.' | '[' | '{'))
+            .count();
+        if depth > best.0 {
+            let trimmed = line.trim_end();
+            best = (depth, offset..offset + trimmed.len().max(1));
+        }
+        offset += line.len();
+    }
+    best.1
 }
 
 /// Validates scenario `text` as if read from `path` (used for messages and to resolve
@@ -76,6 +174,17 @@ pub fn parse_scenario(
     sets: &[SetArg],
     regions: &[(String, String)],
 ) -> Result<Loaded, ScenarioError> {
+    parse_scenario_with(text, path, sets, regions, &Limits::default())
+}
+
+/// [`parse_scenario`] with explicit [`Limits`].
+pub fn parse_scenario_with(
+    text: &str,
+    path: &Path,
+    sets: &[SetArg],
+    regions: &[(String, String)],
+    limits: &Limits,
+) -> Result<Loaded, ScenarioError> {
     let file = path.display().to_string();
     let src = SourceText { file: &file, text };
     let mut diags = Diagnostics::default();
@@ -83,22 +192,32 @@ pub fn parse_scenario(
     let parsed = match toml::de::DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            let location = e.span().map(|span| src.locate(span));
-            let location = location.or(Some(Location::File { file: file.clone() }));
-            diags.push(Diagnostic::new(
-                format!("invalid TOML: {}", e.message().trim()),
-                location,
-            ));
+            let message = e.message().trim();
+            let location = match e.span() {
+                Some(span) => src.locate(span),
+                // The parser gives no place for its recursion limit: the deepest line
+                // is where it was hit.
+                None => src.locate(deepest_line(text)),
+            };
+            let mut d = Diagnostic::new(
+                if message.contains("recursion limit") {
+                    "invalid TOML: the keys or values nest too deeply (the parser's recursion limit)".to_string()
+                } else {
+                    format!("invalid TOML: {message}")
+                },
+                Some(location),
+            );
+            if message.contains("recursion limit") {
+                d = d.help("a scenario's keys are at most 3 levels deep, e.g. `prices.node_hour.\"ra3.4xlarge\"`");
+            }
+            diags.push(d);
             return Err(ScenarioError::Invalid(diags.finish(&file)));
         }
     };
     let mut root = match doc::table_from_de(parsed.get_ref(), &Origin::File, 1) {
         Ok(t) => t,
-        Err(span) => {
-            diags.push(Diagnostic::new(
-                "tables or arrays are nested too deeply",
-                Some(src.locate(span)),
-            ));
+        Err(e) => {
+            diags.push(Diagnostic::new(e.message(), Some(src.locate(e.span()))));
             return Err(ScenarioError::Invalid(diags.finish(&file)));
         }
     };
@@ -120,6 +239,9 @@ pub fn parse_scenario(
         diags,
         warnings: Vec::new(),
         suggested: Vec::new(),
+        max_rpu: None,
+        period_secs: crate::units::HOURS_PER_MONTH * crate::units::SECONDS_PER_HOUR,
+        max_jobs: limits.max_jobs,
     };
     let scenario = decode::decode(&mut ctx, &root, path, regions);
     match scenario {

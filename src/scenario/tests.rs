@@ -137,26 +137,12 @@ fn example_file_parses_to_expected_values() {
     assert_eq!(
         t.rows,
         vec![
-            TraceRow {
-                arrival: 0.0,
-                duration: 60.0,
-                rpu: Some(32.0),
-                class: None
-            },
-            TraceRow {
-                arrival: 3600.0,
-                duration: 120.0,
-                rpu: None,
-                class: Some("etl".into())
-            },
-            TraceRow {
-                arrival: 7200.0,
-                duration: 30.0,
-                rpu: None,
-                class: None
-            },
+            TraceRow::new(0.0, 60.0, Some(32.0), None),
+            TraceRow::new(3600.0, 120.0, None, Some(0)),
+            TraceRow::new(7200.0, 30.0, None, None),
         ]
     );
+    assert_eq!(t.classes, vec!["etl".to_string()]);
     assert_eq!(
         s.zero_etl,
         Some(ZeroEtl {
@@ -1021,20 +1007,11 @@ fn trace_plain_form() {
     assert_eq!(
         t.rows,
         vec![
-            TraceRow {
-                arrival: 0.0,
-                duration: 1.0,
-                rpu: None,
-                class: None
-            },
-            TraceRow {
-                arrival: 10.0,
-                duration: 5.0,
-                rpu: Some(2.0),
-                class: Some("a".into())
-            },
+            TraceRow::new(0.0, 1.0, None, None),
+            TraceRow::new(10.0, 5.0, Some(2.0), Some(0)),
         ]
     );
+    assert_eq!(t.classes, vec!["a".to_string()]);
     // Comments and blank lines are fine.
     let t = parse_trace("# exported\narrival_s,duration_s\n\n0,1\n", "t.csv", start);
     assert!(t.errors.is_empty(), "{:?}", t.errors);
@@ -1058,7 +1035,10 @@ fn trace_history_form() {
     assert_eq!(t.rows[1].duration, 2.5);
     assert_eq!(t.rows[2].arrival, 86_400.0);
     assert_eq!(t.rows[2].duration, 0.0005);
-    assert!(t.rows.iter().all(|r| r.rpu.is_none() && r.class.is_none()));
+    assert!(t
+        .rows
+        .iter()
+        .all(|r| r.rpu().is_none() && r.class().is_none()));
     // Relative to the period start date.
     let later = chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
     let t = parse_trace(&text, "h.csv", later);
@@ -1439,6 +1419,270 @@ mod no_panic {
         fn durations_and_windows_never_panic(s in "\\PC{0,20}") {
             let _ = parse_duration(&s);
             let _ = parse_window(&s);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- bounded and located
+
+mod hardening {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn integers_without_digits_or_beyond_64_bits_are_located_errors() {
+        for (text, message) in [
+            ("budget_usd = 0x\n", "`0x` is not a number"),
+            ("budget_usd = 0o\n", "`0o` is not a number"),
+            ("budget_usd = 0b\n", "`0b` is not a number"),
+            (
+                "budget_usd = 170141183460469231731687303715884105727\n",
+                "does not fit in 64 bits",
+            ),
+            (
+                "budget_usd = -9223372036854775809\n",
+                "does not fit in 64 bits",
+            ),
+        ] {
+            assert_err(&toplevel(text), message, "3:14");
+        }
+        // Digits in any radix are fine.
+        let l = ok(&toplevel("budget_usd = 0x1F\n"));
+        assert_eq!(l.scenario.budget_usd, Some(31.0));
+        let l = ok(&toplevel("budget_usd = 9_223_372_036_854_775_807\n"));
+        assert_eq!(l.scenario.budget_usd, Some(9_223_372_036_854_775_807.0));
+    }
+
+    #[test]
+    fn the_parsers_recursion_limit_is_located() {
+        let text = format!(
+            "name = \"t\"\nregion = \"us-east-1\"\n{} = 1\n",
+            vec!["a"; 120].join(".")
+        );
+        let e = err(&text);
+        assert!(e.contains("nest too deeply"), "{e}");
+        assert!(e.contains("--> sc/x.toml:3:1"), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_at_its_byte() {
+        let d = utf8_or_located(b"a = 1\nb = \"x\xc3(\"\n".to_vec(), "f.toml").unwrap_err();
+        let s = d.to_string();
+        assert!(s.contains("invalid UTF-8 (byte 0xC3)"), "{s}");
+        assert!(s.contains("--> f.toml:2:7"), "{s}");
+    }
+
+    #[test]
+    fn refresh_interval_is_whole_seconds() {
+        let z = |v: &str| {
+            with(&format!(
+                "[zero_etl]\nsource = \"aurora-mysql\"\nrefresh_interval = {v}\n"
+            ))
+        };
+        assert_err(
+            &z("0.001"),
+            "refresh_interval must be a whole number of seconds; found 0.001",
+            "7:20",
+        );
+        assert_err(&z("1e-300"), "found 1e-300", "7:20");
+        assert_err(&z("\"1.5s\""), "whole number of seconds", "7:20");
+        assert_eq!(
+            ok(&z("\"15m\""))
+                .scenario
+                .zero_etl
+                .unwrap()
+                .refresh_interval,
+            900.0
+        );
+    }
+
+    #[test]
+    fn demands_and_durations_are_bounded() {
+        assert_err(
+            &workload("per_day = 1\nduration = \"1m\"\nrpu = 1e-310\n"),
+            "rpu must be from 0.01 to 563200 RPU",
+            "9:7",
+        );
+        assert_err(
+            &workload("per_day = 1\nduration = \"1m\"\nrpu = 1e8\n"),
+            "rpu must be from 0.01",
+            "9:7",
+        );
+        assert_err(
+            &workload("per_day = 1\nduration = \"1000h\"\n"),
+            "duration must be at most the period plus a day (31d10h); found 41d16h",
+            "8:12",
+        );
+        // The bound follows the period and max_rpu.
+        let long = "name = \"t\"\nregion = \"us-east-1\"\nperiod = \"60d\"\n[serverless]\nbase_rpu = 8\nmax_rpu = 16\n[[workload]]\nname = \"w\"\nper_day = 1\nduration = \"1000h\"\nrpu = 1600\n";
+        ok(long);
+        assert_err(
+            &long.replace("rpu = 1600", "rpu = 1601"),
+            "rpu must be from 0.01 to 1600 RPU (100× max_rpu 16)",
+            "11:7",
+        );
+        assert_err(
+            &with("[zero_etl]\nsource = \"aurora-mysql\"\nsync_rpu = 0.001\n"),
+            "sync_rpu must be from 0.01",
+            "7:12",
+        );
+    }
+
+    #[test]
+    fn a_spectrum_scan_slower_than_the_period_is_refused() {
+        let text =
+            with("[spectrum]\nqueries_per_day = 10\ntb_per_day = 1\nscan_gb_per_second = 1e-9\n");
+        assert_err(
+            &text,
+            "scan_gb_per_second 1e-9 makes each Spectrum query last",
+            "8:22",
+        );
+    }
+
+    #[test]
+    fn job_counts_are_refused_past_the_limit_at_the_key_that_asks_for_most() {
+        let text =
+            workload("users = 1000000000\nqueries_per_user_per_day = 10\nduration = \"30s\"\n");
+        assert_err(&text, "asks for about 310,000,000,000 jobs", "7:9");
+        let limits = Limits { max_jobs: 100 };
+        let small = workload("per_day = 4\nduration = \"30s\"\n");
+        let path = Path::new("sc/x.toml");
+        let e = parse_scenario_with(&small, path, &[], &regions(), &limits)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("about 124 jobs") && e.contains("limit of 100"),
+            "{e}"
+        );
+        assert!(e.contains("--> sc/x.toml:7:11"), "{e}");
+        let z = with("[zero_etl]\nsource = \"aurora-mysql\"\nrefresh_interval = 1\n");
+        let e = parse_scenario_with(&z, path, &[], &regions(), &limits)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[zero_etl] refreshes asks for most"), "{e}");
+        assert!(e.contains("--> sc/x.toml:7:20"), "{e}");
+        // At the limit is fine.
+        let exact = Limits { max_jobs: 124 };
+        assert!(parse_scenario_with(&small, path, &[], &regions(), &exact).is_ok());
+    }
+
+    #[test]
+    fn trace_rows_are_bounded_and_class_names_interned() {
+        let limits = trace::RowLimits {
+            max_duration: 100.0,
+            min_rpu: 0.01,
+            max_rpu: 50.0,
+        };
+        let start = Period::default_start();
+        let t = trace::parse_trace_bytes(b"arrival_s,duration_s\n0,101\n", "t.csv", start, &limits);
+        let TraceError::Line(d) = &t.errors[0] else {
+            panic!("{:?}", t.errors)
+        };
+        assert!(
+            d.to_string().contains("longer than the period plus a day"),
+            "{d}"
+        );
+        assert_eq!(d.short_location().unwrap(), "t.csv:2:3");
+        let t = trace::parse_trace_bytes(
+            b"arrival_s,duration_s,rpu\n0,1,51\n",
+            "t.csv",
+            start,
+            &limits,
+        );
+        assert!(!t.errors.is_empty());
+        // Bad bytes in a class are an error at their column, never merged into U+FFFD.
+        let t = trace::parse_trace_bytes(
+            b"arrival_s,duration_s,class\n0,1,a\xff\n0,1,a\xfe\n",
+            "t.csv",
+            start,
+            &limits,
+        );
+        let TraceError::Line(d) = &t.errors[0] else {
+            panic!("{:?}", t.errors)
+        };
+        assert_eq!(d.short_location().unwrap(), "t.csv:2:6");
+        // Bad bytes in a column that is not read (a history export's query text) are fine.
+        let t = trace::parse_trace_bytes(
+            b"start_time,elapsed_time,query_text\n2026-01-05 00:00:01,1000000,sel\xffect\n",
+            "t.csv",
+            start,
+            &limits,
+        );
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    /// A valid trace row for the property below.
+    fn row() -> impl Strategy<Value = (u32, u32, Option<u8>, Option<u8>)> {
+        (
+            0u32..100_000,
+            1u32..10_000,
+            proptest::option::of(1u8..64),
+            proptest::option::of(0u8..6),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The streaming parser against a reference: split lines and commas, sort stably
+        /// by arrival, intern classes by first appearance.
+        #[test]
+        fn traces_parse_like_the_reference(rows in proptest::collection::vec(row(), 1..60)) {
+            let mut csv = String::from("arrival_s,duration_s,rpu,class\n");
+            for (a, d, r, c) in &rows {
+                let r = r.map(|r| r.to_string()).unwrap_or_default();
+                let c = c.map(|c| format!("k{c}")).unwrap_or_default();
+                csv.push_str(&format!("{}.5,{},{r},{c}\n", a, f64::from(*d) / 10.0));
+            }
+            let got = parse_trace(&csv, "t.csv", Period::default_start());
+            prop_assert!(got.errors.is_empty(), "{:?}", got.errors);
+            let mut expected: Vec<(f64, f64, Option<f64>, Option<String>)> = csv
+                .lines()
+                .skip(1)
+                .map(|l| {
+                    let f: Vec<&str> = l.split(',').collect();
+                    (
+                        f[0].parse().unwrap(),
+                        f[1].parse().unwrap(),
+                        (!f[2].is_empty()).then(|| f[2].parse().unwrap()),
+                        (!f[3].is_empty()).then(|| f[3].to_string()),
+                    )
+                })
+                .collect();
+            expected.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let got_rows: Vec<(f64, f64, Option<f64>, Option<String>)> = got
+                .rows
+                .iter()
+                .map(|r| (r.arrival, r.duration, r.rpu(), r.class().map(|c| got.classes[c as usize].clone())))
+                .collect();
+            prop_assert_eq!(got_rows, expected);
+            let mut distinct = got.classes.clone();
+            distinct.sort();
+            distinct.dedup();
+            prop_assert_eq!(distinct.len(), got.classes.len());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_scenario_or_trace_parsers(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400)
+        ) {
+            match utf8_or_located(bytes.clone(), "f.toml") {
+                Ok(text) => {
+                    let _ = parse_scenario(&text, Path::new("f.toml"), &[], &regions());
+                }
+                Err(d) => prop_assert!(d.to_string().contains("--> f.toml:")),
+            }
+            let mut with_header = b"arrival_s,duration_s,rpu,class\n".to_vec();
+            with_header.extend(&bytes);
+            for input in [&bytes, &with_header] {
+                let t = trace::parse_trace_bytes(input, "t.csv", Period::default_start(), &trace::RowLimits::NONE);
+                for e in &t.errors {
+                    if let TraceError::Line(d) = e {
+                        let _ = d.to_string();
+                    }
+                }
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use super::doc::Node;
 use super::types::{Period, Trace, TraceRow};
 use crate::units::{Rpu, SECONDS_PER_HOUR};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use std::io::Read;
 
 const FORM1_COLUMNS: &[&str] = &["arrival_s", "duration_s", "rpu", "class"];
 const HEADER_HELP: &str = "the first line must name the columns: `arrival_s,duration_s` (plus optional `rpu` and `class`), or be a SYS_QUERY_HISTORY export with `start_time` and `elapsed_time`";
@@ -19,14 +20,39 @@ pub enum TraceError {
     Line(Diagnostic),
 }
 
-/// The result of reading a trace's text.
+/// The result of reading a trace.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedTrace {
     /// Rows sorted by arrival.
     pub rows: Vec<TraceRow>,
+    /// The trace's class names, interned: a row's class is an index into this.
+    pub classes: Vec<String>,
     pub errors: Vec<TraceError>,
     /// SYS_QUERY_HISTORY rows with `elapsed_time` 0 (result-cache hits), skipped.
     pub skipped_zero: usize,
+}
+
+/// The largest trace file read: 8 GiB (a month of SYS_QUERY_HISTORY with millions of
+/// rows is a few hundred MB).
+pub const MAX_TRACE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
+/// Bounds on a trace's rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowLimits {
+    /// The longest duration a row may have, seconds.
+    pub max_duration: f64,
+    /// The smallest and largest `rpu`.
+    pub min_rpu: Rpu,
+    pub max_rpu: Rpu,
+}
+
+impl RowLimits {
+    /// No bounds beyond the format's own (positive, finite).
+    pub const NONE: RowLimits = RowLimits {
+        max_duration: f64::INFINITY,
+        min_rpu: 0.0,
+        max_rpu: f64::INFINITY,
+    };
 }
 
 /// Reads the trace named by `node` (relative to the scenario's directory) and reports
@@ -42,8 +68,8 @@ pub(crate) fn load(
 ) -> Option<Trace> {
     let path = ctx.base_dir.join(rel);
     let display = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    let file = match open_bounded(&path) {
+        Ok(f) => f,
         Err(e) => {
             ctx.error(
                 &node.origin,
@@ -52,9 +78,20 @@ pub(crate) fn load(
             return None;
         }
     };
-    let text = String::from_utf8_lossy(&bytes);
     let period_secs = period.hours * SECONDS_PER_HOUR;
-    let parsed = parse_trace(&text, &display, period.start);
+    let limits = RowLimits {
+        max_duration: ctx.max_job_seconds(),
+        min_rpu: super::MIN_DEMAND_RPU,
+        max_rpu: super::MAX_DEMAND_FACTOR * max_rpu.unwrap_or(super::decode::MAX_RPU_LIMIT),
+    };
+    let lines = |n: usize| nth_line_of(&path, n);
+    let parsed = parse_trace_reader(
+        std::io::BufReader::with_capacity(1 << 16, file.take(MAX_TRACE_BYTES)),
+        &lines,
+        &display,
+        period.start,
+        &limits,
+    );
     let at = ctx.loc(&node.origin).short();
     let failed = !parsed.errors.is_empty();
     for e in parsed.errors {
@@ -104,7 +141,7 @@ pub(crate) fn load(
         let over = parsed
             .rows
             .iter()
-            .filter(|r| r.rpu.is_some_and(|x| x > max))
+            .filter(|r| r.rpu().is_some_and(|x| x > max))
             .count();
         if over > 0 {
             ctx.warn(
@@ -122,7 +159,31 @@ pub(crate) fn load(
         path,
         rpu: default_rpu,
         rows: parsed.rows,
+        classes: parsed.classes,
     })
+}
+
+/// Opens a regular file of at most [`MAX_TRACE_BYTES`]: a device or a FIFO would be
+/// read forever.
+fn open_bounded(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    crate::fsx::open_regular(path, MAX_TRACE_BYTES)
+}
+
+/// Line `n` (1-based) of the file, for showing under an error (read again: errors are
+/// few and the file is not kept in memory).
+fn nth_line_of(path: &std::path::Path, n: usize) -> Option<String> {
+    use std::io::BufRead;
+    let file = open_bounded(path).ok()?;
+    let mut reader = std::io::BufReader::new(file.take(MAX_TRACE_BYTES));
+    let mut buf = Vec::new();
+    for _ in 0..n {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).ok()? == 0 {
+            return None;
+        }
+    }
+    let line = String::from_utf8_lossy(&buf).into_owned();
+    Some(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 enum Form {
@@ -141,20 +202,62 @@ enum Form {
 /// Parses a trace's text. `file` names it in messages; `start` is the period's first day
 /// (SYS_QUERY_HISTORY timestamps are measured from its midnight, UTC).
 pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
-    let mut out = ParsedTrace::default();
-    if text.trim().is_empty() {
-        out.errors.push(TraceError::File(format!(
-            "the file is empty; {HEADER_HELP}"
-        )));
-        return out;
+    parse_trace_bytes(text.as_bytes(), file, start, &RowLimits::NONE)
+}
+
+/// [`parse_trace`] of bytes that may not be UTF-8, with row bounds.
+pub fn parse_trace_bytes(
+    bytes: &[u8],
+    file: &str,
+    start: NaiveDate,
+    limits: &RowLimits,
+) -> ParsedTrace {
+    let lines = |n: usize| {
+        n.checked_sub(1)
+            .and_then(|i| bytes.split(|b| *b == b'\n').nth(i))
+            .map(|l| String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)).into_owned())
+    };
+    parse_trace_reader(bytes, &lines, file, start, limits)
+}
+
+/// Interned class names: a hash map, so a trace with many classes stays linear.
+#[derive(Default)]
+struct Interner {
+    ids: std::collections::HashMap<Box<[u8]>, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &[u8], text: &str) -> Option<u32> {
+        if let Some(id) = self.ids.get(name) {
+            return Some(*id);
+        }
+        let id = u32::try_from(self.names.len())
+            .ok()
+            .filter(|i| *i < u32::MAX)?;
+        self.ids.insert(name.into(), id);
+        self.names.push(text.to_string());
+        Some(id)
     }
+}
+
+/// Parses a trace from `reader`, one reused record at a time (no per-row allocation
+/// but a new class name's). `line_text` gives the text of a line for error snippets.
+pub fn parse_trace_reader<R: std::io::Read>(
+    reader: R,
+    line_text: &dyn Fn(usize) -> Option<String>,
+    file: &str,
+    start: NaiveDate,
+    limits: &RowLimits,
+) -> ParsedTrace {
+    let mut out = ParsedTrace::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
         .flexible(true)
         .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
+        .from_reader(reader);
+    let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
             out.errors
@@ -162,8 +265,35 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
             return out;
         }
     };
-    let header_line = headers.position().map(|p| p.line()).unwrap_or(1) as usize;
-    let form = match header_form(&headers, text, file, header_line) {
+    let header_line = headers.position().map_or(1, |p| p.line()) as usize;
+    let blank_header = headers.iter().all(<[u8]>::is_empty);
+    let mut record = csv::ByteRecord::new();
+    if blank_header {
+        // Only blank lines or comments so far: an empty file unless rows follow.
+        if let Ok(false) = reader.read_byte_record(&mut record) {
+            out.errors.push(TraceError::File(format!(
+                "the file is empty; {HEADER_HELP}"
+            )));
+            return out;
+        }
+    }
+    let header_text: Vec<String> = match headers
+        .iter()
+        .map(|h| std::str::from_utf8(h).map(str::to_string))
+        .collect::<Result<_, _>>()
+    {
+        Ok(h) => h,
+        Err(_) => {
+            out.errors.push(TraceError::Line(utf8_diag(
+                line_text,
+                file,
+                header_line,
+                "the header",
+            )));
+            return out;
+        }
+    };
+    let form = match header_form(&header_text, line_text, file, header_line) {
         Ok(f) => f,
         Err(errors) => {
             out.errors = errors;
@@ -172,16 +302,18 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
     };
     let origin = start.and_hms_opt(0, 0, 0).unwrap_or_default();
     let mut any_row = false;
-    for record in reader.records() {
+    let mut interner = Interner::default();
+    loop {
         if out.errors.len() >= MAX_ERRORS {
             break;
         }
-        let record = match record {
-            Ok(r) => r,
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0) as usize;
+                let line = e.position().map_or(0, |p| p.line()) as usize;
                 out.errors.push(TraceError::Line(line_diag(
-                    text,
+                    line_text,
                     file,
                     line,
                     None,
@@ -189,9 +321,9 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
                 )));
                 continue;
             }
-        };
+        }
         any_row = true;
-        let line = record.position().map(|p| p.line()).unwrap_or(0) as usize;
+        let line = record.position().map_or(0, |p| p.line()) as usize;
         let row = match &form {
             Form::Plain {
                 arrival,
@@ -199,15 +331,30 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
                 rpu,
                 class,
                 width,
-            } => plain_row(&record, *arrival, *duration, *rpu, *class, *width),
+            } => plain_row(
+                &record,
+                *arrival,
+                *duration,
+                *rpu,
+                *class,
+                *width,
+                &mut interner,
+            ),
             Form::History { start, elapsed } => history_row(&record, *start, *elapsed, origin),
         };
+        let row = row.and_then(|r| match r {
+            Some(r) => check_limits(&r, &form, limits).map(|()| Some(r)),
+            None => Ok(None),
+        });
         match row {
             Ok(Some(r)) => out.rows.push(r),
             Ok(None) => out.skipped_zero += 1,
-            Err((field, msg)) => out
+            Err(RowError::Field(field, msg)) => out.errors.push(TraceError::Line(line_diag(
+                line_text, file, line, field, msg,
+            ))),
+            Err(RowError::Utf8(what)) => out
                 .errors
-                .push(TraceError::Line(line_diag(text, file, line, field, msg))),
+                .push(TraceError::Line(utf8_diag(line_text, file, line, &what))),
         }
     }
     if !any_row && out.errors.is_empty() {
@@ -215,17 +362,83 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
             "the file has a header but no rows".to_string(),
         ));
     }
-    out.rows.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    if !out.rows.is_sorted_by(|a, b| a.arrival <= b.arrival) {
+        out.rows.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    }
+    out.classes = interner.names;
     out
 }
 
+/// A row's duration and demand against the scenario's bounds.
+fn check_limits(r: &TraceRow, form: &Form, limits: &RowLimits) -> Result<(), RowError> {
+    let (duration_col, rpu_col, name) = match form {
+        Form::Plain { duration, rpu, .. } => (Some(*duration), *rpu, "duration_s"),
+        Form::History { elapsed, .. } => (Some(*elapsed), None, "elapsed_time"),
+    };
+    if r.duration > limits.max_duration {
+        return Err(RowError::Field(
+            duration_col,
+            format!(
+                "{name} {} is longer than the period plus a day ({})",
+                super::durations::format_duration(r.duration),
+                super::durations::format_duration(limits.max_duration)
+            ),
+        ));
+    }
+    if let Some(v) = r.rpu() {
+        if v < limits.min_rpu || v > limits.max_rpu {
+            return Err(RowError::Field(
+                rpu_col,
+                format!(
+                    "rpu must be from {} to {}; found {}",
+                    fmt_num(limits.min_rpu),
+                    fmt_num(limits.max_rpu),
+                    fmt_num(v)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// "invalid UTF-8" at the first bad byte of `line`.
+fn utf8_diag(
+    line_text: &dyn Fn(usize) -> Option<String>,
+    file: &str,
+    line: usize,
+    what: &str,
+) -> Diagnostic {
+    let raw = line_text(line).unwrap_or_default();
+    let column0 = raw.chars().position(|c| c == char::REPLACEMENT_CHARACTER);
+    let msg = format!("invalid UTF-8 in {what}: a trace must be UTF-8 text");
+    match column0 {
+        Some(c) => Diagnostic::new(
+            msg,
+            Some(Location::Source {
+                file: file.to_string(),
+                line,
+                column: c + 1,
+                snippet: snippet(&raw, c, 1),
+            }),
+        ),
+        None => Diagnostic::new(
+            msg,
+            Some(Location::Line {
+                file: file.to_string(),
+                line,
+                snippet: None,
+            }),
+        ),
+    }
+}
+
 fn header_form(
-    headers: &csv::StringRecord,
-    text: &str,
+    headers: &[String],
+    text: &dyn Fn(usize) -> Option<String>,
     file: &str,
     line: usize,
 ) -> Result<Form, Vec<TraceError>> {
-    let cols: Vec<&str> = headers.iter().collect();
+    let cols: Vec<&str> = headers.iter().map(String::as_str).collect();
     let find_ci = |name: &str| cols.iter().position(|c| c.eq_ignore_ascii_case(name));
     let header_err = |field: Option<usize>, msg: String| {
         TraceError::Line(line_diag(text, file, line, field, msg))
@@ -308,18 +521,36 @@ fn header_form(
     }
 }
 
-type RowResult = Result<Option<TraceRow>, (Option<usize>, String)>;
+enum RowError {
+    /// A field (or the row, `None`) breaks a rule.
+    Field(Option<usize>, String),
+    /// A field that must be read is not UTF-8.
+    Utf8(String),
+}
+
+type RowResult = Result<Option<TraceRow>, RowError>;
+
+fn field_err(field: usize, msg: String) -> RowError {
+    RowError::Field(Some(field), msg)
+}
+
+/// Field `i` as text ("" when absent).
+fn text<'r>(record: &'r csv::ByteRecord, i: usize, name: &str) -> Result<&'r str, RowError> {
+    std::str::from_utf8(record.get(i).unwrap_or(b""))
+        .map_err(|_| RowError::Utf8(format!("column `{name}`")))
+}
 
 fn plain_row(
-    record: &csv::StringRecord,
+    record: &csv::ByteRecord,
     arrival: usize,
     duration: usize,
     rpu: Option<usize>,
     class: Option<usize>,
     width: usize,
+    interner: &mut Interner,
 ) -> RowResult {
     if record.len() > width {
-        return Err((
+        return Err(RowError::Field(
             None,
             format!(
                 "this row has {} fields but the header has {width}",
@@ -328,18 +559,18 @@ fn plain_row(
         ));
     }
     let arrival_s = number(record, arrival, "arrival_s")?
-        .ok_or((Some(arrival), "arrival_s is missing".to_string()))?;
+        .ok_or_else(|| field_err(arrival, "arrival_s is missing".to_string()))?;
     if arrival_s < 0.0 {
-        return Err((
-            Some(arrival),
+        return Err(field_err(
+            arrival,
             format!("arrival_s must be >= 0; found {}", fmt_num(arrival_s)),
         ));
     }
     let duration_s = number(record, duration, "duration_s")?
-        .ok_or((Some(duration), "duration_s is missing".to_string()))?;
+        .ok_or_else(|| field_err(duration, "duration_s is missing".to_string()))?;
     if duration_s <= 0.0 {
-        return Err((
-            Some(duration),
+        return Err(field_err(
+            duration,
             format!("duration_s must be > 0; found {}", fmt_num(duration_s)),
         ));
     }
@@ -349,34 +580,45 @@ fn plain_row(
     };
     if let (Some(v), Some(i)) = (rpu_v, rpu) {
         if v <= 0.0 {
-            return Err((Some(i), format!("rpu must be > 0; found {}", fmt_num(v))));
+            return Err(field_err(
+                i,
+                format!("rpu must be > 0; found {}", fmt_num(v)),
+            ));
         }
     }
-    let class = class
-        .and_then(|i| record.get(i))
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
-    Ok(Some(TraceRow {
-        arrival: arrival_s,
-        duration: duration_s,
-        rpu: rpu_v,
-        class,
-    }))
+    let class = match class {
+        Some(i) => {
+            let raw = record.get(i).unwrap_or(b"");
+            if raw.is_empty() {
+                None
+            } else {
+                let name = text(record, i, "class")?;
+                Some(interner.id(raw, name).ok_or_else(|| {
+                    field_err(
+                        i,
+                        "more distinct classes than this tool can count".to_string(),
+                    )
+                })?)
+            }
+        }
+        None => None,
+    };
+    Ok(Some(TraceRow::new(arrival_s, duration_s, rpu_v, class)))
 }
 
 fn history_row(
-    record: &csv::StringRecord,
+    record: &csv::ByteRecord,
     start: usize,
     elapsed: usize,
     origin: NaiveDateTime,
 ) -> RowResult {
-    let ts_text = record.get(start).unwrap_or("");
+    let ts_text = text(record, start, "start_time")?;
     if ts_text.is_empty() {
-        return Err((Some(start), "start_time is missing".to_string()));
+        return Err(field_err(start, "start_time is missing".to_string()));
     }
     let Some(ts) = parse_timestamp(ts_text) else {
-        return Err((
-            Some(start),
+        return Err(field_err(
+            start,
             format!(
                 "start_time must be a timestamp like 2026-11-02 09:15:00.123456; found `{}`",
                 show(ts_text)
@@ -389,8 +631,8 @@ fn history_row(
         None => delta.num_seconds() as f64,
     };
     if arrival < 0.0 {
-        return Err((
-            Some(start),
+        return Err(field_err(
+            start,
             format!(
                 "start_time {} is before the period start ({} 00:00 UTC)",
                 show(ts_text),
@@ -399,42 +641,33 @@ fn history_row(
         ));
     }
     let us = number(record, elapsed, "elapsed_time")?
-        .ok_or((Some(elapsed), "elapsed_time is missing".to_string()))?;
+        .ok_or_else(|| field_err(elapsed, "elapsed_time is missing".to_string()))?;
     if us < 0.0 {
-        return Err((
-            Some(elapsed),
+        return Err(field_err(
+            elapsed,
             format!("elapsed_time must be >= 0; found {}", fmt_num(us)),
         ));
     }
     if us == 0.0 {
         return Ok(None);
     }
-    Ok(Some(TraceRow {
-        arrival,
-        duration: us / 1e6,
-        rpu: None,
-        class: None,
-    }))
+    Ok(Some(TraceRow::new(arrival, us / 1e6, None, None)))
 }
 
 /// The field as a finite number; `Ok(None)` when empty.
-fn number(
-    record: &csv::StringRecord,
-    i: usize,
-    name: &str,
-) -> Result<Option<f64>, (Option<usize>, String)> {
-    let s = record.get(i).unwrap_or("");
+fn number(record: &csv::ByteRecord, i: usize, name: &str) -> Result<Option<f64>, RowError> {
+    let s = text(record, i, name)?;
     if s.is_empty() {
         return Ok(None);
     }
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        Ok(v) => Err((
-            Some(i),
+        Ok(v) => Err(field_err(
+            i,
             format!("{name} must be a finite number; found {}", fmt_num(v)),
         )),
-        Err(_) => Err((
-            Some(i),
+        Err(_) => Err(field_err(
+            i,
             format!("{name} must be a number; found `{}`", show(s)),
         )),
     }
@@ -461,12 +694,15 @@ pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
 
 /// A diagnostic at `line` of a CSV file, with carets under field `field` when it can be
 /// found on the raw line (unquoted rows).
-fn line_diag(text: &str, file: &str, line: usize, field: Option<usize>, msg: String) -> Diagnostic {
-    let raw = line
-        .checked_sub(1)
-        .and_then(|i| text.split('\n').nth(i))
-        .map(|l| l.strip_suffix('\r').unwrap_or(l));
-    let Some(raw) = raw else {
+fn line_diag(
+    text: &dyn Fn(usize) -> Option<String>,
+    file: &str,
+    line: usize,
+    field: Option<usize>,
+    msg: String,
+) -> Diagnostic {
+    let raw = if line == 0 { None } else { text(line) };
+    let Some(raw) = raw.as_deref() else {
         return Diagnostic::new(
             msg,
             Some(Location::Line {

@@ -45,6 +45,18 @@ pub struct Scenario {
     pub ml: Option<Ml>,
     /// `[[pipeline]]` entries in file order.
     pub pipelines: Vec<Pipeline>,
+    /// Where some keys were written, for messages about the scenario after loading.
+    pub locations: Locations,
+}
+
+/// Where parts of a scenario were written (`file:line:col`), for messages that arise
+/// after loading (a missing price, an engine failure).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Locations {
+    /// The scenario file.
+    pub file: String,
+    /// The `region = ...` line.
+    pub region: Option<String>,
 }
 
 /// The simulated period: its length and the calendar date it starts on
@@ -143,16 +155,48 @@ pub struct Trace {
     /// Demand for rows without an `rpu` column/value; `None` means base capacity.
     pub rpu: Option<Rpu>,
     pub rows: Vec<TraceRow>,
+    /// Class names of the `class` column, interned: rows refer to them by index.
+    pub classes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// One row of a trace: 32 bytes, so that a month of millions of queries fits.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TraceRow {
     /// Seconds from the period start.
     pub arrival: Seconds,
     pub duration: Seconds,
-    pub rpu: Option<Rpu>,
-    /// Class name; `None` means the workload's name.
-    pub class: Option<String>,
+    /// The row's demand; 0 when the row gives none (demands are > 0).
+    rpu: Rpu,
+    /// Index into [`Trace::classes`]; [`TraceRow::NO_CLASS`] means the workload's name.
+    class: u32,
+}
+
+impl TraceRow {
+    const NO_CLASS: u32 = u32::MAX;
+
+    pub fn new(
+        arrival: Seconds,
+        duration: Seconds,
+        rpu: Option<Rpu>,
+        class: Option<u32>,
+    ) -> TraceRow {
+        TraceRow {
+            arrival,
+            duration,
+            rpu: rpu.unwrap_or(0.0),
+            class: class.unwrap_or(Self::NO_CLASS),
+        }
+    }
+
+    /// The row's own demand, if it gives one.
+    pub fn rpu(&self) -> Option<Rpu> {
+        (self.rpu > 0.0).then_some(self.rpu)
+    }
+
+    /// The row's class (an index into [`Trace::classes`]), if it gives one.
+    pub fn class(&self) -> Option<u32> {
+        (self.class != Self::NO_CLASS).then_some(self.class)
+    }
 }
 
 /// Zero-ETL integration sources.

@@ -289,12 +289,8 @@ mod tests {
             source: WorkloadSource::Trace(crate::scenario::Trace {
                 path: "t.csv".into(),
                 rpu: None,
-                rows: vec![crate::scenario::TraceRow {
-                    arrival: 0.0,
-                    duration: 100.0,
-                    rpu: None,
-                    class: None,
-                }],
+                rows: vec![crate::scenario::TraceRow::new(0.0, 100.0, None, None)],
+                classes: Vec::new(),
             }),
         });
         scale_workloads(&mut s, 2.0);

@@ -484,7 +484,7 @@ fn spectrum(ctx: &mut Ctx<'_>, node: &Node, serverless: bool) -> Option<Spectrum
     let t = ctx.table("spectrum", node)?;
     ctx.check_keys(t, SPECTRUM_KEYS, "[spectrum]");
     let rate = opt_positive(ctx, t, "scan_gb_per_second");
-    let rpu = opt_positive(ctx, t, "rpu");
+    let rpu = ctx.opt_demand(t, "rpu");
     let scans = scans(ctx, t, node, "[spectrum]");
     if serverless && rate.is_none() && t.get("scan_gb_per_second").is_none() {
         let d = ctx
@@ -498,6 +498,27 @@ fn spectrum(ctx: &mut Ctx<'_>, node: &Node, serverless: bool) -> Option<Spectrum
         return None;
     }
     let (queries_per_day, tb_per_day) = scans?;
+    if let (Some(rate), Some(rate_node)) = (rate, t.get("scan_gb_per_second")) {
+        let seconds = if queries_per_day > 0.0 {
+            tb_per_day * crate::units::GB_PER_TB / queries_per_day / rate
+        } else {
+            0.0
+        };
+        if seconds > ctx.max_job_seconds() {
+            let d = ctx
+                .diag(
+                    &rate_node.origin,
+                    format!(
+                        "scan_gb_per_second {} makes each Spectrum query last {}, longer than the period plus a day",
+                        super::fmt_num(rate),
+                        super::format_duration(seconds)
+                    ),
+                )
+                .help("scan_gb_per_second is the GB one query scans per second (e.g. 1)");
+            ctx.push(d);
+            return None;
+        }
+    }
     Some(Spectrum {
         queries_per_day,
         tb_per_day,
@@ -668,7 +689,7 @@ fn pipeline(ctx: &mut Ctx<'_>, node: &Node, seen: &mut Vec<(String, Origin)>) ->
         0 => PipelineKind::LambdaExtract(lambda_extract(ctx, t, &node.origin, &label)?),
         1 => PipelineKind::SagemakerProcessing(sagemaker(ctx, t, &node.origin, &label)?),
         _ => {
-            let rpu = opt_positive(ctx, t, "rpu");
+            let rpu = ctx.opt_demand(t, "rpu");
             PipelineKind::DataApi(arrivals(ctx, t, &node.origin, &label, rpu)?)
         }
     };
@@ -709,7 +730,7 @@ fn lambda_extract(
         "invocation_duration = \"2s\"",
     );
     let invocation = invocation_node.and_then(|n| {
-        let v = ctx.positive_duration("invocation_duration", n)?;
+        let v = ctx.job_duration("invocation_duration", n)?;
         if v > LAMBDA_MAX_SECONDS {
             ctx.error(
                 &n.origin,
@@ -725,9 +746,9 @@ fn lambda_extract(
     let page_query_node = t.get("page_query_duration");
     let page_query = match page_query_node {
         None => Some(None),
-        Some(n) => ctx.positive_duration("page_query_duration", n).map(Some),
+        Some(n) => ctx.job_duration("page_query_duration", n).map(Some),
     };
-    let rpu = opt_positive(ctx, t, "rpu");
+    let rpu = ctx.opt_demand(t, "rpu");
     let arch = match t.get("architecture") {
         None => Some(LambdaArch::X86),
         Some(n) => ctx.choice("architecture", n, &["x86", "arm"]).map(|i| {
@@ -873,8 +894,8 @@ fn sagemaker(
             label,
             "unload_duration = \"5m\"",
         )
-        .and_then(|n| ctx.positive_duration("unload_duration", n));
-    let unload_rpu = opt_positive(ctx, t, "unload_rpu");
+        .and_then(|n| ctx.job_duration("unload_duration", n));
+    let unload_rpu = ctx.opt_demand(t, "unload_rpu");
     let keep_runs = match t.get("keep_runs") {
         None => Some(1.0),
         Some(n) => ctx.positive("keep_runs", n),
