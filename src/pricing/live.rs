@@ -125,8 +125,9 @@ impl Default for LiveConfig {
         LiveConfig {
             endpoint_region: DEFAULT_ENDPOINT_REGION.to_string(),
             connect_timeout: Duration::from_secs(3),
-            attempt_timeout: Duration::from_secs(10),
-            total_timeout: Duration::from_secs(30),
+            attempt_timeout: Duration::from_secs(5),
+            // Under --prices auto the fallback must answer within 15 s.
+            total_timeout: Duration::from_secs(12),
             credentials_timeout: Duration::from_secs(3),
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
@@ -188,6 +189,18 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
+/// Whether the HTTP client's read timeout (not its connect timeout) ended the call.
+fn is_read_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.to_string().contains("read timeout") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 fn classify(e: SdkError<GetProductsError>, config: &LiveConfig) -> FetchError {
     match &e {
         SdkError::ServiceError(se) => {
@@ -229,9 +242,15 @@ fn classify(e: SdkError<GetProductsError>, config: &LiveConfig) -> FetchError {
             "no answer from the Price List API within {}",
             secs(config.attempt_timeout)
         )),
+        SdkError::DispatchFailure(df) if df.is_timeout() && !is_read_timeout(&e) => {
+            FetchError::Timeout(format!(
+                "cannot reach the Price List API within {}",
+                secs(config.connect_timeout)
+            ))
+        }
         SdkError::DispatchFailure(df) if df.is_timeout() => FetchError::Timeout(format!(
-            "cannot reach the Price List API within {}",
-            secs(config.connect_timeout)
+            "no answer from the Price List API within {}",
+            secs(config.attempt_timeout)
         )),
         SdkError::DispatchFailure(_) => FetchError::Network(root_cause(&e)),
         SdkError::ResponseError(_) => FetchError::BadAnswer(root_cause(&e)),
@@ -249,6 +268,7 @@ fn classify(e: SdkError<GetProductsError>, config: &LiveConfig) -> FetchError {
 pub async fn client(config: &LiveConfig) -> Result<Client, FetchError> {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(config.connect_timeout)
+        .read_timeout(config.attempt_timeout)
         .operation_attempt_timeout(config.attempt_timeout)
         .build();
     let retries = RetryConfig::standard()
@@ -463,8 +483,8 @@ mod tests {
     fn default_limits_are_the_documented_ones() {
         let c = LiveConfig::default();
         assert!(c.connect_timeout <= Duration::from_secs(3));
-        assert!(c.attempt_timeout <= Duration::from_secs(10));
-        assert!(c.total_timeout <= Duration::from_secs(30));
+        assert!(c.attempt_timeout <= Duration::from_secs(5));
+        assert!(c.total_timeout <= Duration::from_secs(12));
         assert_eq!(c.page_size, 100);
         assert_eq!(c.endpoint_region, "us-east-1");
     }

@@ -282,11 +282,18 @@ pub fn resolve(
             unreachable!("only regions to fetch are fetched");
         };
         let choice = match result {
-            Ok(prices) => {
+            Ok(mut prices) => {
                 for n in &prices.notes {
                     warnings.push(format!("live prices for {region}: {n}"));
                 }
-                if let Some(cache) = &opts.cache {
+                let rejected = base
+                    .region(region)
+                    .map(|b| reject_implausible(b, &mut prices))
+                    .unwrap_or_default();
+                if !rejected.is_empty() {
+                    warnings.push(rejected_warning(region, "live prices", &rejected));
+                }
+                if let (Some(cache), true) = (&opts.cache, rejected.is_empty()) {
                     let entry = CachedPrices {
                         fetched_at: opts.now,
                         endpoint_region: opts.endpoint_region.clone(),
@@ -351,11 +358,15 @@ pub fn resolve(
             });
         let (prices, source) = match choice {
             Choice::Bundled | Choice::Fetch { .. } => (bundled_region, RegionSource::bundled()),
-            Choice::Cached(c) => {
+            Choice::Cached(mut c) => {
                 let source = PriceSource {
                     kind: SourceKind::Cache,
                     date: Some(c.fetched_at.date_naive()),
                 };
+                let rejected = reject_implausible(&bundled_region, &mut c.prices);
+                if !rejected.is_empty() {
+                    warnings.push(rejected_warning(&region, "cached prices", &rejected));
+                }
                 let (prices, fallback) = merge(&bundled_region, &c.prices, source);
                 (
                     prices,
@@ -396,6 +407,97 @@ pub fn resolve(
 
 /// `bundled` with every price `live` has replaced by it (labelled `source`); returns the
 /// names of the bundled prices the live answer lacked.
+/// A live or cached price is trusted only within this factor of the bundled price for
+/// the same key (both ways): AWS prices move by percents, not by orders of magnitude.
+pub const PLAUSIBLE_FACTOR: f64 = 10.0;
+
+/// Removes from `live` every price that is not finite, is negative, or lies outside
+/// ×1/[`PLAUSIBLE_FACTOR`]–×[`PLAUSIBLE_FACTOR`] of the bundled price for the same key
+/// (those fall back to the bundled price). Returns what was removed, one phrase each.
+pub fn reject_implausible(bundled: &RegionPrices, live: &mut LivePrices) -> Vec<String> {
+    let mut rejected = Vec::new();
+    let mut check = |name: &str, bundled: Option<f64>, usd: f64| -> bool {
+        let ok = usd.is_finite()
+            && usd >= 0.0
+            && bundled.is_none_or(|b| {
+                b <= 0.0 || (usd >= b / PLAUSIBLE_FACTOR && usd <= b * PLAUSIBLE_FACTOR)
+            });
+        if !ok {
+            rejected.push(match bundled {
+                Some(b) => format!("{name} = {usd} (bundled: {b})"),
+                None => format!("{name} = {usd}"),
+            });
+        }
+        ok
+    };
+    let single = |check: &mut dyn FnMut(&str, Option<f64>, f64) -> bool,
+                  name: &str,
+                  b: Option<Price>,
+                  l: &mut Option<f64>| {
+        if let Some(usd) = *l {
+            if !check(name, b.map(|p| p.usd), usd) {
+                *l = None;
+            }
+        }
+    };
+    single(&mut check, "rpu_hour", bundled.rpu_hour, &mut live.rpu_hour);
+    single(
+        &mut check,
+        "rms_gb_month",
+        bundled.rms_gb_month,
+        &mut live.rms_gb_month,
+    );
+    single(
+        &mut check,
+        "spectrum_tb",
+        bundled.spectrum_tb,
+        &mut live.spectrum_tb,
+    );
+    let tiers_ok = live.backup_tiers.iter().enumerate().all(|(i, t)| {
+        let b = bundled.backup_tiers.get(i).map(|b| b.price.usd);
+        t.begin_gb.is_finite() && check(&format!("backup_tiers[{i}]"), b, t.usd)
+    });
+    if !tiers_ok {
+        live.backup_tiers.clear();
+    }
+    for (name, b, l) in [
+        ("node_hour", &bundled.node_hour, &mut live.node_hour),
+        (
+            "concurrency_scaling_node_second",
+            &bundled.concurrency_scaling_node_second,
+            &mut live.concurrency_scaling_node_second,
+        ),
+    ] {
+        l.retain(|k, usd| check(&format!("{name}.{k}"), b.get(k).map(|p| p.usd), *usd));
+    }
+    live.reserved.retain(|r| {
+        let ok = r.hourly_usd.is_finite()
+            && r.hourly_usd >= 0.0
+            && r.upfront_usd.is_finite()
+            && r.upfront_usd >= 0.0;
+        if !ok {
+            rejected.push(format!("reserved {} {}", r.product, r.term));
+        }
+        ok
+    });
+    rejected
+}
+
+/// The one warning about rejected prices of a region.
+fn rejected_warning(region: &str, what: &str, rejected: &[String]) -> String {
+    format!(
+        "{what} for {region}: rejected {} (a price must be finite and within ×{}–×{} of the bundled one); the bundled price is used{}",
+        rejected.join(", "),
+        1.0 / PLAUSIBLE_FACTOR,
+        PLAUSIBLE_FACTOR,
+        if what.starts_with("live") {
+            " and the answer is not cached"
+        } else {
+            ""
+        }
+    )
+}
+
 pub fn merge(
     bundled: &RegionPrices,
     live: &LivePrices,
@@ -522,6 +624,48 @@ mod tests {
 
     fn regions(r: &[&str]) -> Vec<String> {
         r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn implausible_live_prices_are_removed_and_fall_back() {
+        let book = bundled();
+        let use1 = book.region("us-east-1").unwrap();
+        let b = use1.rpu_hour.unwrap().usd;
+        let node = use1.node_hour.keys().next().unwrap().clone();
+        let mut live = LivePrices {
+            region: "us-east-1".into(),
+            rpu_hour: Some(1e9),
+            rms_gb_month: Some(use1.rms_gb_month.unwrap().usd * 1.05),
+            spectrum_tb: Some(f64::NAN),
+            ..LivePrices::default()
+        };
+        live.node_hour.insert(node.clone(), 1e-10);
+        live.node_hour.insert("ra9.new".into(), 3.0);
+        let rejected = reject_implausible(use1, &mut live);
+        assert_eq!(rejected.len(), 3, "{rejected:?}");
+        assert!(
+            rejected[0].starts_with("rpu_hour = 1000000000"),
+            "{rejected:?}"
+        );
+        assert_eq!(live.rpu_hour, None);
+        assert!(live.rms_gb_month.is_some(), "a 5 % move is plausible");
+        assert_eq!(live.spectrum_tb, None);
+        assert!(!live.node_hour.contains_key(&node));
+        assert!(
+            live.node_hour.contains_key("ra9.new"),
+            "no bundled price to hold it against"
+        );
+        // The bounds are ×0.1 and ×10, inclusive.
+        let mut edge = LivePrices {
+            rpu_hour: Some(b * 10.0),
+            ..LivePrices::default()
+        };
+        assert!(reject_implausible(use1, &mut edge).is_empty());
+        let mut past = LivePrices {
+            rpu_hour: Some(b * 10.0 * 1.001),
+            ..LivePrices::default()
+        };
+        assert_eq!(reject_implausible(use1, &mut past).len(), 1);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (fetch, `--calibrate`, the modelled-vs-observed comparison).
 
 use super::calibrate::{calibrate, scale_workloads, window_compute, Calibration, ACCEPTABLE};
-use super::fetch::{block_on, observe, Client, Observed, UsageError};
+use super::fetch::{block_on_within, observe, Client, Observed, UsageError, OBSERVE_DEADLINE};
 use super::plan::{Target, Window, DEFAULT_DAYS, MAX_DAYS};
 use super::report::{
     day_list, ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,
@@ -85,10 +85,11 @@ pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, 
         cluster: args.cluster.clone(),
         integration: args.integration.clone(),
     };
-    let observed = block_on(async {
+    let observed = block_on_within(OBSERVE_DEADLINE, async {
         let client = Client::from_env(args.region.as_deref()).await?;
         observe(&client, &target, window, now).await
     })
+    .and_then(|r| r)
     .map_err(failure)?;
 
     // Priced the way `estimate` prices (`--prices`, cache, live, bundled).
@@ -186,7 +187,8 @@ pub fn observe_scenarios(
         return Ok(out);
     }
     let now = Utc::now();
-    let fetched = block_on(async {
+    let wanted = loaded.len();
+    let fetched = block_on_within(OBSERVE_DEADLINE, async {
         let mut clients: HashMap<String, Client> = HashMap::new();
         let mut cache: HashMap<(String, Target, Window), Result<Observed, UsageError>> =
             HashMap::new();
@@ -239,6 +241,14 @@ pub fn observe_scenarios(
             results.push(Some(r));
         }
         results
+    })
+    .unwrap_or_else(|e| {
+        // The deadline passed (or no runtime): every [observed] table gets that reason.
+        loaded
+            .iter()
+            .take(wanted)
+            .map(|l| l.scenario.observed.as_ref().map(|_| Err(e.clone())))
+            .collect()
     });
 
     let mut warned_wide = false;

@@ -92,15 +92,20 @@ pub fn retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(20))
 }
 
-/// Connect, per-attempt and whole-operation timeouts.
+/// Connect, read, per-attempt and whole-operation timeouts: a CloudWatch endpoint that
+/// accepts connections but never answers costs seconds, not minutes.
 pub fn timeout_config() -> TimeoutConfig {
     TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .read_timeout(Duration::from_secs(30))
-        .operation_attempt_timeout(Duration::from_secs(60))
-        .operation_timeout(Duration::from_secs(300))
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(8))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(20))
         .build()
 }
+
+/// The whole observation (credentials, discovery, every query) of one run must end
+/// within this; past it, the run fails (or, under `estimate`, goes on without it).
+pub const OBSERVE_DEADLINE: Duration = Duration::from_secs(25);
 
 /// A CloudWatch client and the region it reads.
 #[derive(Debug, Clone)]
@@ -151,13 +156,25 @@ impl Client {
     }
 }
 
-/// Runs `fut` to completion on a runtime of its own (the CLI is synchronous).
-pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
+/// Runs `fut` on a runtime of its own (the CLI is synchronous) for at most `deadline`;
+/// `Err` with the reason when the runtime cannot start or the deadline passes. Tasks
+/// still hanging then (a blackholed connection) are abandoned, not waited for.
+pub fn block_on_within<F: std::future::Future>(
+    deadline: Duration,
+    fut: F,
+) -> Result<F::Output, UsageError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a tokio runtime starts")
-        .block_on(fut)
+        .map_err(|e| UsageError::Unreachable(format!("cannot start the async runtime: {e}")))?;
+    let r = runtime.block_on(async { tokio::time::timeout(deadline, fut).await });
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    r.map_err(|_| {
+        UsageError::Unreachable(format!(
+            "CloudWatch did not answer within {} s (connect timeout 3 s, each call 10 s)",
+            deadline.as_secs()
+        ))
+    })
 }
 
 fn classify<E>(
