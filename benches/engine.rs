@@ -28,6 +28,7 @@ fn month(n: usize) -> SimInput {
         classes: (0..5).map(|c| format!("class {c}")).collect(),
         work,
         fixed: vec![],
+        shared: vec![],
     }
 }
 

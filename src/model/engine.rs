@@ -10,6 +10,7 @@
 use crate::units::{Rpu, RpuSeconds, Seconds};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 use thiserror::Error;
 
 /// The minimum charge of a busy period, in seconds ("60-second minimum charge").
@@ -53,6 +54,59 @@ pub struct FixedJob {
     pub class: ClassId,
 }
 
+/// A work job as a trace stores it: 24 bytes, its demand an index into a table of the
+/// trace's distinct demands and its class an index into the trace's classes (so that a
+/// month of millions of queries is held once, by the scenario, and read in place).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PackedJob {
+    /// Arrival, seconds from the period start.
+    pub arrival: Seconds,
+    /// Solo duration, seconds.
+    pub duration: Seconds,
+    /// Index into [`SharedJobs::rpus`]; [`PackedJob::DEFAULT`] for the stream's default.
+    pub rpu: u32,
+    /// Index into [`SharedJobs::classes`]; [`PackedJob::DEFAULT`] for the default class.
+    pub class: u32,
+}
+
+impl PackedJob {
+    /// "Not given": the stream's default demand or class.
+    pub const DEFAULT: u32 = u32::MAX;
+}
+
+/// Work jobs shared with their owner (a trace) instead of copied into [`SimInput::work`]:
+/// sorted by arrival.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedJobs {
+    pub jobs: Arc<Vec<PackedJob>>,
+    /// The demands [`PackedJob::rpu`] indexes.
+    pub rpus: Arc<[Rpu]>,
+    /// The engine class of each of the stream's own classes.
+    pub classes: Vec<ClassId>,
+    pub default_rpu: Rpu,
+    pub default_class: ClassId,
+}
+
+impl SharedJobs {
+    fn job(&self, i: usize) -> WorkJob {
+        let p = self.jobs[i];
+        WorkJob {
+            arrival: p.arrival,
+            duration: p.duration,
+            rpu: self
+                .rpus
+                .get(p.rpu as usize)
+                .copied()
+                .unwrap_or(self.default_rpu),
+            class: self
+                .classes
+                .get(p.class as usize)
+                .copied()
+                .unwrap_or(self.default_class),
+        }
+    }
+}
+
 /// Everything the engine needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimInput {
@@ -65,6 +119,26 @@ pub struct SimInput {
     /// Work jobs, in any order.
     pub work: Vec<WorkJob>,
     pub fixed: Vec<FixedJob>,
+    /// More work jobs, each stream sorted by arrival, read in place.
+    pub shared: Vec<SharedJobs>,
+}
+
+impl SimInput {
+    /// Whether there is no job at all.
+    pub fn is_empty(&self) -> bool {
+        self.work.is_empty()
+            && self.fixed.is_empty()
+            && self.shared.iter().all(|s| s.jobs.is_empty())
+    }
+
+    /// Every work job (owned ones first, then each shared stream), for inspection.
+    pub fn work_jobs(&self) -> impl Iterator<Item = WorkJob> + '_ {
+        self.work.iter().copied().chain(
+            self.shared
+                .iter()
+                .flat_map(|s| (0..s.jobs.len()).map(move |i| s.job(i))),
+        )
+    }
 }
 
 /// The engine's figures for one simulated period (`docs/model.md`, "Reported figures").
@@ -210,7 +284,15 @@ pub enum EngineError {
     #[error("period must be positive and finite (got {0})")]
     Period(Seconds),
     #[error("job {index}: {what}")]
-    Job { index: usize, what: &'static str },
+    Job {
+        index: usize,
+        /// The job's class, so that callers can name it in their own terms.
+        class: ClassId,
+        what: &'static str,
+    },
+    /// A shared job stream is not sorted by arrival.
+    #[error("a shared job stream is not sorted by arrival")]
+    Unsorted,
     /// The clocks stopped advancing (floating-point time too coarse for the events
     /// left, e.g. a queue that drains over centuries): an error, never a spin.
     #[error("the simulation stopped making progress at {at:.0} s of simulated time ({active} jobs still running)")]
@@ -227,7 +309,85 @@ pub enum EngineError {
 #[derive(Debug, Clone, Copy)]
 struct Running {
     finish_v: f64,
-    job: usize,
+    /// A [`JobId`].
+    job: JobId,
+}
+
+/// Which job: its source (0 for [`SimInput::work`], `1 + i` for shared stream `i`) in
+/// the high bits, its index in that source in the low [`INDEX_BITS`].
+type JobId = u64;
+const INDEX_BITS: u32 = 40;
+
+/// The work jobs of a run in arrival order, merged from the owned list and the shared
+/// streams without copying them.
+struct ArrivalQueue<'a> {
+    work: &'a [WorkJob],
+    shared: &'a [SharedJobs],
+    /// Next index per source.
+    next: Vec<usize>,
+    horizon: Seconds,
+}
+
+impl<'a> ArrivalQueue<'a> {
+    fn new(work: &'a [WorkJob], shared: &'a [SharedJobs], horizon: Seconds) -> Self {
+        ArrivalQueue {
+            work,
+            shared,
+            next: vec![0; 1 + shared.len()],
+            horizon,
+        }
+    }
+
+    fn len(&self, source: usize) -> usize {
+        if source == 0 {
+            self.work.len()
+        } else {
+            self.shared[source - 1].jobs.len()
+        }
+    }
+
+    fn job(&self, id: JobId) -> WorkJob {
+        let source = (id >> INDEX_BITS) as usize;
+        let index = (id & ((1 << INDEX_BITS) - 1)) as usize;
+        if source == 0 {
+            self.work[index]
+        } else {
+            self.shared[source - 1].job(index)
+        }
+    }
+
+    /// The earliest job not yet taken that arrives before the horizon (ties: the lower
+    /// source first), with its id.
+    fn peek(&self) -> Option<(JobId, WorkJob)> {
+        let mut best: Option<(JobId, WorkJob)> = None;
+        for (source, &i) in self.next.iter().enumerate() {
+            if i >= self.len(source) {
+                continue;
+            }
+            let id = ((source as u64) << INDEX_BITS) | i as u64;
+            let j = self.job(id);
+            if j.arrival >= self.horizon {
+                continue;
+            }
+            if best.is_none_or(|(_, b)| j.arrival < b.arrival) {
+                best = Some((id, j));
+            }
+        }
+        best
+    }
+
+    fn take(&mut self, id: JobId) {
+        self.next[(id >> INDEX_BITS) as usize] += 1;
+    }
+
+    fn next_arrival(&self) -> Seconds {
+        self.peek().map_or(f64::INFINITY, |(_, j)| j.arrival)
+    }
+
+    /// Jobs taken so far.
+    fn taken(&self) -> usize {
+        self.next.iter().sum()
+    }
 }
 
 impl PartialEq for Running {
@@ -312,7 +472,7 @@ fn validate(input: &SimInput) -> Result<(), EngineError> {
             Ok(())
         }
     };
-    for (index, j) in input.work.iter().enumerate() {
+    for (index, j) in input.work_jobs().enumerate() {
         check_class(index, j.class)?;
         let what = if !(j.arrival.is_finite() && j.arrival >= 0.0) {
             "arrival must be finite and >= 0"
@@ -323,7 +483,16 @@ fn validate(input: &SimInput) -> Result<(), EngineError> {
         } else {
             continue;
         };
-        return Err(EngineError::Job { index, what });
+        return Err(EngineError::Job {
+            index,
+            class: j.class,
+            what,
+        });
+    }
+    for s in &input.shared {
+        if !s.jobs.is_sorted_by(|a, b| a.arrival <= b.arrival) {
+            return Err(EngineError::Unsorted);
+        }
     }
     for (index, j) in input.fixed.iter().enumerate() {
         check_class(index, j.class)?;
@@ -336,7 +505,11 @@ fn validate(input: &SimInput) -> Result<(), EngineError> {
         } else {
             continue;
         };
-        return Err(EngineError::Job { index, what });
+        return Err(EngineError::Job {
+            index,
+            class: j.class,
+            what,
+        });
     }
     Ok(())
 }
@@ -408,10 +581,19 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     // Ends before starts at the same instant; the busy check happens after both anyway.
     edges.sort_by(|a, b| a.at.total_cmp(&b.at).then(b.ends.cmp(&a.ends)));
     calculator += work.iter().map(|j| j.duration * j.rpu).sum::<f64>();
+    for sh in &input.shared {
+        calculator += (0..sh.jobs.len())
+            .map(|i| sh.job(i))
+            .filter(|j| j.arrival < horizon)
+            .map(|j| j.duration * j.rpu)
+            .sum::<f64>();
+    }
+    let mut queue = ArrivalQueue::new(&work, &input.shared, horizon);
 
     let mut heap: BinaryHeap<Running> = BinaryHeap::with_capacity(1024);
     let mut attribution = Attribution::new(input.classes.len());
-    let mut latencies: Vec<f64> = Vec::with_capacity(work.len());
+    let mut latencies: Vec<f64> =
+        Vec::with_capacity(work.len() + input.shared.iter().map(|s| s.jobs.len()).sum::<usize>());
 
     let mut now: Seconds = 0.0;
     let mut virtual_clock = 0.0;
@@ -430,7 +612,7 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let mut busy_periods = 0usize;
     let mut last_class: ClassId = 0;
 
-    let (mut next_work, mut next_edge) = (0usize, 0usize);
+    let mut next_edge = 0usize;
     // Steps in a row in which no job arrived, completed, started or ended.
     let mut idle_steps = 0u32;
     const MAX_IDLE_STEPS: u32 = 1_000;
@@ -448,7 +630,7 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             1.0
         };
 
-        let arrival_at = work.get(next_work).map_or(f64::INFINITY, |j| j.arrival);
+        let arrival_at = queue.next_arrival();
         let edge_at = edges.get(next_edge).map_or(f64::INFINITY, |e| e.at);
         let completion_at = heap.peek().map_or(f64::INFINITY, |r| {
             now + (r.finish_v - virtual_clock).max(0.0) / speed
@@ -471,14 +653,14 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         }
         now = at;
         let horizon_of_now = now + SIMULTANEITY_SECONDS;
-        let events_before = latencies.len() + next_edge + next_work;
+        let events_before = latencies.len() + next_edge + queue.taken();
 
         // Completions (within the simultaneity tolerance, on the speed just used).
         while let Some(top) = heap.peek() {
             if (top.finish_v - virtual_clock) / speed > SIMULTANEITY_SECONDS {
                 break;
             }
-            let job = work[top.job];
+            let job = queue.job(top.job);
             heap.pop();
             attribution.change(job.class, share_integral, -job.rpu);
             demand -= job.rpu;
@@ -500,19 +682,19 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             next_edge += 1;
         }
         // Arrivals.
-        while let Some(job) = work.get(next_work).filter(|j| j.arrival <= horizon_of_now) {
+        while let Some((id, job)) = queue.peek().filter(|(_, j)| j.arrival <= horizon_of_now) {
             heap.push(Running {
                 finish_v: virtual_clock + job.duration,
-                job: next_work,
+                job: id,
             });
             attribution.change(job.class, share_integral, job.rpu);
             demand += job.rpu;
-            next_work += 1;
+            queue.take(id);
         }
         if heap.is_empty() && active_fixed == 0 {
             demand = 0.0; // shed accumulated rounding
         }
-        if latencies.len() + next_edge + next_work == events_before {
+        if latencies.len() + next_edge + queue.taken() == events_before {
             idle_steps += 1;
             if idle_steps > MAX_IDLE_STEPS {
                 return Err(EngineError::NoProgress {
@@ -547,7 +729,7 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
                 // The idle piece after this busy period is credited to the class of
                 // the job that just completed; settle it now (it ends at the next
                 // busy start or at the end of the charge windows, whichever is first).
-                let next_arrival = work.get(next_work).map_or(f64::INFINITY, |j| j.arrival);
+                let next_arrival = queue.next_arrival();
                 let next_edge_at = edges.get(next_edge).map_or(f64::INFINITY, |e| e.at);
                 let idle_end = next_arrival.min(next_edge_at);
                 let piece = (charge_until.min(idle_end) - now).max(0.0);
@@ -615,6 +797,7 @@ mod tests {
             classes: classes.iter().map(|c| c.to_string()).collect(),
             work,
             fixed: vec![],
+            shared: vec![],
         }
     }
 
@@ -651,6 +834,7 @@ mod tests {
             classes: vec!["queries".into(), "zero-etl sync".into()],
             work,
             fixed,
+            shared: vec![],
         }
     }
 
@@ -851,6 +1035,7 @@ mod tests {
             classes: vec!["q".into()],
             work,
             fixed: vec![],
+            shared: vec![],
         };
         match simulate(&input) {
             Err(EngineError::NoProgress { at, active }) => {
@@ -917,6 +1102,7 @@ mod tests {
                         class: 2,
                     })
                     .collect(),
+                shared: vec![],
             })
     }
 
@@ -1033,6 +1219,49 @@ mod tests {
     }
 
     proptest! {
+        /// Jobs read in place from shared streams are simulated exactly as the same jobs
+        /// in the owned list.
+        #[test]
+        fn shared_streams_are_the_same_jobs(input in arb_input(), split in 0usize..40, streams in 1usize..3) {
+            let mut work = input.work.clone();
+            work.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+            let cut = split.min(work.len());
+            let moved: Vec<WorkJob> = work.split_off(work.len() - cut);
+            let mut shared = Vec::new();
+            for s in 0..streams {
+                let part: Vec<WorkJob> = moved.iter().copied().skip(s).step_by(streams).collect();
+                let mut rpus: Vec<Rpu> = Vec::new();
+                let jobs: Vec<PackedJob> = part
+                    .iter()
+                    .map(|j| {
+                        let rpu = rpus.iter().position(|r| *r == j.rpu).unwrap_or_else(|| {
+                            rpus.push(j.rpu);
+                            rpus.len() - 1
+                        });
+                        PackedJob { arrival: j.arrival, duration: j.duration, rpu: rpu as u32, class: j.class as u32 }
+                    })
+                    .collect();
+                shared.push(SharedJobs {
+                    jobs: Arc::new(jobs),
+                    rpus: rpus.into(),
+                    classes: (0..input.classes.len()).collect(),
+                    default_rpu: 1.0,
+                    default_class: 0,
+                });
+            }
+            let split_input = SimInput { work, shared, ..input.clone() };
+            let a = simulate(&input).unwrap();
+            let b = simulate(&split_input).unwrap();
+            let tol = 1e-9 * (1.0 + a.billed_rpu_seconds.0);
+            prop_assert!((a.billed_rpu_seconds.0 - b.billed_rpu_seconds.0).abs() <= tol);
+            prop_assert_eq!(a.jobs, b.jobs);
+            prop_assert!((a.latency_p95_s - b.latency_p95_s).abs() <= 1e-9 * (1.0 + a.latency_p95_s));
+            prop_assert!((a.calculator_rpu_seconds.0 - b.calculator_rpu_seconds.0).abs() <= tol);
+            for (x, y) in a.by_class_rpu_seconds.iter().zip(&b.by_class_rpu_seconds) {
+                prop_assert!((x.0 - y.0).abs() <= tol, "{x:?} vs {y:?}");
+            }
+        }
+
         #[test]
         fn agrees_with_a_naive_reference(input in arb_input()) {
             let r = simulate(&input).unwrap();

@@ -153,9 +153,7 @@ impl EstimateError {
 /// names (a workload, the zero-ETL syncs, a pipeline), never a job index.
 fn engine_context(plan: &super::workload::Plan, e: &EngineError) -> String {
     let class = match e {
-        EngineError::Job { index, .. } | EngineError::Class { index, .. } => {
-            plan.input.work.get(*index).map(|j| j.class)
-        }
+        EngineError::Job { class, .. } => Some(*class),
         _ => None,
     };
     match class.and_then(|c| plan.input.classes.get(c).zip(plan.kinds.get(c))) {

@@ -617,7 +617,7 @@ pub fn busy_hours_per_day(scenario: &Scenario) -> Option<f64> {
         max: 1e300,
     };
     let input = plan(scenario, capacity).input;
-    if input.work.is_empty() && input.fixed.is_empty() {
+    if input.is_empty() {
         return None;
     }
     let r = simulate(&input).ok()?;

@@ -1,6 +1,6 @@
 //! Turns a validated scenario into the engine's jobs (`docs/model.md`, "Workload arrivals").
 
-use super::engine::{Capacity, ClassId, FixedJob, SimInput, WorkJob};
+use super::engine::{Capacity, ClassId, FixedJob, SharedJobs, SimInput, WorkJob};
 use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
 use crate::scenario::{
     ArrivalPattern, Arrivals, Days, Pipeline, PipelineKind, Scenario, Spectrum, Trace, Window,
@@ -50,6 +50,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
     let mut classes = Classes::default();
     let mut work = Vec::new();
     let mut fixed = Vec::new();
+    let mut shared = Vec::new();
     let active_days = active_days(scenario.period.start, horizon);
 
     for workload in &scenario.workloads {
@@ -60,7 +61,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
                 push_arrivals(a, days, horizon, capacity.base, class, &mut work);
             }
             WorkloadSource::Trace(trace) => {
-                trace_jobs(trace, class, capacity.base, &mut classes, &mut work);
+                shared.push(trace_jobs(trace, class, capacity.base, &mut classes));
             }
         }
     }
@@ -114,6 +115,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
             classes: classes.names,
             work,
             fixed,
+            shared,
         },
         kinds: classes.kinds,
     }
@@ -318,32 +320,24 @@ pub fn arrival_times(a: &Arrivals, days: &[u32]) -> Vec<Seconds> {
     out
 }
 
+/// A trace's jobs, shared with the scenario rather than copied: its classes are looked
+/// up once each (not once a row).
 fn trace_jobs(
     trace: &Trace,
     workload_class: ClassId,
     base: Rpu,
     classes: &mut Classes,
-    work: &mut Vec<WorkJob>,
-) {
-    // The trace's classes, looked up once each (not once a row).
-    let ids: Vec<ClassId> = trace
-        .classes
-        .iter()
-        .map(|name| classes.id(name, ClassKind::Workload))
-        .collect();
-    let default_rpu = trace.rpu.unwrap_or(base);
-    work.reserve(trace.rows.len());
-    for row in &trace.rows {
-        let class = row
-            .class()
-            .and_then(|c| ids.get(c as usize).copied())
-            .unwrap_or(workload_class);
-        work.push(WorkJob {
-            arrival: row.arrival,
-            duration: row.duration,
-            rpu: row.rpu().unwrap_or(default_rpu),
-            class,
-        });
+) -> SharedJobs {
+    SharedJobs {
+        jobs: trace.rows.clone(),
+        rpus: trace.rpus.clone(),
+        classes: trace
+            .classes
+            .iter()
+            .map(|name| classes.id(name, ClassKind::Workload))
+            .collect(),
+        default_rpu: trace.rpu.unwrap_or(base),
+        default_class: workload_class,
     }
 }
 

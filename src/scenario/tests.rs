@@ -135,11 +135,11 @@ fn example_file_parses_to_expected_values() {
     assert_eq!(t.path, fixtures().join("traces/sample.csv"));
     assert_eq!(t.rpu, Some(16.0));
     assert_eq!(
-        t.rows,
+        t.expanded(),
         vec![
-            TraceRow::new(0.0, 60.0, Some(32.0), None),
-            TraceRow::new(3600.0, 120.0, None, Some(0)),
-            TraceRow::new(7200.0, 30.0, None, None),
+            (0.0, 60.0, Some(32.0), None),
+            (3600.0, 120.0, None, Some("etl".to_string())),
+            (7200.0, 30.0, None, None),
         ]
     );
     assert_eq!(t.classes, vec!["etl".to_string()]);
@@ -1005,10 +1005,10 @@ fn trace_plain_form() {
     );
     assert!(t.errors.is_empty(), "{:?}", t.errors);
     assert_eq!(
-        t.rows,
+        t.expanded(),
         vec![
-            TraceRow::new(0.0, 1.0, None, None),
-            TraceRow::new(10.0, 5.0, Some(2.0), Some(0)),
+            (0.0, 1.0, None, None),
+            (10.0, 5.0, Some(2.0), Some("a".to_string()))
         ]
     );
     assert_eq!(t.classes, vec!["a".to_string()]);
@@ -1038,7 +1038,7 @@ fn trace_history_form() {
     assert!(t
         .rows
         .iter()
-        .all(|r| r.rpu().is_none() && r.class().is_none()));
+        .all(|r| r.rpu == TraceRow::DEFAULT && r.class == TraceRow::DEFAULT));
     // Relative to the period start date.
     let later = chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
     let t = parse_trace(&text, "h.csv", later);
@@ -1651,11 +1651,7 @@ mod hardening {
                 })
                 .collect();
             expected.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let got_rows: Vec<(f64, f64, Option<f64>, Option<String>)> = got
-                .rows
-                .iter()
-                .map(|r| (r.arrival, r.duration, r.rpu(), r.class().map(|c| got.classes[c as usize].clone())))
-                .collect();
+            let got_rows = got.expanded();
             prop_assert_eq!(got_rows, expected);
             let mut distinct = got.classes.clone();
             distinct.sort();

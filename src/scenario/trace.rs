@@ -8,6 +8,7 @@ use super::types::{Period, Trace, TraceRow};
 use crate::units::{Rpu, SECONDS_PER_HOUR};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::io::Read;
+use std::sync::Arc;
 
 const FORM1_COLUMNS: &[&str] = &["arrival_s", "duration_s", "rpu", "class"];
 const HEADER_HELP: &str = "the first line must name the columns: `arrival_s,duration_s` (plus optional `rpu` and `class`), or be a SYS_QUERY_HISTORY export with `start_time` and `elapsed_time`";
@@ -25,11 +26,20 @@ pub enum TraceError {
 pub struct ParsedTrace {
     /// Rows sorted by arrival.
     pub rows: Vec<TraceRow>,
+    /// The trace's distinct demands: a row's `rpu` is an index into this.
+    pub rpus: Vec<Rpu>,
     /// The trace's class names, interned: a row's class is an index into this.
     pub classes: Vec<String>,
     pub errors: Vec<TraceError>,
     /// SYS_QUERY_HISTORY rows with `elapsed_time` 0 (result-cache hits), skipped.
     pub skipped_zero: usize,
+}
+
+impl ParsedTrace {
+    /// Each row as (arrival, duration, its own demand, its own class name).
+    pub fn expanded(&self) -> Vec<(f64, f64, Option<Rpu>, Option<String>)> {
+        super::types::expand(&self.rows, &self.rpus, &self.classes)
+    }
 }
 
 /// The largest trace file read: 8 GiB (a month of SYS_QUERY_HISTORY with millions of
@@ -141,7 +151,7 @@ pub(crate) fn load(
         let over = parsed
             .rows
             .iter()
-            .filter(|r| r.rpu().is_some_and(|x| x > max))
+            .filter(|r| parsed.rpus.get(r.rpu as usize).is_some_and(|x| *x > max))
             .count();
         if over > 0 {
             ctx.warn(
@@ -158,7 +168,10 @@ pub(crate) fn load(
     Some(Trace {
         path,
         rpu: default_rpu,
-        rows: parsed.rows,
+        // Arc<Vec> rather than Arc<[T]>: taking the vector is free, a slice would be a
+        // copy (twice the memory at the peak for a trace of millions of rows).
+        rows: Arc::new(parsed.rows),
+        rpus: parsed.rpus.into(),
         classes: parsed.classes,
     })
 }
@@ -241,6 +254,38 @@ impl Interner {
     }
 }
 
+/// Interned demands, by their bits (few distinct values in a trace).
+#[derive(Default)]
+struct Demands {
+    ids: std::collections::HashMap<u64, u32>,
+    values: Vec<Rpu>,
+}
+
+impl Demands {
+    fn id(&mut self, v: Option<Rpu>) -> Option<u32> {
+        let Some(v) = v else {
+            return Some(TraceRow::DEFAULT);
+        };
+        if let Some(id) = self.ids.get(&v.to_bits()) {
+            return Some(*id);
+        }
+        let id = u32::try_from(self.values.len())
+            .ok()
+            .filter(|i| *i < TraceRow::DEFAULT)?;
+        self.ids.insert(v.to_bits(), id);
+        self.values.push(v);
+        Some(id)
+    }
+}
+
+/// A row as read, before its demand is interned.
+struct Row {
+    arrival: f64,
+    duration: f64,
+    rpu: Option<Rpu>,
+    class: Option<u32>,
+}
+
 /// Parses a trace from `reader`, one reused record at a time (no per-row allocation
 /// but a new class name's). `line_text` gives the text of a line for error snippets.
 pub fn parse_trace_reader<R: std::io::Read>(
@@ -303,6 +348,7 @@ pub fn parse_trace_reader<R: std::io::Read>(
     let origin = start.and_hms_opt(0, 0, 0).unwrap_or_default();
     let mut any_row = false;
     let mut interner = Interner::default();
+    let mut demands = Demands::default();
     loop {
         if out.errors.len() >= MAX_ERRORS {
             break;
@@ -346,6 +392,25 @@ pub fn parse_trace_reader<R: std::io::Read>(
             Some(r) => check_limits(&r, &form, limits).map(|()| Some(r)),
             None => Ok(None),
         });
+        let row = row.and_then(|r| match r {
+            Some(r) => demands
+                .id(r.rpu)
+                .map(|rpu| {
+                    Some(TraceRow {
+                        arrival: r.arrival,
+                        duration: r.duration,
+                        rpu,
+                        class: r.class.unwrap_or(TraceRow::DEFAULT),
+                    })
+                })
+                .ok_or_else(|| {
+                    RowError::Field(
+                        None,
+                        "more distinct rpu values than this tool can count".into(),
+                    )
+                }),
+            None => Ok(None),
+        });
         match row {
             Ok(Some(r)) => out.rows.push(r),
             Ok(None) => out.skipped_zero += 1,
@@ -366,11 +431,12 @@ pub fn parse_trace_reader<R: std::io::Read>(
         out.rows.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
     }
     out.classes = interner.names;
+    out.rpus = demands.values;
     out
 }
 
 /// A row's duration and demand against the scenario's bounds.
-fn check_limits(r: &TraceRow, form: &Form, limits: &RowLimits) -> Result<(), RowError> {
+fn check_limits(r: &Row, form: &Form, limits: &RowLimits) -> Result<(), RowError> {
     let (duration_col, rpu_col, name) = match form {
         Form::Plain { duration, rpu, .. } => (Some(*duration), *rpu, "duration_s"),
         Form::History { elapsed, .. } => (Some(*elapsed), None, "elapsed_time"),
@@ -385,7 +451,7 @@ fn check_limits(r: &TraceRow, form: &Form, limits: &RowLimits) -> Result<(), Row
             ),
         ));
     }
-    if let Some(v) = r.rpu() {
+    if let Some(v) = r.rpu {
         if v < limits.min_rpu || v > limits.max_rpu {
             return Err(RowError::Field(
                 rpu_col,
@@ -528,7 +594,7 @@ enum RowError {
     Utf8(String),
 }
 
-type RowResult = Result<Option<TraceRow>, RowError>;
+type RowResult = Result<Option<Row>, RowError>;
 
 fn field_err(field: usize, msg: String) -> RowError {
     RowError::Field(Some(field), msg)
@@ -603,7 +669,12 @@ fn plain_row(
         }
         None => None,
     };
-    Ok(Some(TraceRow::new(arrival_s, duration_s, rpu_v, class)))
+    Ok(Some(Row {
+        arrival: arrival_s,
+        duration: duration_s,
+        rpu: rpu_v,
+        class,
+    }))
 }
 
 fn history_row(
@@ -651,7 +722,12 @@ fn history_row(
     if us == 0.0 {
         return Ok(None);
     }
-    Ok(Some(TraceRow::new(arrival, us / 1e6, None, None)))
+    Ok(Some(Row {
+        arrival,
+        duration: us / 1e6,
+        rpu: None,
+        class: None,
+    }))
 }
 
 /// The field as a finite number; `Ok(None)` when empty.

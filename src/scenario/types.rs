@@ -5,6 +5,7 @@ pub use super::surface::*;
 use crate::units::{Rpu, Seconds};
 use chrono::NaiveDate;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One scenario file, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,49 +155,42 @@ pub struct Trace {
     pub path: PathBuf,
     /// Demand for rows without an `rpu` column/value; `None` means base capacity.
     pub rpu: Option<Rpu>,
-    pub rows: Vec<TraceRow>,
+    /// The rows, sorted by arrival; shared with every simulation of the scenario (a
+    /// sweep point or a calibration run reads them in place).
+    pub rows: Arc<Vec<TraceRow>>,
+    /// The distinct demands of the `rpu` column: rows refer to them by index.
+    pub rpus: Arc<[Rpu]>,
     /// Class names of the `class` column, interned: rows refer to them by index.
     pub classes: Vec<String>,
 }
 
-/// One row of a trace: 32 bytes, so that a month of millions of queries fits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TraceRow {
-    /// Seconds from the period start.
-    pub arrival: Seconds,
-    pub duration: Seconds,
-    /// The row's demand; 0 when the row gives none (demands are > 0).
-    rpu: Rpu,
-    /// Index into [`Trace::classes`]; [`TraceRow::NO_CLASS`] means the workload's name.
-    class: u32,
+/// One row of a trace: 24 bytes (see [`PackedJob`]), so that a month of millions of
+/// queries fits.
+pub type TraceRow = crate::model::engine::PackedJob;
+
+impl Trace {
+    /// Each row as (arrival, duration, its own demand, its own class name).
+    pub fn expanded(&self) -> Vec<(Seconds, Seconds, Option<Rpu>, Option<String>)> {
+        expand(&self.rows, &self.rpus, &self.classes)
+    }
 }
 
-impl TraceRow {
-    const NO_CLASS: u32 = u32::MAX;
-
-    pub fn new(
-        arrival: Seconds,
-        duration: Seconds,
-        rpu: Option<Rpu>,
-        class: Option<u32>,
-    ) -> TraceRow {
-        TraceRow {
-            arrival,
-            duration,
-            rpu: rpu.unwrap_or(0.0),
-            class: class.unwrap_or(Self::NO_CLASS),
-        }
-    }
-
-    /// The row's own demand, if it gives one.
-    pub fn rpu(&self) -> Option<Rpu> {
-        (self.rpu > 0.0).then_some(self.rpu)
-    }
-
-    /// The row's class (an index into [`Trace::classes`]), if it gives one.
-    pub fn class(&self) -> Option<u32> {
-        (self.class != Self::NO_CLASS).then_some(self.class)
-    }
+/// Rows with their demand and class looked up.
+pub fn expand(
+    rows: &[TraceRow],
+    rpus: &[Rpu],
+    classes: &[String],
+) -> Vec<(Seconds, Seconds, Option<Rpu>, Option<String>)> {
+    rows.iter()
+        .map(|r| {
+            (
+                r.arrival,
+                r.duration,
+                rpus.get(r.rpu as usize).copied(),
+                classes.get(r.class as usize).cloned(),
+            )
+        })
+        .collect()
 }
 
 /// Zero-ETL integration sources.

@@ -53,9 +53,15 @@ pub fn scale_workloads(scenario: &mut Scenario, factor: f64) {
         match &mut w.source {
             WorkloadSource::Arrivals(a) => a.duration *= factor,
             WorkloadSource::Trace(t) => {
-                for row in &mut t.rows {
-                    row.duration *= factor;
-                }
+                t.rows = std::sync::Arc::new(
+                    t.rows
+                        .iter()
+                        .map(|r| crate::scenario::TraceRow {
+                            duration: r.duration * factor,
+                            ..*r
+                        })
+                        .collect(),
+                );
             }
         }
     }
@@ -289,7 +295,14 @@ mod tests {
             source: WorkloadSource::Trace(crate::scenario::Trace {
                 path: "t.csv".into(),
                 rpu: None,
-                rows: vec![crate::scenario::TraceRow::new(0.0, 100.0, None, None)],
+                rows: vec![crate::scenario::TraceRow {
+                    arrival: 0.0,
+                    duration: 100.0,
+                    rpu: crate::scenario::TraceRow::DEFAULT,
+                    class: crate::scenario::TraceRow::DEFAULT,
+                }]
+                .into(),
+                rpus: Vec::new().into(),
                 classes: Vec::new(),
             }),
         });
