@@ -10,7 +10,7 @@ pub use compare::{context, run_compare, CompareArgs};
 
 pub use prices::{resolve_prices, run_prices, warn_fallbacks, PriceArgs, PricesArgs, PricesFormat};
 
-use crate::model::estimate::{estimate_scenario, ScenarioEstimate};
+use crate::model::estimate::{estimate_scenario, EstimateError, ScenarioEstimate};
 use crate::pricing::resolve::Resolved;
 use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
 use crate::report::{format, Format, Report};
@@ -310,8 +310,13 @@ pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioE
                 ))
             })?;
             let prices = apply_overrides(region, &s.prices);
-            estimate_scenario(s, &prices, &context(book))
-                .map_err(|e| Failure::Invalid(format!("error: {e}")))
+            estimate_scenario(s, &prices, &context(book)).map_err(|e| match e {
+                // A price source gave a price that is not a number: not the input's fault.
+                EstimateError::NotFinite {
+                    from_source: true, ..
+                } => Failure::Other(anyhow::anyhow!("{e}")),
+                e => Failure::Invalid(format!("error: {e}")),
+            })
         })
         .collect()
 }

@@ -47,6 +47,9 @@ pub enum EstimateError {
         value: f64,
         quantity: f64,
         price: f64,
+        /// The price came from a price source (not the scenario): a failure of the
+        /// source (exit 1), not of the input (exit 2).
+        from_source: bool,
     },
 }
 
@@ -151,13 +154,20 @@ impl EstimateError {
 
 /// What an engine error is about, in the scenario's words: the class of the job it
 /// names (a workload, the zero-ETL syncs, a pipeline), never a job index.
-fn engine_context(plan: &super::workload::Plan, e: &EngineError) -> String {
+fn engine_context(
+    plan: &super::workload::Plan,
+    locations: &crate::scenario::Locations,
+    e: &EngineError,
+) -> String {
     let class = match e {
         EngineError::Job { class, .. } => Some(*class),
         _ => None,
     };
     match class.and_then(|c| plan.input.classes.get(c).zip(plan.kinds.get(c))) {
-        Some((name, super::workload::ClassKind::Workload)) => format!("workload `{name}`: "),
+        Some((name, super::workload::ClassKind::Workload)) => match locations.workloads.get(name) {
+            Some(at) => format!("workload `{name}` ({at}): "),
+            None => format!("workload `{name}`: "),
+        },
         Some((name, _)) => format!("`{name}`: "),
         None => String::new(),
     }
@@ -168,12 +178,15 @@ pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
     for l in e.lines.iter().chain(&e.comparisons) {
         let ok = |v: f64| v.is_finite() && v >= 0.0;
         if !(ok(l.cost.0) && ok(l.unit_price.usd) && l.quantity.is_finite()) {
+            let price_ok = ok(l.unit_price.usd);
             return Err(EstimateError::NotFinite {
                 scenario: e.name.clone(),
                 line: l.component.clone(),
                 value: l.cost.0,
                 quantity: l.quantity,
                 price: l.unit_price.usd,
+                from_source: !price_ok
+                    && l.unit_price.source.kind != crate::pricing::SourceKind::Override,
             });
         }
     }
@@ -185,6 +198,7 @@ pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
             value: total,
             quantity: f64::NAN,
             price: f64::NAN,
+            from_source: false,
         });
     }
     Ok(())
@@ -226,7 +240,7 @@ pub fn estimate_in(
         let plan = plan(scenario, capacity);
         let sim = simulate(&plan.input).map_err(|source| EstimateError::Engine {
             scenario: scenario.name.clone(),
-            context: engine_context(&plan, &source),
+            context: engine_context(&plan, &scenario.locations, &source),
             source,
         })?;
         let mut rpu_hour_usd = None;
@@ -336,5 +350,35 @@ pub fn period_months(scenario: &Scenario) -> f64 {
         1.0
     } else {
         scenario.period.hours / crate::units::HOURS_PER_MONTH
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario;
+    use std::path::Path;
+
+    #[test]
+    fn engine_errors_name_the_workload_and_its_line_never_a_job_index() {
+        let text = "name = \"s\"\nregion = \"us-east-1\"\n[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 2\nduration = \"1m\"\n";
+        let s = parse_scenario(text, Path::new("s.toml"), &[], &[])
+            .unwrap()
+            .scenario;
+        let p = plan(
+            &s,
+            Capacity {
+                base: 8.0,
+                max: 8.0,
+            },
+        );
+        let e = EngineError::Job {
+            index: 1,
+            class: 0,
+            what: "duration must be finite and > 0",
+        };
+        let context = engine_context(&p, &s.locations, &e);
+        assert_eq!(context, "workload `w` (s.toml:5:1): ");
+        assert!(!context.contains("job"));
     }
 }

@@ -665,10 +665,22 @@ pub fn decode(
     if !ctx.diags.is_empty() {
         return None;
     }
-    let locations = Locations {
+    let mut locations = Locations {
         file: ctx.src.file.to_string(),
         region: root.get("region").map(|n| ctx.loc(&n.origin).short()),
+        ..Locations::default()
     };
+    if let Some(Value::Array(items)) = root.get("workload").map(|n| &n.value) {
+        for item in items {
+            if let Value::Table(t) = &item.value {
+                if let Some(Value::Str(name)) = t.get("name").map(|n| &n.value) {
+                    locations
+                        .workloads
+                        .insert(name.clone(), ctx.loc(&item.origin).short());
+                }
+            }
+        }
+    }
     let scenario = Scenario {
         name: name?,
         path: path.to_path_buf(),

@@ -58,6 +58,8 @@ pub struct Locations {
     pub file: String,
     /// The `region = ...` line.
     pub region: Option<String>,
+    /// Each `[[workload]]` header, by workload name.
+    pub workloads: std::collections::BTreeMap<String, String>,
 }
 
 /// The simulated period: its length and the calendar date it starts on
