@@ -669,6 +669,11 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             *m = m.max(now - job.arrival);
             last_class = job.class;
         }
+        // A queue of millions that has drained gives its memory back (the latencies
+        // of its jobs need it now).
+        if heap.capacity() > 1 << 20 && heap.len() < heap.capacity() / 4 {
+            heap.shrink_to(heap.len() * 2);
+        }
         // Fixed-job edges.
         while let Some(edge) = edges.get(next_edge).filter(|e| e.at <= horizon_of_now) {
             attribution.change(edge.class, share_integral, edge.delta);
