@@ -414,3 +414,15 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::output::write_atomic(path, bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of every argument and command.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -8,8 +8,6 @@
 //! Only std and serde_json: one thread accepts, one thread per connection, one request per
 //! connection (`Connection: close`).
 
-#![allow(dead_code)]
-
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -138,10 +136,6 @@ impl PriceListServer {
     /// Every request gets `fault`.
     pub fn fail_always(&self, fault: Fault) {
         self.state.behaviour.lock().unwrap().fault = Some((fault, None));
-    }
-
-    pub fn heal(&self) {
-        self.state.behaviour.lock().unwrap().fault = None;
     }
 
     /// Leaves the records of `product_family` out of every answer.

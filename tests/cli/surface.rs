@@ -2,11 +2,8 @@
 //! Spectrum, snapshots, data sharing, Redshift ML, pipelines and `compare`, on the
 //! bundled example scenarios (hand-computed figures in each file's header).
 
-#[path = "support/cli.rs"]
-mod support;
-
+use crate::support::cli::{f, json, run};
 use serde_json::Value;
-use support::{f, json, run};
 
 fn scenario(file: &str, sets: &[&str]) -> Value {
     let path = format!("scenarios/{file}");

@@ -1,8 +1,6 @@
 //! Running the real binary hermetically: from the repository root, with no AWS
 //! credentials, no instance metadata, a private cache directory and bundled prices.
 
-#![allow(dead_code)]
-
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +20,7 @@ pub fn std_cmd(cache: &Path) -> std::process::Command {
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_PROFILE")
+        .env_remove("REDSHIFT_COST_MAX_JOBS")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", cache.join("no-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", cache.join("no-credentials"))

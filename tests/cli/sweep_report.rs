@@ -1,11 +1,8 @@
 //! `sweep`, `report`, `diff` and the charts of `estimate`, through the real binary.
 
-#[path = "support/cli.rs"]
-mod support;
-
+use crate::support::cli::{f, root, run};
 use serde_json::Value;
 use std::path::Path;
-use support::{f, root, run};
 
 const TOKYO: &str = "scenarios/zero-etl-tokyo-8rpu.toml";
 const BI: &str = "scenarios/bi-business-hours-us-east-1.toml";

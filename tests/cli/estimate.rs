@@ -1,10 +1,7 @@
 //! `redshift-cost estimate` through the real binary: outputs, exit codes, diagnostics.
 
-#[path = "support/cli.rs"]
-mod support;
-
+use crate::support::cli::{f, json, root, run};
 use serde_json::Value;
-use support::{f, json, root, run};
 
 const TOKYO: &str = "scenarios/zero-etl-tokyo-8rpu.toml";
 
@@ -366,7 +363,7 @@ fn offline_default_says_once_which_prices_and_their_date() {
     // `auto` with no credentials (and a Price List endpoint nobody listens on): the
     // estimate still answers, on bundled prices, with one line on stderr.
     let cache = tempfile::tempdir().unwrap();
-    let out = support::cmd(cache.path())
+    let out = crate::support::cli::cmd(cache.path())
         .env("REDSHIFT_COST_PRICES", "auto")
         .env("AWS_ENDPOINT_URL_PRICING", "http://127.0.0.1:9")
         .args(["estimate", TOKYO])

@@ -2,11 +2,7 @@
 //! the tool's, kills in the middle of a report, absurd sizes, absurd prices and
 //! endpoints that never answer — through the real binary.
 
-#[path = "support/pricelist.rs"]
-mod pricelist;
-#[path = "support/cli.rs"]
-mod support;
-
+use crate::support::cli::{cmd, root, run, std_cmd};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
@@ -14,7 +10,6 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{cmd, root, run, std_cmd};
 
 const TOKYO: &str = "scenarios/zero-etl-tokyo-8rpu.toml";
 
@@ -508,7 +503,7 @@ fn a_cloudwatch_that_never_answers_fails_observe_within_30_seconds_and_never_tou
 
 #[test]
 fn an_absurd_live_price_is_refused_not_used_and_not_cached() {
-    let mut records = pricelist::fixture_records();
+    let mut records = crate::support::pricelist::fixture_records();
     for r in &mut records {
         let on_demand_rpu = r["product"]["attributes"]["usagetype"]
             .as_str()
@@ -525,7 +520,7 @@ fn an_absurd_live_price_is_refused_not_used_and_not_cached() {
             }
         }
     }
-    let server = pricelist::PriceListServer::with_records(records);
+    let server = crate::support::pricelist::PriceListServer::with_records(records);
     let cache = tempfile::tempdir().unwrap();
     let mut c = cmd(cache.path());
     with_credentials(&mut c);

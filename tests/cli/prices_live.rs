@@ -1,12 +1,9 @@
 //! Live prices end to end: the real binary against the Price List fixture server
-//! (tests/support/pricelist.rs) on 127.0.0.1, with static test credentials and a cache in
+//! (tests/cli/support/pricelist.rs) on 127.0.0.1, with static test credentials and a cache in
 //! a temporary directory. Nothing here reaches beyond 127.0.0.1.
 
-#[path = "support/pricelist.rs"]
-mod pricelist;
-
+use crate::support::pricelist::{closed_port_url, Fault, PriceListServer};
 use assert_cmd::Command;
-use pricelist::{closed_port_url, Fault, PriceListServer};
 use redshift_cost::pricing::live::{self, FetchError, LiveConfig};
 use serde_json::Value;
 use std::path::PathBuf;

@@ -1,0 +1,13 @@
+//! The one integration test binary: every command through the real binary (assert_cmd)
+//! and the AWS clients against real local servers on 127.0.0.1 (a Price List fixture
+//! server, moto behind a CBOR proxy) or the SDK's mock client. One binary links once.
+
+mod estimate;
+mod hardening;
+mod help;
+mod observe_cloudwatch;
+mod observe_mocks;
+mod prices_live;
+mod support;
+mod surface;
+mod sweep_report;
