@@ -29,7 +29,7 @@ fn sweep(c: &mut Criterion) {
                         .unwrap_or_else(|e| panic!("scenario loads: {e}"));
                     let estimates = estimate_all(std::slice::from_ref(&loaded), bundled())
                         .unwrap_or_else(|_| panic!("estimates"));
-                    estimates[0].total().0
+                    estimates[0].total().usd()
                 })
                 .collect();
             assert_eq!(totals.len(), 100);

@@ -19,10 +19,10 @@ fi
 export REDSHIFT_COST_TEST_PYTHON="$PWD/.venv/bin/python"
 
 echo "== rustfmt"
-cargo fmt --check
+cargo fmt --all --check
 
 echo "== clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== tests (unit, CLI, benches once in test mode)"
-cargo test --locked --all-targets
+cargo test --workspace --locked --all-targets

@@ -12,5 +12,6 @@ pub mod pricing;
 pub mod report;
 pub mod scenario;
 pub mod sweep;
-pub mod units;
+/// Units and money live in the pure core crate.
+pub use redshift_cost_core::units;
 pub mod usage;

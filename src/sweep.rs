@@ -172,11 +172,11 @@ pub fn summarize(
     e: &ScenarioEstimate,
     refresh_interval: Option<f64>,
 ) -> Point {
-    let compute = e
+    let compute: crate::units::Money = e
         .lines
         .iter()
         .filter(|l| l.unit == crate::model::costs::RPU_HOUR)
-        .map(|l| l.cost.0)
+        .map(|l| l.cost)
         .sum();
     let sync_latency = e.serverless.as_ref().and_then(|s| {
         let i = s.classes.iter().position(|c| c == ZERO_ETL_CLASS)?;
@@ -184,8 +184,8 @@ pub fn summarize(
     });
     Point {
         params,
-        total_monthly_usd: e.total().0,
-        compute_monthly_usd: compute,
+        total_monthly_usd: e.total().usd(),
+        compute_monthly_usd: compute.usd(),
         latency_p95_s: e.serverless.as_ref().map_or(0.0, |s| s.sim.latency_p95_s),
         staleness_s: refresh_interval.map(|r| r + sync_latency.unwrap_or(0.0)),
     }

@@ -68,7 +68,7 @@ mod tests {
     }
 
     fn total(lines: &[CostLine]) -> f64 {
-        lines.iter().map(|l| l.cost.0).sum()
+        lines.iter().map(|l| l.cost.usd()).sum()
     }
 
     #[test]
@@ -121,7 +121,7 @@ mod tests {
             .inter_region_gb
             .unwrap();
         let t = copy_transfer_line("us-west-2", 1500.0, p);
-        assert_relative_eq!(t.cost.0, 30.0, epsilon = 1e-9);
+        assert_relative_eq!(t.cost.usd(), 30.0, epsilon = 1e-9);
     }
 
     proptest! {

@@ -8,7 +8,7 @@
 use super::costs::ComponentKind;
 use super::estimate::ScenarioEstimate;
 use super::surface::is_serverless_compute;
-use crate::units::{HOURS_PER_DAY, SECONDS_PER_HOUR};
+use crate::units::{Money, HOURS_PER_DAY, SECONDS_PER_HOUR};
 use serde::Serialize;
 
 /// One side of the comparison.
@@ -49,14 +49,15 @@ pub struct Comparison {
     pub saving_usd: f64,
 }
 
+/// Compute and everything else, in dollars (summed exactly, as money).
 fn split(e: &ScenarioEstimate, compute: impl Fn(ComponentKind) -> bool) -> (f64, f64) {
-    let c: f64 = e
+    let c: Money = e
         .lines
         .iter()
         .filter(|l| compute(l.kind))
-        .map(|l| l.cost.0)
+        .map(|l| l.cost)
         .sum();
-    (c, e.total().0 - c)
+    (c.usd(), (e.total() - c).usd())
 }
 
 /// Compares the Serverless and provisioned estimates of one scenario.
@@ -85,8 +86,8 @@ pub fn compare(serverless: &ScenarioEstimate, provisioned: &ScenarioEstimate) ->
         None => (0.0, 0.0, 0.0),
     };
     let break_even =
-        (rate > 0.0 && days > 0.0).then(|| (provisioned.total().0 - sv_other) / (rate * days));
-    let (sv_total, pv_total) = (serverless.total().0, provisioned.total().0);
+        (rate > 0.0 && days > 0.0).then(|| (provisioned.total().usd() - sv_other) / (rate * days));
+    let (sv_total, pv_total) = (serverless.total().usd(), provisioned.total().usd());
     let configuration_sv = serverless
         .serverless
         .as_ref()
@@ -129,14 +130,14 @@ pub fn compare(serverless: &ScenarioEstimate, provisioned: &ScenarioEstimate) ->
         },
         serverless_busy_hours_per_day: busy_h,
         serverless_average_rpu: avg_rpu,
-        serverless_usd_per_busy_hour: rate,
+        serverless_usd_per_busy_hour: Money::from_usd(rate).usd(),
         break_even_busy_hours_per_day: break_even,
         cheaper: if sv_total <= pv_total {
             "serverless"
         } else {
             "provisioned"
         },
-        saving_usd: (sv_total - pv_total).abs(),
+        saving_usd: (serverless.total() - provisioned.total()).usd().abs(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Cost lines: quantity × unit price, with the price's source, per component.
 
 use crate::pricing::{Price, PriceSource, Tier};
-use crate::units::{RpuSeconds, Usd};
+use crate::units::{Money, RpuSeconds};
 use serde::Serialize;
 
 /// What a cost line is for (a stable, machine-readable tag).
@@ -60,7 +60,7 @@ pub struct CostLine {
     /// Unit of `quantity`, e.g. `RPU-hour`, `GB-month`.
     pub unit: &'static str,
     pub unit_price: Price,
-    pub cost: Usd,
+    pub cost: Money,
 }
 
 impl CostLine {
@@ -76,7 +76,7 @@ impl CostLine {
             kind,
             quantity,
             unit,
-            cost: Usd(quantity * unit_price.usd),
+            cost: Money::from_usd(quantity * unit_price.usd),
             unit_price,
         }
     }
@@ -205,7 +205,7 @@ mod tests {
     }
 
     fn total(lines: &[CostLine]) -> f64 {
-        lines.iter().map(|l| l.cost.0).sum()
+        lines.iter().map(|l| l.cost.usd()).sum()
     }
 
     #[test]
@@ -247,7 +247,7 @@ mod tests {
             price(0.494),
         );
         assert_relative_eq!(l.quantity, 1200.0);
-        assert_relative_eq!(l.cost.0, 592.8, epsilon = 1e-9);
+        assert_relative_eq!(l.cost.usd(), 592.8, epsilon = 1e-9);
         assert_eq!(l.unit, RPU_HOUR);
     }
 

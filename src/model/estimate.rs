@@ -11,7 +11,7 @@ use super::surface::{
 use super::workload::{plan, ClassKind};
 use crate::pricing::RegionPrices;
 use crate::scenario::Scenario;
-use crate::units::{Rpu, RpuSeconds, Usd};
+use crate::units::{Money, Rpu, RpuSeconds};
 use thiserror::Error;
 
 /// A scenario that cannot be priced with the prices at hand.
@@ -90,14 +90,14 @@ pub struct ScenarioEstimate {
 }
 
 impl ScenarioEstimate {
-    pub fn total(&self) -> Usd {
+    pub fn total(&self) -> Money {
         self.lines.iter().map(|l| l.cost).sum()
     }
 
     /// `Some(excess)` when the total is over the budget.
     pub fn over_budget(&self) -> Option<f64> {
         let budget = self.budget_usd?;
-        let total = self.total().0;
+        let total = self.total().usd();
         (total > budget).then_some(total - budget)
     }
 }
@@ -177,12 +177,12 @@ fn engine_context(
 pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
     for l in e.lines.iter().chain(&e.comparisons) {
         let ok = |v: f64| v.is_finite() && v >= 0.0;
-        if !(ok(l.cost.0) && ok(l.unit_price.usd) && l.quantity.is_finite()) {
+        if !(ok(l.cost.usd()) && ok(l.unit_price.usd) && l.quantity.is_finite()) {
             let price_ok = ok(l.unit_price.usd);
             return Err(EstimateError::NotFinite {
                 scenario: e.name.clone(),
                 line: l.component.clone(),
-                value: l.cost.0,
+                value: l.cost.usd(),
                 quantity: l.quantity,
                 price: l.unit_price.usd,
                 from_source: !price_ok
@@ -190,7 +190,7 @@ pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
             });
         }
     }
-    let total = e.total().0;
+    let total = e.total().usd();
     if !(total.is_finite() && total >= 0.0) {
         return Err(EstimateError::NotFinite {
             scenario: e.name.clone(),
@@ -319,7 +319,7 @@ pub fn estimate_in(
         for mut line in snapshot_lines(storage.snapshot_gb, &prices.backup_tiers) {
             // Tiers apply to the GB held; a period other than a month scales the GB-months.
             line.quantity *= months;
-            line.cost = Usd(line.quantity * line.unit_price.usd);
+            line.cost = Money::from_usd(line.quantity * line.unit_price.usd);
             lines.push(line);
         }
     }

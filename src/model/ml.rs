@@ -76,7 +76,7 @@ mod tests {
     }
 
     fn total(lines: &[CostLine]) -> f64 {
-        lines.iter().map(|l| l.cost.0).sum()
+        lines.iter().map(|l| l.cost.usd()).sum()
     }
 
     #[test]

@@ -3,7 +3,8 @@
 pub mod backups;
 pub mod compare;
 pub mod costs;
-pub mod engine;
+/// The timeline engine lives in the pure core crate.
+pub use redshift_cost_core::engine;
 pub mod estimate;
 pub mod ml;
 pub mod pipelines;

@@ -244,9 +244,10 @@ mod tests {
             p.lambda_request.unwrap(),
             p.lambda_gb_second["x86"],
         );
-        // 4,890 × 0.20 / 1M = 0.000978; 9,780 × 0.0000166667 = 0.163000326.
-        assert_relative_eq!(lines[0].cost.0, 0.000978, epsilon = 1e-12);
-        assert_relative_eq!(lines[1].cost.0, 0.163_000_326, epsilon = 1e-12);
+        // 4,890 × 0.20 / 1M = 0.000978; 9,780 × 0.0000166667 = 0.163000326, billed to
+        // the micro-dollar.
+        assert_eq!(lines[0].cost.usd(), 0.000978);
+        assert_eq!(lines[1].cost.usd(), 0.163_000);
     }
 
     #[test]
@@ -290,7 +291,7 @@ mod tests {
         // 30 runs × 2 instances × 0.5 h = 30 instance-hours × 0.23 = 6.90 USD.
         let l = sagemaker_line("features", false, &u, 30.0, p);
         assert_relative_eq!(l.quantity, 30.0);
-        assert_relative_eq!(l.cost.0, 6.9, epsilon = 1e-9);
+        assert_relative_eq!(l.cost.usd(), 6.9, epsilon = 1e-9);
         assert_eq!(
             l.component,
             "features: SageMaker Processing 2 × ml.m5.xlarge"

@@ -155,7 +155,7 @@ pub fn provisioned_lines(
                 nodes * period.hours,
                 NODE_HOUR,
                 Price {
-                    usd: node_hour.usd * (1.0 - d),
+                    usd: crate::units::round_price(node_hour.usd * (1.0 - d)),
                     source: node_hour.source,
                 },
             ));
@@ -253,7 +253,7 @@ mod tests {
     }
 
     fn total(lines: &[CostLine]) -> f64 {
-        lines.iter().map(|l| l.cost.0).sum()
+        lines.iter().map(|l| l.cost.usd()).sum()
     }
 
     #[test]
@@ -317,7 +317,7 @@ mod tests {
         let cs = &l[1];
         assert_eq!(cs.kind, ComponentKind::ConcurrencyScaling);
         assert_relative_eq!(cs.quantity, 216_000.0, epsilon = 1e-6);
-        assert_relative_eq!(cs.cost.0, 194.40, epsilon = 1e-9);
+        assert_relative_eq!(cs.cost.usd(), 194.40, epsilon = 1e-9);
         assert_relative_eq!(
             f.concurrency_scaling.free_seconds,
             108_000.0,
@@ -326,7 +326,7 @@ mod tests {
         // Under an hour a day, everything is free.
         p.concurrency_scaling_per_day = 1800.0;
         let (l, _) = lines(&p, 720.0);
-        assert_relative_eq!(l[1].cost.0, 0.0);
+        assert_relative_eq!(l[1].cost.usd(), 0.0);
     }
 
     #[test]

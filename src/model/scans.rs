@@ -121,7 +121,8 @@ mod tests {
         assert_relative_eq!(s.queries, 30.0);
         let l = spectrum_line(&s, price(5.0));
         assert_relative_eq!(l.quantity, 300.0 / MB_PER_TB, epsilon = 1e-15);
-        assert_relative_eq!(l.cost.0, 300.0 / MB_PER_TB * 5.0, epsilon = 1e-12);
+        // 0.00143 USD, to the micro-dollar.
+        assert_relative_eq!(l.cost.usd(), 300.0 / MB_PER_TB * 5.0, epsilon = 5e-7);
     }
 
     #[test]
@@ -134,11 +135,11 @@ mod tests {
         assert_relative_eq!(s.scanned_tb(), 60.0, epsilon = 1e-9);
         let l = spectrum_line(&s, price(5.0));
         assert_relative_eq!(
-            l.cost.0,
+            l.cost.usd(),
             3000.0 * 20_972.0 / MB_PER_TB * 5.0,
-            epsilon = 1e-9
+            epsilon = 5e-7
         );
-        assert_relative_eq!(athena_line(&s, price(5.0)).cost.0, l.cost.0);
+        assert_relative_eq!(athena_line(&s, price(5.0)).cost.usd(), l.cost.usd());
     }
 
     #[test]
@@ -148,7 +149,7 @@ mod tests {
         let s = Scans::per_day(1000.0, 1000.0 * 2.0 / MB_PER_TB, 720.0);
         let l = data_sharing_line(&s, price(0.02), Some("us-west-2"));
         assert_relative_eq!(l.quantity, 300_000.0 / 1024.0, epsilon = 1e-9);
-        assert_relative_eq!(l.cost.0, 300_000.0 / 1024.0 * 0.02, epsilon = 1e-12);
+        assert_relative_eq!(l.cost.usd(), 300_000.0 / 1024.0 * 0.02, epsilon = 1e-12);
         assert_eq!(l.component, "cross-region data sharing from us-west-2");
     }
 

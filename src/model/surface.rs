@@ -19,7 +19,7 @@ use super::workload::plan;
 use crate::pricing::bundled::bundled;
 use crate::pricing::{Price, PriceSource, RegionPrices, ReservedDiscounts, Tier};
 use crate::scenario::{PipelineKind, ReservedTerm, Scenario};
-use crate::units::{Rpu, RpuSeconds, HOURS_PER_DAY, SECONDS_PER_HOUR};
+use crate::units::{Money, Rpu, RpuSeconds, HOURS_PER_DAY, SECONDS_PER_HOUR};
 use serde::Serialize;
 
 /// Which warehouse a scenario is estimated on.
@@ -224,7 +224,7 @@ pub fn apply_reservation(
                 r * hours,
                 RPU_HOUR,
                 Price {
-                    usd: rpu_hour.usd * (1.0 - discount),
+                    usd: crate::units::round_price(rpu_hour.usd * (1.0 - discount)),
                     source: rpu_hour.source,
                 },
             ),
@@ -245,16 +245,17 @@ pub fn apply_reservation(
         discount,
         covered_rpu_seconds: billed - above,
         on_demand_rpu_seconds: above,
-        on_demand_compute_usd: on_demand,
-        compute_usd: compute_cost(
+        on_demand_compute_usd: Money::from_usd(on_demand).usd(),
+        compute_usd: Money::from_usd(compute_cost(
             profile,
             hours,
             rpu_hour.usd,
             discount,
             reserved.unwrap_or(0.0),
-        ),
+        ))
+        .usd(),
         suggested_reserved_rpu: suggested,
-        suggested_compute_usd: suggested_cost,
+        suggested_compute_usd: Money::from_usd(suggested_cost).usd(),
     })
 }
 
@@ -382,7 +383,7 @@ pub fn surface(
                 ComponentKind::SnapshotStorage,
             ) {
                 l.quantity *= months;
-                l.cost.0 = l.quantity * l.unit_price.usd;
+                l.cost = Money::from_usd(l.quantity * l.unit_price.usd);
                 out.lines.push(l);
             }
         }
@@ -437,7 +438,7 @@ pub fn surface(
                     ComponentKind::SnapshotCopyStorage,
                 ) {
                     l.quantity *= months;
-                    l.cost.0 = l.quantity * l.unit_price.usd;
+                    l.cost = Money::from_usd(l.quantity * l.unit_price.usd);
                     out.lines.push(l);
                 }
             }
@@ -667,16 +668,16 @@ mod tests {
     fn a_money_figure_that_is_not_a_number_is_an_error_and_fails_any_budget() {
         let mut e = run("[serverless]\nbase_rpu = 8\n[storage]\nmanaged_gb = 100\n");
         assert!(crate::model::estimate::check_finite(&e).is_ok());
-        e.lines[0].cost = crate::units::Usd(f64::NAN);
+        e.lines[0].cost = crate::units::Money::from_usd(f64::NAN);
         let err = crate::model::estimate::check_finite(&e)
             .unwrap_err()
             .to_string();
         assert!(err.contains("came out as NaN USD"), "{err}");
         assert!(err.contains(&e.lines[0].component), "{err}");
-        e.lines[0].cost = crate::units::Usd(-1.0);
+        e.lines[0].cost = crate::units::Money::from_usd(-1.0);
         assert!(crate::model::estimate::check_finite(&e).is_err());
         // Should one reach a report anyway, a non-finite total never passes a budget.
-        e.lines[0].cost = crate::units::Usd(f64::NAN);
+        e.lines[0].cost = crate::units::Money::from_usd(f64::NAN);
         let report = crate::report::Report::new(std::slice::from_ref(&e), Some(1.0));
         assert_eq!(report.budget_breaches.len(), 1);
     }
@@ -689,16 +690,16 @@ mod tests {
             "[serverless]\nbase_rpu = 8\nreserved_rpu = 8\n[zero_etl]\nsource = \"aurora-mysql\"\n",
         );
         let r = line(&e, "serverless reservation: 8 RPU (1 yr no upfront)");
-        assert_relative_eq!(r.cost.0, 1752.0, epsilon = 1e-6);
+        assert_relative_eq!(r.cost.usd(), 1752.0, epsilon = 1e-6);
         let above = line(&e, "compute above the reservation (on demand)");
         assert_relative_eq!(above.quantity, 0.0, epsilon = 1e-6);
-        assert_relative_eq!(e.total().0, 1752.0, epsilon = 1e-6);
+        assert_relative_eq!(e.total().usd(), 1752.0, epsilon = 1e-6);
         let f = e.reservation.as_ref().unwrap();
         assert_eq!(f.suggested_reserved_rpu, 8.0);
         assert_relative_eq!(f.on_demand_compute_usd, 2190.0, epsilon = 1e-6);
         // 16 reserved: 16 × 730 × 0.30 = 3,504, more than on demand.
         let e = run("[serverless]\nbase_rpu = 8\nreserved_rpu = 16\nreservation = \"3yr-no-upfront\"\n[zero_etl]\nsource = \"aurora-mysql\"\n");
-        assert_relative_eq!(e.total().0, 16.0 * 730.0 * 0.375 * 0.55, epsilon = 1e-6);
+        assert_relative_eq!(e.total().usd(), 16.0 * 730.0 * 0.375 * 0.55, epsilon = 1e-6);
         assert_eq!(e.reservation.as_ref().unwrap().suggested_reserved_rpu, 8.0);
     }
 
@@ -708,7 +709,7 @@ mod tests {
             "[serverless]\nbase_rpu = 8\nreserved_rpu = 8\nreservation = \"1yr-all-upfront\"\n",
         );
         // 8 × 730 × 0.375 × 0.76 = 1,664.40.
-        assert_relative_eq!(e.total().0, 1664.4, epsilon = 1e-6);
+        assert_relative_eq!(e.total().usd(), 1664.4, epsilon = 1e-6);
         assert_eq!(e.reservation.as_ref().unwrap().suggested_reserved_rpu, 0.0);
     }
 
@@ -716,8 +717,16 @@ mod tests {
     fn provisioned_storage_rules() {
         // RA3: RMS billed; DC2: none (on the nodes), and backups free up to the SSDs.
         let ra3 = run("[provisioned]\nnode_type = \"ra3.xlplus\"\nnodes = 2\n[storage]\nmanaged_gb = 1000\nsnapshot_gb = 100\n");
-        assert_relative_eq!(line(&ra3, "managed storage").cost.0, 24.0, epsilon = 1e-9);
-        assert_relative_eq!(line(&ra3, "snapshot storage").cost.0, 2.3, epsilon = 1e-9);
+        assert_relative_eq!(
+            line(&ra3, "managed storage").cost.usd(),
+            24.0,
+            epsilon = 1e-9
+        );
+        assert_relative_eq!(
+            line(&ra3, "snapshot storage").cost.usd(),
+            2.3,
+            epsilon = 1e-9
+        );
         let dc2 = run("[provisioned]\nnode_type = \"dc2.large\"\nnodes = 4\n[storage]\nmanaged_gb = 400\nsnapshot_gb = 100\n");
         assert!(dc2
             .lines
@@ -727,7 +736,7 @@ mod tests {
             .lines
             .iter()
             .all(|l| l.kind != ComponentKind::SnapshotStorage));
-        assert_relative_eq!(dc2.total().0, 730.0, epsilon = 1e-9);
+        assert_relative_eq!(dc2.total().usd(), 730.0, epsilon = 1e-9);
         // Automated snapshots (400 + 7 × 50 = 750) + 100 manual = 850 GB; 640 free.
         let dc2 = run("[provisioned]\nnode_type = \"dc2.large\"\nnodes = 4\n[storage]\nmanaged_gb = 400\nsnapshot_gb = 100\n[snapshots]\nautomated_retention_days = 7\ndaily_change_gb = 50\n");
         assert_relative_eq!(
@@ -746,12 +755,12 @@ mod tests {
         ));
         let spectrum = line(&p, "spectrum: S3 data scanned");
         assert_relative_eq!(
-            spectrum.cost.0,
+            spectrum.cost.usd(),
             3000.0 * 20_972.0 / 1_048_576.0 * 5.0,
-            epsilon = 1e-9
+            epsilon = 5e-7
         );
         assert_eq!(p.comparisons.len(), 1);
-        assert_relative_eq!(p.comparisons[0].cost.0, spectrum.cost.0);
+        assert_relative_eq!(p.comparisons[0].cost.usd(), spectrum.cost.usd());
         // Serverless: 100 scans of 20.48 GB at 2 GB/s = 10.24 s each at base 8 RPU, one
         // a day every 14.4 minutes: each pays the 60-second minimum.
         let s = run(&format!(
@@ -789,7 +798,8 @@ mod tests {
         assert!(e
             .lines
             .iter()
-            .any(|l| (l.cost.0 - 30.0).abs() < 1e-9 && l.price_source().to_string() == "override"));
+            .any(|l| (l.cost.usd() - 30.0).abs() < 1e-9
+                && l.price_source().to_string() == "override"));
     }
 
     fn run_scenario(s: &Scenario) -> ScenarioEstimate {
@@ -825,15 +835,15 @@ mod tests {
         let e = run("period = \"30d\"\n[serverless]\nbase_rpu = 8\n[data_sharing]\nqueries_per_day = 1000\ntb_per_day = 0.0019073486328125\n[storage]\nsnapshot_gb = 100\n[snapshots]\ncopy_region = \"eu-west-1\"\ndaily_change_gb = 10\n");
         // 1,000 queries a day of 2 MB, billed 10 MB: 30,000 × 10 MB = 292.97 GB × 0.02.
         let ds = line(&e, "cross-region data sharing");
-        assert_relative_eq!(ds.cost.0, 300_000.0 / 1024.0 * 0.02, epsilon = 1e-9);
+        assert_relative_eq!(ds.cost.usd(), 300_000.0 / 1024.0 * 0.02, epsilon = 1e-9);
         // Copy: 10 GB a day × 30 days transferred; 100 GB of user snapshots kept there.
         assert_relative_eq!(
-            line(&e, "snapshot copy transfer to eu-west-1").cost.0,
+            line(&e, "snapshot copy transfer to eu-west-1").cost.usd(),
             6.0,
             epsilon = 1e-9
         );
         assert_relative_eq!(
-            line(&e, "snapshot copy storage (eu-west-1)").cost.0,
+            line(&e, "snapshot copy storage (eu-west-1)").cost.usd(),
             2.3,
             epsilon = 1e-9
         );

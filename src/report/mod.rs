@@ -192,7 +192,7 @@ impl ScenarioReport {
             quantity: l.quantity,
             unit: l.unit.to_string(),
             unit_price_usd: l.unit_price.usd,
-            monthly_usd: l.cost.0,
+            monthly_usd: l.cost.usd(),
             price_source: l.price_source().to_string(),
         };
         let comparisons = e.comparisons.iter().map(component).collect();
@@ -239,7 +239,7 @@ impl ScenarioReport {
             name: e.name.clone(),
             region: e.region.clone(),
             period_hours: e.period_hours,
-            total_monthly_usd: e.total().0,
+            total_monthly_usd: e.total().usd(),
             budget_usd,
             components,
             serverless,

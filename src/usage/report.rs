@@ -107,13 +107,11 @@ fn snapshot_cost(gb: f64, prices: &RegionPrices, months: f64) -> Option<f64> {
     if prices.backup_tiers.is_empty() {
         return None;
     }
-    Some(
-        snapshot_lines(gb, &prices.backup_tiers)
-            .iter()
-            .map(|l| l.cost.0)
-            .sum::<f64>()
-            * months,
-    )
+    let per_month: crate::units::Money = snapshot_lines(gb, &prices.backup_tiers)
+        .iter()
+        .map(|l| l.cost)
+        .sum();
+    Some(crate::units::Money::from_usd(per_month.usd() * months).usd())
 }
 
 impl ObserveReport {

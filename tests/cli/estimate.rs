@@ -180,10 +180,46 @@ fn every_bundled_scenario_runs_in_every_format() {
                     total > 0.0 && (total - sum).abs() < 1e-9,
                     "{rel}: {total} vs {sum}"
                 );
+                assert_no_float_noise(&v, &rel, "");
             }
         }
     }
     assert!(count >= 3, "expected the bundled scenarios, found {count}");
+}
+
+/// Every money figure (a key with `usd` in it) is whole micro-dollars, and every unit
+/// price has at most the Price List's ten decimals: `2.61`, never `2.6100000000000003`.
+fn assert_no_float_noise(v: &Value, file: &str, key: &str) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                assert_no_float_noise(x, file, k);
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                assert_no_float_noise(x, file, key);
+            }
+        }
+        Value::Number(n) if key.contains("usd") => {
+            // Decimals as printed: `2.61` has 2, `2e-7` has 7.
+            let text = n.to_string();
+            let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+            let written = mantissa.split_once('.').map_or(0, |(_, d)| d.len()) as i64;
+            let decimals = written - exponent.parse::<i64>().unwrap();
+            let allowed = if key.contains("price") { 10 } else { 6 };
+            assert!(
+                decimals <= allowed,
+                "{file}: `{key}` = {text} is not whole {}",
+                if allowed == 6 {
+                    "micro-dollars"
+                } else {
+                    "Price List decimals"
+                }
+            );
+        }
+        _ => {}
+    }
 }
 
 #[test]

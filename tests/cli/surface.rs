@@ -238,7 +238,7 @@ fn compare_command() {
         let r = run(&["compare", file, "--format", format]);
         assert_eq!(r.code, 0, "{format}: {}", r.stderr);
         assert!(
-            r.stdout.contains("4,759.60") || r.stdout.contains("4759.59"),
+            r.stdout.contains("4,759.60") || r.stdout.contains("4759.6,"),
             "{}",
             r.stdout
         );
