@@ -39,7 +39,7 @@ fn engine(c: &mut Criterion) {
         let input = month(n);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("simulate_month", n), &input, |b, input| {
-            b.iter(|| simulate(input).expect("valid input"))
+            b.iter(|| simulate(input).expect("valid input"));
         });
     }
     group.finish();

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 fn sweep(c: &mut Criterion) {
     let scenario =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/zero-etl-tokyo-8rpu.toml");
-    let text = std::fs::read_to_string(&scenario).expect("the example scenario is readable");
+    let text =
+        redshift_cost::fsx::read_text(&scenario, redshift_cost::scenario::MAX_SCENARIO_BYTES)
+            .expect("the example scenario is readable");
     let regions = known_regions(bundled());
     let points: Vec<String> = (1..=100)
         .map(|k| format!("zero_etl.refresh_interval={}", k * 60))
@@ -34,7 +36,7 @@ fn sweep(c: &mut Criterion) {
                 .collect();
             assert_eq!(totals.len(), 100);
             totals
-        })
+        });
     });
     group.finish();
 }

@@ -404,7 +404,8 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
                 .context("cannot write to stdout")?;
         }
         Some(path) => {
-            write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))?
+            write_atomic(path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
     Ok(())

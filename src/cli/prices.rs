@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Environment variable with the default of `--prices`.
-pub const PRICES_ENV: &str = "REDSHIFT_COST_PRICES";
+pub(super) const PRICES_ENV: &str = "REDSHIFT_COST_PRICES";
 
 /// Where prices come from (flattened into every command that prices).
 #[derive(Debug, Clone, Args)]

@@ -225,7 +225,7 @@ fn tiers(wire: Vec<WireTier>, field: &str, kind: SourceKind) -> Result<Vec<Tier>
         } else {
             match out.last().and_then(|prev: &Tier| prev.end) {
                 Some(end) => end,
-                None => return Err(bad(format!("tier {} follows an unbounded tier", i))),
+                None => return Err(bad(format!("tier {i} follows an unbounded tier"))),
             }
         };
         if t.begin_gb != expected_begin {

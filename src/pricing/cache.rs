@@ -179,6 +179,7 @@ impl PriceCache {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // fixtures are written directly
 mod tests {
     use super::*;
     use crate::pricing::records::LiveTier;

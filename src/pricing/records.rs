@@ -205,7 +205,7 @@ fn dimensions(sku: &str, term: WireTerm) -> Result<Vec<Dimension>, RecordError> 
                 .map_err(|_| invalid(format!("{rate}: beginRange {s:?} is not a number")))?,
         };
         let end = match d.end_range.as_deref().map(str::trim) {
-            None | Some("") | Some("Inf") => None,
+            None | Some("" | "Inf") => None,
             Some(s) => Some(
                 s.parse()
                     .map_err(|_| invalid(format!("{rate}: endRange {s:?} is not a number")))?,

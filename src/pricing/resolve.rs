@@ -69,8 +69,7 @@ impl RegionSource {
     /// `live AWS Price List prices fetched 2026-11-21`, `bundled price book as of ...`.
     pub fn label(&self, bundled_as_of: NaiveDate) -> String {
         let date = |d: Option<DateTime<Utc>>| {
-            d.map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "?".into())
+            d.map_or_else(|| "?".into(), |d| d.format("%Y-%m-%d").to_string())
         };
         match self.kind {
             SourceKind::Live => format!(
@@ -235,24 +234,23 @@ pub fn resolve(
         let choice = match opts.mode {
             PriceMode::Bundled => Choice::Bundled,
             PriceMode::Live => Choice::Fetch { stale: None },
-            PriceMode::Cache => match read_cache(opts, region, &mut warnings) {
-                Some(c) => {
+            PriceMode::Cache => {
+                if let Some(c) = read_cache(opts, region, &mut warnings) {
                     if !c.is_fresh(opts.now, opts.max_age) {
                         warnings.push(format!(
-                            "the cached prices for {region} are {} days old (fetched {}); refresh them with --refresh-prices",
-                            c.age(opts.now).num_days(),
-                            day(c.fetched_at)
-                        ));
+                        "the cached prices for {region} are {} days old (fetched {}); refresh them with --refresh-prices",
+                        c.age(opts.now).num_days(),
+                        day(c.fetched_at)
+                    ));
                     }
                     Choice::Cached(c)
-                }
-                None => {
+                } else {
                     warnings.push(format!(
                         "no cached prices for {region}; using {bundled_label}"
                     ));
                     Choice::Bundled
                 }
-            },
+            }
             PriceMode::Auto => match read_cache(opts, region, &mut warnings) {
                 Some(c) if !opts.refresh && c.is_fresh(opts.now, opts.max_age) => Choice::Cached(c),
                 stale => Choice::Fetch { stale },
@@ -505,9 +503,10 @@ pub fn merge(
 ) -> (RegionPrices, Vec<String>) {
     let price = |usd: f64| Price { usd, source };
     let mut fallback = Vec::new();
-    let mut single = |name: &str, b: Option<Price>, l: Option<f64>| match l {
-        Some(usd) => Some(price(usd)),
-        None => {
+    let mut single = |name: &str, b: Option<Price>, l: Option<f64>| {
+        if let Some(usd) = l {
+            Some(price(usd))
+        } else {
             if b.is_some() {
                 fallback.push(name.to_string());
             }
@@ -537,7 +536,7 @@ pub fn merge(
                    l: &BTreeMap<String, f64>|
      -> BTreeMap<String, Price> {
         let mut out = b.clone();
-        for (k, p) in out.iter_mut() {
+        for (k, p) in &mut out {
             match l.get(k) {
                 Some(&usd) => *p = price(usd),
                 None => fallback.push(format!("{name}.{k}")),
@@ -588,6 +587,7 @@ pub fn merge(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // fixtures are written directly
 mod tests {
     use super::*;
     use crate::pricing::bundled::bundled;
@@ -623,7 +623,7 @@ mod tests {
     }
 
     fn regions(r: &[&str]) -> Vec<String> {
-        r.iter().map(|s| s.to_string()).collect()
+        r.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

@@ -441,7 +441,8 @@ fn draw_sweep<DB: DrawingBackend>(
                 range: 0f64..stale_max,
                 keys: {
                     let step = nice_ceiling(stale_max / stale_unit / 6.0) * stale_unit;
-                    (0..)
+                    // Bounded: a step of 0 (or NaN) must not make endless keys.
+                    (0..=1_000)
                         .map(|k| f64::from(k) * step)
                         .take_while(|v| *v <= stale_max + 1e-9)
                         .collect()

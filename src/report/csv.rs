@@ -2,7 +2,7 @@
 
 use super::Report;
 
-pub const HEADER: [&str; 10] = [
+pub(super) const HEADER: [&str; 10] = [
     "scenario",
     "region",
     "period_hours",
@@ -15,7 +15,7 @@ pub const HEADER: [&str; 10] = [
     "price_source",
 ];
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub(super) fn render(report: &Report) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let rows = std::iter::once(HEADER.map(String::from).to_vec()).chain(
         report.scenarios.iter().flat_map(|s| {

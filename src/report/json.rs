@@ -2,7 +2,7 @@
 
 use super::Report;
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub(super) fn render(report: &Report) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(report).expect("a report always serializes");
     out.push(b'\n');
     out

@@ -96,16 +96,15 @@ impl Site<'_> {
     fn total_delta(&self, scenario: &str) -> Option<String> {
         let d = self.baseline.as_ref()?;
         let s = d.scenarios.iter().find(|s| s.name == scenario)?;
-        Some(match s.total.change {
-            Change::New => "new".into(),
-            _ => {
-                let pct = s
-                    .total
-                    .delta_percent
-                    .map(signed_percent)
-                    .unwrap_or_default();
-                format!("{:+.2} USD ({pct})", s.total.delta_usd)
-            }
+        Some(if s.total.change == Change::New {
+            "new".into()
+        } else {
+            let pct = s
+                .total
+                .delta_percent
+                .map(signed_percent)
+                .unwrap_or_default();
+            format!("{:+.2} USD ({pct})", s.total.delta_usd)
         })
     }
 
@@ -126,7 +125,7 @@ impl Site<'_> {
                 s.region,
                 s.period_hours,
                 usd(s.total_monthly_usd),
-                s.budget_usd.map(usd).unwrap_or_else(|| "—".into())
+                s.budget_usd.map_or_else(|| "—".into(), usd)
             );
             if delta_col {
                 let _ = write!(
@@ -205,7 +204,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
                 s.period_hours,
                 if over { " over" } else { "" },
                 usd(s.total_monthly_usd),
-                s.budget_usd.map(usd).unwrap_or_else(|| "—".into())
+                s.budget_usd.map_or_else(|| "—".into(), usd)
             );
             if self.baseline.is_some() {
                 let _ = write!(
@@ -288,13 +287,13 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
                         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:+.2}</td><td class=\"n\">{}</td></tr>",
                         html_escape(&s.name),
                         html_escape(&c.component),
-                        c.delta.old_usd.map(usd).unwrap_or_else(|| "—".into()),
-                        c.delta.new_usd.map(usd).unwrap_or_else(|| "—".into()),
+                        c.delta.old_usd.map_or_else(|| "—".into(), usd),
+                        c.delta.new_usd.map_or_else(|| "—".into(), usd),
                         c.delta.delta_usd,
                         match c.delta.change {
                             Change::New => "new".to_string(),
                             Change::Removed => "removed".to_string(),
-                            _ => c.delta.delta_percent.map(signed_percent).unwrap_or_else(|| "—".into()),
+                            _ => c.delta.delta_percent.map_or_else(|| "—".into(), signed_percent),
                         }
                     );
                 }

@@ -24,7 +24,7 @@ pub(crate) fn right_align(t: &mut Table, columns: impl IntoIterator<Item = usize
 }
 
 /// The Serverless figures as short sentences (shared with the Markdown renderer).
-pub fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
+pub(crate) fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
     let billed_h = sv.billed_rpu_seconds / SECONDS_PER_HOUR;
     let calc_h = sv.calculator_rpu_seconds / SECONDS_PER_HOUR;
     let mut facts = vec![
@@ -57,7 +57,7 @@ pub fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
     facts
 }
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub(crate) fn render(report: &Report) -> Vec<u8> {
     let mut out = String::new();
     if report.scenarios.len() > 1 {
         let mut t = new_table(&["Scenario", "Region", "Period (h)", "Total (USD)"]);

@@ -5,7 +5,13 @@ use super::doc::{Node, Origin, Table, Value};
 use super::durations::{format_duration, parse_duration, parse_window};
 use super::set::SetArg;
 use super::trace;
-use super::types::*;
+use super::types::{
+    ArrivalPattern, Arrivals, DataSharing, Days, InstanceUse, LambdaArch, LambdaExtract, Locations,
+    Ml, NodeType, Observed, Period, Pipeline, PipelineKind, PriceOverrides, Provisioned,
+    ReservedTerm, SagemakerProcessing, Scenario, Serverless, ServerlessReservation, Snapshots,
+    Spectrum, Storage, SurfacePriceOverrides, Window, Workload, WorkloadSource, ZeroEtl,
+    ZeroEtlSource,
+};
 use crate::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -13,15 +19,15 @@ use std::path::{Path, PathBuf};
 mod surface;
 
 /// The largest max capacity Redshift Serverless allows.
-pub const MAX_RPU_LIMIT: Rpu = 5632.0;
+pub(super) const MAX_RPU_LIMIT: Rpu = 5632.0;
 /// The longest period a scenario may simulate.
-pub const MAX_PERIOD_DAYS: f64 = 366.0;
+pub(super) const MAX_PERIOD_DAYS: f64 = 366.0;
 /// Default zero-ETL sync duration.
-pub const DEFAULT_SYNC_DURATION: Seconds = 60.0;
+pub(super) const DEFAULT_SYNC_DURATION: Seconds = 60.0;
 /// The engine's name for zero-ETL sync jobs; no workload may use it.
-pub const RESERVED_WORKLOAD_NAME: &str = "zero-etl sync";
+pub(super) const RESERVED_WORKLOAD_NAME: &str = "zero-etl sync";
 /// Default seed for `arrival = "poisson"`.
-pub const DEFAULT_SEED: u64 = 1;
+pub(super) const DEFAULT_SEED: u64 = 1;
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -87,9 +93,9 @@ const PRICES_KEYS: &[&str] = &[
 ];
 const OBSERVED_KEYS: &[&str] = &["workgroup", "namespace", "days", "end", "integration_id"];
 /// The longest `[observed]` look-back: CloudWatch keeps hourly data for 455 days.
-pub const MAX_OBSERVED_DAYS: u32 = 455;
+pub(super) const MAX_OBSERVED_DAYS: u32 = 455;
 /// The default `[observed]` look-back.
-pub const DEFAULT_OBSERVED_DAYS: u32 = 30;
+pub(super) const DEFAULT_OBSERVED_DAYS: u32 = 30;
 
 /// The most jobs a scenario may ask the engine for, unless `--max-jobs` says otherwise
 /// (about 32 bytes each in the engine, so 50 million is some 2 GB at peak).
@@ -100,7 +106,7 @@ pub const MIN_DEMAND_RPU: Rpu = 0.01;
 /// A job may ask for at most this many times the workgroup's max capacity.
 pub const MAX_DEMAND_FACTOR: f64 = 100.0;
 /// A job may last at most the period plus this.
-pub const DURATION_MARGIN: Seconds = SECONDS_PER_DAY;
+pub(super) const DURATION_MARGIN: Seconds = SECONDS_PER_DAY;
 
 /// Errors beyond this many are counted but not located.
 const LOCATE_LIMIT: usize = 100;
@@ -108,7 +114,7 @@ const LOCATE_LIMIT: usize = 100;
 const DURATION_EXPECTED: &str = "a number of seconds or a duration string like \"3m\"";
 
 /// Decoding state: where things are, and what has gone wrong so far.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub src: SourceText<'a>,
     pub sets: &'a [SetArg],
     /// Directory trace paths are relative to.
@@ -126,7 +132,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn loc(&self, origin: &Origin) -> Location {
+    pub(crate) fn loc(&self, origin: &Origin) -> Location {
         match origin {
             Origin::File(span) => self.src.locate(span.clone()),
             Origin::Set(i) => Location::Set {
@@ -142,7 +148,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn diag(&self, origin: &Origin, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&self, origin: &Origin, message: impl Into<String>) -> Diagnostic {
         // Past this many errors nothing more will be shown: skip locating them (each
         // lookup scans the text).
         if self.diags.len() >= LOCATE_LIMIT {
@@ -151,16 +157,16 @@ impl Ctx<'_> {
         Diagnostic::new(message, Some(self.loc(origin)))
     }
 
-    pub fn error(&mut self, origin: &Origin, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, origin: &Origin, message: impl Into<String>) {
         let d = self.diag(origin, message);
         self.diags.push(d);
     }
 
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
-    pub fn warn(&mut self, origin: &Origin, message: impl AsRef<str>) {
+    pub(crate) fn warn(&mut self, origin: &Origin, message: impl AsRef<str>) {
         let at = self.loc(origin).short();
         self.warnings.push(format!("{at}: {}", message.as_ref()));
     }
@@ -227,12 +233,11 @@ impl Ctx<'_> {
     }
 
     fn string<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n str> {
-        match &node.value {
-            Value::Str(s) => Some(s),
-            _ => {
-                self.type_error(key, node, "a string");
-                None
-            }
+        if let Value::Str(s) = &node.value {
+            Some(s)
+        } else {
+            self.type_error(key, node, "a string");
+            None
         }
     }
 
@@ -332,7 +337,7 @@ impl Ctx<'_> {
 
     /// The RPUs a job asks for: > 0, at least [`MIN_DEMAND_RPU`] and at most
     /// [`MAX_DEMAND_FACTOR`] × max_rpu.
-    pub fn demand(&mut self, key: &str, node: &Node) -> Option<Rpu> {
+    pub(crate) fn demand(&mut self, key: &str, node: &Node) -> Option<Rpu> {
         let v = self.positive(key, node)?;
         let max = self.max_rpu.unwrap_or(MAX_RPU_LIMIT);
         let top = MAX_DEMAND_FACTOR * max;
@@ -356,17 +361,17 @@ impl Ctx<'_> {
         Some(v)
     }
 
-    pub fn opt_demand(&mut self, t: &Table, key: &str) -> Option<Rpu> {
+    pub(crate) fn opt_demand(&mut self, t: &Table, key: &str) -> Option<Rpu> {
         t.get(key).and_then(|n| self.demand(key, n))
     }
 
     /// The longest a job may run: the period plus [`DURATION_MARGIN`].
-    pub fn max_job_seconds(&self) -> Seconds {
+    pub(crate) fn max_job_seconds(&self) -> Seconds {
         self.period_secs + DURATION_MARGIN
     }
 
     /// How long a job runs: > 0 and at most the period plus a day.
-    pub fn job_duration(&mut self, key: &str, node: &Node) -> Option<Seconds> {
+    pub(crate) fn job_duration(&mut self, key: &str, node: &Node) -> Option<Seconds> {
         let v = self.positive_duration(key, node)?;
         let limit = self.max_job_seconds();
         if v > limit {
@@ -456,18 +461,17 @@ impl Ctx<'_> {
 
     /// A table, or an error saying what was expected.
     fn table<'n>(&mut self, key: &str, node: &'n Node) -> Option<&'n Table> {
-        match &node.value {
-            Value::Table(t) => Some(t),
-            _ => {
-                let d = self
-                    .diag(
-                        &node.origin,
-                        format!("{key}: expected a table, found {}", found(&node.value)),
-                    )
-                    .help(format!("write it as a [{key}] section"));
-                self.push(d);
-                None
-            }
+        if let Value::Table(t) = &node.value {
+            Some(t)
+        } else {
+            let d = self
+                .diag(
+                    &node.origin,
+                    format!("{key}: expected a table, found {}", found(&node.value)),
+                )
+                .help(format!("write it as a [{key}] section"));
+            self.push(d);
+            None
         }
     }
 }
@@ -499,7 +503,7 @@ fn show_long(s: &str) -> String {
 
 /// A count for messages, rounded and grouped: `1,000,000,000`; astronomic counts in
 /// scientific notation.
-pub fn grouped(n: f64) -> String {
+pub(super) fn grouped(n: f64) -> String {
     if n.is_nan() || n.abs() >= 1e18 {
         return format!("{n:.1e}");
     }
@@ -515,7 +519,7 @@ pub fn grouped(n: f64) -> String {
 }
 
 /// A number for messages: integers without ".0", NaN as "nan".
-pub fn fmt_num(v: f64) -> String {
+pub(super) fn fmt_num(v: f64) -> String {
     if v.is_nan() {
         "nan".to_string()
     } else if v.is_infinite() {
@@ -530,7 +534,7 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// Every allowed base capacity: 4, 8..=512 step 8, 544..=1024 step 32.
-pub fn allowed_base_rpus() -> Vec<Rpu> {
+pub(super) fn allowed_base_rpus() -> Vec<Rpu> {
     let mut v = vec![4.0];
     v.extend((1..=64).map(|i| f64::from(i) * 8.0));
     v.extend((17..=32).map(|i| f64::from(i) * 32.0));
@@ -539,7 +543,7 @@ pub fn allowed_base_rpus() -> Vec<Rpu> {
 
 /// Decodes the whole document. Errors go to `ctx.diags`; the scenario is returned only
 /// when there are none.
-pub fn decode(
+pub(super) fn decode(
     ctx: &mut Ctx<'_>,
     root: &Table,
     path: &Path,
@@ -706,6 +710,19 @@ pub fn decode(
     ctx.diags.is_empty().then_some(scenario)
 }
 
+/// The keys that set how many jobs a source asks for, in the order they are blamed.
+const RATE_KEYS: &[&str] = &[
+    "users",
+    "per_day",
+    "queries_per_user_per_day",
+    "trace",
+    "syncs_per_month",
+    "runs_per_month",
+    "rows",
+    "queries_per_day",
+    "refresh_interval",
+];
+
 /// Refuses a scenario that asks the engine for more than `ctx.max_jobs` jobs, at the key
 /// of the source that asks for most, before a single job is generated.
 fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
@@ -731,17 +748,6 @@ fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
             _ => None,
         })
     };
-    const RATE_KEYS: &[&str] = &[
-        "users",
-        "per_day",
-        "queries_per_user_per_day",
-        "trace",
-        "syncs_per_month",
-        "runs_per_month",
-        "rows",
-        "queries_per_day",
-        "refresh_interval",
-    ];
     let rate_node = |t: &Table| {
         RATE_KEYS
             .iter()
@@ -808,8 +814,7 @@ fn region(ctx: &mut Ctx<'_>, node: &Node, regions: &[(String, String)]) -> Optio
             let (code, location) = r;
             let city = location
                 .split_once('(')
-                .map(|(_, c)| c.trim_end_matches(')'))
-                .unwrap_or("");
+                .map_or("", |(_, c)| c.trim_end_matches(')'));
             let score = super::diag::similarity(s, code)
                 .max(super::diag::similarity(s, location))
                 .max(super::diag::similarity(s, city));
@@ -819,7 +824,7 @@ fn region(ctx: &mut Ctx<'_>, node: &Node, regions: &[(String, String)]) -> Optio
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // Only near-ties with the best match are worth listing.
-    let top = scored.first().map(|(score, _)| *score).unwrap_or(0.0);
+    let top = scored.first().map_or(0.0, |(score, _)| *score);
     let best: Vec<String> = scored
         .iter()
         .filter(|(score, _)| *score >= top - 0.05)

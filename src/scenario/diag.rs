@@ -199,7 +199,7 @@ impl fmt::Display for Diagnostics {
 
 /// A text file and its display name: turns byte spans into locations.
 #[derive(Debug, Clone, Copy)]
-pub struct SourceText<'a> {
+pub(crate) struct SourceText<'a> {
     pub file: &'a str,
     pub text: &'a str,
 }
@@ -207,7 +207,7 @@ pub struct SourceText<'a> {
 impl SourceText<'_> {
     /// The location of a byte span: 1-based line and column (in characters) of its start,
     /// and the source line with carets under the span (clipped to that line).
-    pub fn locate(&self, span: Range<usize>) -> Location {
+    pub(crate) fn locate(&self, span: Range<usize>) -> Location {
         let (line, column, snippet) = locate(self.text, span);
         Location::Source {
             file: self.file.to_string(),
@@ -219,11 +219,11 @@ impl SourceText<'_> {
 }
 
 /// Line (1-based), column (1-based, chars) and snippet of `span` in `text`.
-pub fn locate(text: &str, span: Range<usize>) -> (usize, usize, Snippet) {
+pub(super) fn locate(text: &str, span: Range<usize>) -> (usize, usize, Snippet) {
     let start = floor_char_boundary(text, span.start);
     let end = floor_char_boundary(text, span.end.max(start));
     let before = text.get(..start).unwrap_or("");
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.matches('\n').count() + 1;
     let rest = text.get(line_start..).unwrap_or("");
     let line_len = rest.find('\n').unwrap_or(rest.len());
@@ -239,7 +239,7 @@ pub fn locate(text: &str, span: Range<usize>) -> (usize, usize, Snippet) {
 
 /// A snippet of `line` with `carets` carets starting at char index `col0`; long lines
 /// are shown as a window around the carets.
-pub fn snippet(line: &str, col0: usize, carets: usize) -> Snippet {
+pub(super) fn snippet(line: &str, col0: usize, carets: usize) -> Snippet {
     let chars: Vec<char> = line.chars().map(display_char).collect();
     let total = chars.len();
     let (from, to) = if total <= MAX_SNIPPET_CHARS {
@@ -288,7 +288,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// A user-provided string made safe and short for a message: control characters
 /// escaped, long text cut.
-pub fn show(s: &str) -> String {
+pub(super) fn show(s: &str) -> String {
     const MAX: usize = 60;
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -306,7 +306,7 @@ pub fn show(s: &str) -> String {
 }
 
 /// Similarity of two names in 0..=1 (case, `-` and `_` ignored).
-pub fn similarity(a: &str, b: &str) -> f64 {
+pub(super) fn similarity(a: &str, b: &str) -> f64 {
     let norm = |s: &str| -> String {
         s.trim()
             .chars()
@@ -340,17 +340,17 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// Threshold above which [`similarity`] counts as "close".
-pub const CLOSE: f64 = 0.6;
+pub(super) const CLOSE: f64 = 0.6;
 
 /// The candidate closest to `input`, if any is close enough.
-pub fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(super) fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
     closest(input, candidates.iter().copied(), 1)
         .into_iter()
         .next()
 }
 
 /// Up to `n` candidates close to `input`, best first.
-pub fn closest<'c>(
+pub(super) fn closest<'c>(
     input: &str,
     candidates: impl IntoIterator<Item = &'c str>,
     n: usize,
@@ -365,7 +365,7 @@ pub fn closest<'c>(
 }
 
 /// "`a`, `b` and `c`".
-pub fn list_code(items: &[&str]) -> String {
+pub(super) fn list_code(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", show(s))).collect();
     match quoted.len() {
         0 => String::new(),
@@ -418,7 +418,7 @@ error: base_rpu must be 4, or 8 to 512 in steps of 8, or 512 to 1024 in steps of
     #[test]
     fn locate_handles_multibyte_crlf_and_out_of_range() {
         let text = "a = \"é\"\r\nbb = 1\r\n";
-        let i = text.find("1").unwrap();
+        let i = text.find('1').unwrap();
         let (line, col, snip) = locate(text, i..i + 1);
         assert_eq!((line, col), (2, 6));
         assert_eq!(snip.text, "bb = 1");

@@ -12,7 +12,7 @@ const MAX_DEPTH: usize = 32;
 
 /// Where a key or value came from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// A byte span of the scenario file.
     File(Range<usize>),
     /// The `--set` argument with this index.
@@ -22,13 +22,13 @@ pub enum Origin {
 }
 
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub origin: Origin,
     pub value: Value,
 }
 
 #[derive(Debug, Clone)]
-pub enum Value {
+pub(crate) enum Value {
     Str(String),
     /// TOML integers are i64; anything larger saturates (and fails range checks).
     Int(i128),
@@ -41,7 +41,7 @@ pub enum Value {
 
 impl Value {
     /// "a string", "an integer", ... for "found ..." messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "a string",
             Value::Int(_) => "an integer",
@@ -55,23 +55,23 @@ impl Value {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub entries: Vec<Entry>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub key: String,
     pub key_origin: Origin,
     pub node: Node,
 }
 
 impl Table {
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.entries.iter().find(|e| e.key == key).map(|e| &e.node)
     }
 
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
 
@@ -94,7 +94,7 @@ impl Table {
 
 /// Why a parsed TOML value cannot become a [`Node`], and where.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DocError {
+pub(super) enum DocError {
     /// Nesting deeper than [`MAX_DEPTH`].
     TooDeep(Range<usize>),
     /// An integer that is not one: no digits (`0x`), or outside 64 bits.
@@ -104,13 +104,13 @@ pub enum DocError {
 }
 
 impl DocError {
-    pub fn span(&self) -> Range<usize> {
+    pub(super) fn span(&self) -> Range<usize> {
         match self {
             DocError::TooDeep(s) | DocError::Integer(s, _) | DocError::Float(s, _) => s.clone(),
         }
     }
 
-    pub fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         match self {
             DocError::TooDeep(_) => {
                 format!("tables or arrays are nested too deeply (more than {MAX_DEPTH} levels)")
@@ -121,7 +121,7 @@ impl DocError {
 }
 
 /// Converts a parsed TOML value.
-pub fn from_de(
+pub(super) fn from_de(
     v: &Spanned<DeValue<'_>>,
     origin: &dyn Fn(Range<usize>) -> Origin,
     depth: usize,
@@ -154,13 +154,13 @@ pub fn from_de(
     })
 }
 
-pub fn table_from_de(
+pub(super) fn table_from_de(
     t: &DeTable<'_>,
     origin: &dyn Fn(Range<usize>) -> Origin,
     depth: usize,
 ) -> Result<Table, DocError> {
     let mut entries = Vec::with_capacity(t.len());
-    for (k, v) in t.iter() {
+    for (k, v) in t {
         entries.push(Entry {
             key: k.get_ref().to_string(),
             key_origin: origin(k.span()),
@@ -232,7 +232,7 @@ fn set_value(set: &SetArg, index: usize) -> Node {
 /// created; arrays of tables (`workload`) are addressed by `name` or 0-based index.
 // A set fails at most once per argument: the error's size does not matter.
 #[allow(clippy::result_large_err)]
-pub fn apply_set(root: &mut Table, set: &SetArg, index: usize) -> Result<(), Diagnostic> {
+pub(super) fn apply_set(root: &mut Table, set: &SetArg, index: usize) -> Result<(), Diagnostic> {
     let err = |msg: String| {
         Diagnostic::new(
             msg,
@@ -323,9 +323,10 @@ pub fn apply_set(root: &mut Table, set: &SetArg, index: usize) -> Result<(), Dia
                         ))
                         .help(format!("the {what}s are {}", name_list(&names))));
                     }
-                    Err(_) => match names.iter().position(|n| n == selector) {
-                        Some(p) => p,
-                        None => {
+                    Err(_) => {
+                        if let Some(p) = names.iter().position(|n| n == selector) {
+                            p
+                        } else {
                             let mut d = err(format!("no {what} named `{}`", show(selector)));
                             let close = closest(selector, names.iter().map(String::as_str), 1);
                             if let Some(c) = close.first() {
@@ -336,7 +337,7 @@ pub fn apply_set(root: &mut Table, set: &SetArg, index: usize) -> Result<(), Dia
                                 name_list(&names)
                             )));
                         }
-                    },
+                    }
                 };
                 match items.get_mut(position).map(|n| &mut n.value) {
                     Some(Value::Table(t)) => {

@@ -66,12 +66,11 @@ pub fn parse_duration(s: &str) -> Result<Seconds, String> {
             }
         } else {
             let lower = unit.to_ascii_lowercase();
-            match UNITS.iter().find(|(name, _)| *name == lower) {
-                Some((_, f)) => *f,
-                None => {
-                    let shown: String = unit.chars().take(12).collect();
-                    return Err(format!("unknown unit `{shown}`; {UNIT_HELP}"));
-                }
+            if let Some((_, f)) = UNITS.iter().find(|(name, _)| *name == lower) {
+                *f
+            } else {
+                let shown: String = unit.chars().take(12).collect();
+                return Err(format!("unknown unit `{shown}`; {UNIT_HELP}"));
             }
         };
         total += value * factor;

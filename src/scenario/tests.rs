@@ -1,6 +1,8 @@
 //! Loader tests: every rule with its line:column, suggestions, `--set`, traces, and a
 //! no-panic property test.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use super::*;
 use approx::assert_relative_eq;
 use std::path::Path;
@@ -83,7 +85,7 @@ fn workload(body: &str) -> String {
 fn arrivals_of(l: &Loaded) -> &Arrivals {
     match &l.scenario.workloads[0].source {
         WorkloadSource::Arrivals(a) => a,
-        other => panic!("expected arrivals, got {other:?}"),
+        other @ WorkloadSource::Trace(_) => panic!("expected arrivals, got {other:?}"),
     }
 }
 
@@ -1378,7 +1380,7 @@ mod no_panic {
                     0 => { text.remove(i); }
                     1 => text.insert_str(i, &insert),
                     _ => {
-                        let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+                        let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
                         text.replace_range(i..end, &insert);
                     }
                 }

@@ -44,11 +44,11 @@ impl ParsedTrace {
 
 /// The largest trace file read: 8 GiB (a month of SYS_QUERY_HISTORY with millions of
 /// rows is a few hundred MB).
-pub const MAX_TRACE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+pub(crate) const MAX_TRACE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
 /// Bounds on a trace's rows.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RowLimits {
+pub(crate) struct RowLimits {
     /// The longest duration a row may have, seconds.
     pub max_duration: f64,
     /// The smallest and largest `rpu`.
@@ -58,7 +58,7 @@ pub struct RowLimits {
 
 impl RowLimits {
     /// No bounds beyond the format's own (positive, finite).
-    pub const NONE: RowLimits = RowLimits {
+    pub(crate) const NONE: RowLimits = RowLimits {
         max_duration: f64::INFINITY,
         min_rpu: 0.0,
         max_rpu: f64::INFINITY,
@@ -219,7 +219,7 @@ pub fn parse_trace(text: &str, file: &str, start: NaiveDate) -> ParsedTrace {
 }
 
 /// [`parse_trace`] of bytes that may not be UTF-8, with row bounds.
-pub fn parse_trace_bytes(
+pub(crate) fn parse_trace_bytes(
     bytes: &[u8],
     file: &str,
     start: NaiveDate,
@@ -288,7 +288,7 @@ struct Row {
 
 /// Parses a trace from `reader`, one reused record at a time (no per-row allocation
 /// but a new class name's). `line_text` gives the text of a line for error snippets.
-pub fn parse_trace_reader<R: std::io::Read>(
+pub(crate) fn parse_trace_reader<R: std::io::Read>(
     reader: R,
     line_text: &dyn Fn(usize) -> Option<String>,
     file: &str,
@@ -310,7 +310,7 @@ pub fn parse_trace_reader<R: std::io::Read>(
             return out;
         }
     };
-    let header_line = headers.position().map_or(1, |p| p.line()) as usize;
+    let header_line = headers.position().map_or(1, csv::Position::line) as usize;
     let blank_header = headers.iter().all(<[u8]>::is_empty);
     let mut record = csv::ByteRecord::new();
     if blank_header {
@@ -322,21 +322,20 @@ pub fn parse_trace_reader<R: std::io::Read>(
             return out;
         }
     }
-    let header_text: Vec<String> = match headers
+    let header_text: Vec<String> = if let Ok(h) = headers
         .iter()
         .map(|h| std::str::from_utf8(h).map(str::to_string))
         .collect::<Result<_, _>>()
     {
-        Ok(h) => h,
-        Err(_) => {
-            out.errors.push(TraceError::Line(utf8_diag(
-                line_text,
-                file,
-                header_line,
-                "the header",
-            )));
-            return out;
-        }
+        h
+    } else {
+        out.errors.push(TraceError::Line(utf8_diag(
+            line_text,
+            file,
+            header_line,
+            "the header",
+        )));
+        return out;
     };
     let form = match header_form(&header_text, line_text, file, header_line) {
         Ok(f) => f,
@@ -357,7 +356,7 @@ pub fn parse_trace_reader<R: std::io::Read>(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) as usize;
+                let line = e.position().map_or(0, csv::Position::line) as usize;
                 out.errors.push(TraceError::Line(line_diag(
                     line_text,
                     file,
@@ -369,7 +368,7 @@ pub fn parse_trace_reader<R: std::io::Read>(
             }
         }
         any_row = true;
-        let line = record.position().map_or(0, |p| p.line()) as usize;
+        let line = record.position().map_or(0, csv::Position::line) as usize;
         let row = match &form {
             Form::Plain {
                 arrival,
@@ -536,32 +535,29 @@ fn header_form(
     let mut errors = Vec::new();
     let mut index = [None; 4];
     for (i, c) in cols.iter().enumerate() {
-        match FORM1_COLUMNS.iter().position(|k| k == c) {
-            Some(k) => {
-                if let Some(slot) = index.get_mut(k) {
-                    if slot.is_some() {
-                        errors.push(header_err(Some(i), format!("duplicate column `{c}`")));
-                    }
-                    *slot = Some(i);
+        if let Some(k) = FORM1_COLUMNS.iter().position(|k| k == c) {
+            if let Some(slot) = index.get_mut(k) {
+                if slot.is_some() {
+                    errors.push(header_err(Some(i), format!("duplicate column `{c}`")));
                 }
+                *slot = Some(i);
             }
-            None => {
-                let mut d = line_diag(
-                    text,
-                    file,
-                    line,
-                    Some(i),
-                    format!("unknown column `{}` in the trace header", show(c)),
-                );
-                d = match did_you_mean(c, FORM1_COLUMNS) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!(
-                        "the columns are {} (or `start_time` and `elapsed_time` for a SYS_QUERY_HISTORY export)",
-                        list_code(FORM1_COLUMNS)
-                    )),
-                };
-                errors.push(TraceError::Line(d));
-            }
+        } else {
+            let mut d = line_diag(
+                text,
+                file,
+                line,
+                Some(i),
+                format!("unknown column `{}` in the trace header", show(c)),
+            );
+            d = match did_you_mean(c, FORM1_COLUMNS) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "the columns are {} (or `start_time` and `elapsed_time` for a SYS_QUERY_HISTORY export)",
+                    list_code(FORM1_COLUMNS)
+                )),
+            };
+            errors.push(TraceError::Line(d));
         }
     }
     let [arrival, duration, rpu, class] = index;

@@ -108,8 +108,7 @@ pub fn resolve_unit(plan: &Plan, fetched: &Fetched, series: Series) -> ResolvedU
             let samples: f64 = fetched
                 .points
                 .get(&q.id)
-                .map(|v| v.iter().map(|(_, x)| x).sum())
-                .unwrap_or(0.0);
+                .map_or(0.0, |v| v.iter().map(|(_, x)| x).sum());
             if samples > 0.0 {
                 let (unit, factor) = family.candidates()[i];
                 found.push((unit, factor, samples));
@@ -354,7 +353,11 @@ mod tests {
         assert_eq!(c.daily.len(), 31);
         assert_eq!(c.daily[0].rpu_hours, Some(3.0));
         assert_eq!(c.daily[9].rpu_hours, None);
-        let gaps: Vec<String> = c.gap_days.iter().map(|d| d.to_string()).collect();
+        let gaps: Vec<String> = c
+            .gap_days
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         assert_eq!(gaps, ["2026-01-10", "2026-01-11"]);
         assert_eq!(c.hourly_profile[9], 2.0);
         assert_eq!(c.hourly_profile[14], 1.0);

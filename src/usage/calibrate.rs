@@ -166,10 +166,10 @@ pub fn calibrate(
         if g1.abs() <= TOLERANCE * target {
             break;
         }
-        let mut next = if g1 != g0 {
-            f1 - g1 * (f1 - f0) / (g1 - g0)
-        } else {
+        let mut next = if g1 == g0 {
             f1 * target / (g1 + target)
+        } else {
+            f1 - g1 * (f1 - f0) / (g1 - g0)
         };
         if !next.is_finite() || next <= 0.0 {
             next = f1 / 2.0;

@@ -120,7 +120,11 @@ pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, 
     );
     if let Some(c) = &o.compute {
         if !c.gap_days.is_empty() {
-            let days: Vec<String> = c.gap_days.iter().map(|d| d.to_string()).collect();
+            let days: Vec<String> = c
+                .gap_days
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             messages.warn(format!(
                 "{} of {} days have no ComputeSeconds datapoints; they are gaps, not zeros: {}",
                 days.len(),
@@ -325,8 +329,7 @@ pub fn observe_scenarios(
                     &mut quiet,
                 )?
                 .pop()
-                .map(|w| w.scenario)
-                .unwrap_or_else(|| l.scenario.clone())
+                .map_or_else(|| l.scenario.clone(), |w| w.scenario)
             };
             let c = calibrate(&written, observed_rpu, o.window.days()).map_err(|e| {
                 Failure::Invalid(format!("error: scenario `{name}`: cannot calibrate: {e}"))

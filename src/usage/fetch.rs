@@ -367,22 +367,18 @@ pub async fn get_metric_data(
                 points.extend(
                     r.timestamps()
                         .iter()
-                        .map(|t| t.secs())
+                        .map(aws_smithy_types::DateTime::secs)
                         .zip(r.values().iter().copied()),
                 );
-                match r.status_code() {
-                    Some(StatusCode::InternalError) | Some(StatusCode::Forbidden) => {
-                        let why: Vec<&str> =
-                            r.messages().iter().filter_map(|m| m.value()).collect();
-                        let status = r.status_code().map_or("", |s| s.as_str());
-                        let why = if why.is_empty() {
-                            status.to_string()
-                        } else {
-                            format!("{status}: {}", why.join("; "))
-                        };
-                        fetched.failed.push((id, why));
-                    }
-                    _ => {}
+                if let Some(StatusCode::InternalError | StatusCode::Forbidden) = r.status_code() {
+                    let why: Vec<&str> = r.messages().iter().filter_map(|m| m.value()).collect();
+                    let status = r.status_code().map_or("", |s| s.as_str());
+                    let why = if why.is_empty() {
+                        status.to_string()
+                    } else {
+                        format!("{status}: {}", why.join("; "))
+                    };
+                    fetched.failed.push((id, why));
                 }
             }
             match out.next_token() {

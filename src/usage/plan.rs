@@ -475,7 +475,7 @@ mod tests {
         assert!(ids
             .iter()
             .all(|id| id.starts_with(|c: char| c.is_ascii_lowercase())));
-        ids.sort();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), p.all().count());
         assert!(p.main.len() <= MAX_QUERIES_PER_CALL);

@@ -136,7 +136,12 @@ impl ObserveReport {
                     "{} of {} days have no ComputeSeconds datapoints (gaps, not zeros): {}",
                     c.gap_days.len(),
                     o.window.days(),
-                    day_list(&c.gap_days.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+                    day_list(
+                        &c.gap_days
+                            .iter()
+                            .map(std::string::ToString::to_string)
+                            .collect::<Vec<_>>()
+                    )
                 ));
             }
         }
@@ -195,7 +200,12 @@ impl ObserveReport {
                 })
                 .unwrap_or_default(),
             gap_days: compute
-                .map(|c| c.gap_days.iter().map(|d| d.to_string()).collect())
+                .map(|c| {
+                    c.gap_days
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             cluster: cx.cluster.map(|id| {
                 let c = o.cluster.as_ref();
@@ -470,7 +480,12 @@ impl ObservedComparison {
             gap_days: o
                 .compute
                 .as_ref()
-                .map(|c| c.gap_days.iter().map(|d| d.to_string()).collect())
+                .map(|c| {
+                    c.gap_days
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             calibration: i.calibration.map(CalibrationReport::from),
             integration: i.integration,

@@ -24,8 +24,7 @@ fn root() -> PathBuf {
 /// The Python of the test environment, or `None` (after failing in CI).
 fn python() -> Option<PathBuf> {
     let candidate = std::env::var_os("REDSHIFT_COST_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".venv/bin/python"));
+        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
     let usable = candidate.exists()
         && std::process::Command::new(&candidate)
             .args(["-c", "import moto, cbor2"])
@@ -40,9 +39,7 @@ fn python() -> Option<PathBuf> {
         "the CloudWatch tests need moto and cbor2 in {}: run `bash scripts/test.sh` (it creates .venv), or set REDSHIFT_COST_TEST_PYTHON",
         candidate.display()
     );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg}");
-    }
+    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "{msg}");
     eprintln!("SKIPPED: {msg}");
     None
 }
@@ -72,12 +69,9 @@ impl Backend {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = match rx.recv_timeout(std::time::Duration::from_secs(90)) {
-            Ok(l) => l,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the CBOR proxy did not say READY within 90 s");
-            }
+        let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(90)) else {
+            let _ = child.kill();
+            panic!("the CBOR proxy did not say READY within 90 s");
         };
         let url = line
             .trim()

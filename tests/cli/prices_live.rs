@@ -101,7 +101,7 @@ impl Env {
             .env("REDSHIFT_COST_CACHE_DIR", self.dir.path().join("cache"))
             .current_dir(self.dir.path())
             .args(args)
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_mins(1))
             .output()
             .unwrap();
         Run {

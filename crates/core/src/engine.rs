@@ -13,6 +13,10 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 use thiserror::Error;
 
+/// Steps in a row without any event after which the engine gives up (its clocks no longer
+/// advance: see [`EngineError::NoProgress`]).
+const MAX_IDLE_STEPS: u32 = 1_000;
+
 /// The minimum charge of a busy period, in seconds ("60-second minimum charge").
 pub const MINIMUM_CHARGE_SECONDS: Seconds = 60.0;
 
@@ -615,7 +619,6 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let mut next_edge = 0usize;
     // Steps in a row in which no job arrived, completed, started or ended.
     let mut idle_steps = 0u32;
-    const MAX_IDLE_STEPS: u32 = 1_000;
 
     loop {
         let active = !heap.is_empty() || active_fixed > 0;
@@ -799,7 +802,10 @@ mod tests {
         SimInput {
             capacity: Capacity { base, max },
             period: SECONDS_PER_HOUR,
-            classes: classes.iter().map(|c| c.to_string()).collect(),
+            classes: classes
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             work,
             fixed: vec![],
             shared: vec![],
@@ -1176,7 +1182,7 @@ mod tests {
             }
             let dt = at - t;
             billed += cap * dt;
-            for (j, rem) in running.iter_mut() {
+            for (j, rem) in &mut running {
                 by_class[j.class] += cap * j.rpu / demand * dt;
                 *rem -= speed * dt;
             }

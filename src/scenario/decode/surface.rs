@@ -3,7 +3,12 @@
 //! `[prices]` keys. Same rules as the rest of the decoder: every error located, unknown
 //! keys and values get a suggestion.
 
-use super::*;
+use super::{
+    arrivals, fmt_num, format_duration, found, region, show, Ctx, DataSharing, InstanceUse,
+    LambdaArch, LambdaExtract, Ml, Node, NodeType, Origin, Pipeline, PipelineKind, Provisioned,
+    ReservedTerm, SagemakerProcessing, Seconds, Serverless, ServerlessReservation, Snapshots,
+    Spectrum, Storage, SurfacePriceOverrides, Table, Value, ZeroEtl, SECONDS_PER_DAY,
+};
 use std::collections::BTreeMap;
 
 const PROVISIONED_KEYS: &[&str] = &[
@@ -73,13 +78,13 @@ const DATA_API_KEYS: &[&str] = &[
 ];
 
 /// Redshift ML's default MAX_CELLS.
-pub const DEFAULT_MAX_CELLS: f64 = 1_000_000.0;
+pub(super) const DEFAULT_MAX_CELLS: f64 = 1_000_000.0;
 /// Lambda's synchronous response payload limit (6 MB), bytes.
-pub const LAMBDA_PAYLOAD_BYTES: f64 = 6.0 * 1024.0 * 1024.0;
+pub(super) const LAMBDA_PAYLOAD_BYTES: f64 = 6.0 * 1024.0 * 1024.0;
 /// Lambda's longest timeout, seconds.
-pub const LAMBDA_MAX_SECONDS: Seconds = 900.0;
+pub(super) const LAMBDA_MAX_SECONDS: Seconds = 900.0;
 /// Bytes in a GB (binary, like the storage tiers).
-pub const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
+pub(super) const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
 /// Automated snapshot retention range, days.
 const RETENTION_DAYS: (u32, u32) = (1, 35);
 
@@ -330,7 +335,7 @@ fn provisioned(
         reservation: reservation?,
         concurrency_scaling_per_day: cs?,
     };
-    let nodes_origin = nodes_node.map(|n| n.origin.clone()).unwrap_or(Origin::Root);
+    let nodes_origin = nodes_node.map_or(Origin::Root, |n| n.origin.clone());
     let (lo, hi) = node_type.node_range();
     if nodes < lo || nodes > hi {
         ctx.warn(

@@ -4,16 +4,16 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn cmd(cache: &Path) -> Command {
+pub(crate) fn cmd(cache: &Path) -> Command {
     Command::from_std(std_cmd(cache))
 }
 
 /// [`cmd`] as a `std::process::Command`, for runs that are spawned and killed.
-pub fn std_cmd(cache: &Path) -> std::process::Command {
+pub(crate) fn std_cmd(cache: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("redshift-cost"));
     c.current_dir(root())
         .env_remove("AWS_ACCESS_KEY_ID")
@@ -31,13 +31,13 @@ pub fn std_cmd(cache: &Path) -> std::process::Command {
     c
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-pub fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     let cache = tempfile::tempdir().unwrap();
     let out = cmd(cache.path()).args(args).output().unwrap();
     Run {
@@ -47,12 +47,12 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
-pub fn f(v: &serde_json::Value) -> f64 {
+pub(crate) fn f(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
 /// `args` with `--format json`: the parsed report (stdout carries only the report).
-pub fn json(args: &[&str]) -> serde_json::Value {
+pub(crate) fn json(args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let r = run(&all);

@@ -1,4 +1,4 @@
 //! Helpers shared by the test modules.
 
-pub mod cli;
-pub mod pricelist;
+pub(crate) mod cli;
+pub(crate) mod pricelist;

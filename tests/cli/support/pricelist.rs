@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// What the server can be told to do instead of answering.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// HTTP 500 `InternalErrorException`.
     Status500,
     /// HTTP 400 `ThrottlingException`.
@@ -32,7 +32,7 @@ pub enum Fault {
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Logged {
+pub(crate) struct Logged {
     /// `X-Amz-Target`.
     pub target: String,
     pub content_type: String,
@@ -57,7 +57,7 @@ struct State {
     log: Mutex<Vec<Logged>>,
 }
 
-pub struct PriceListServer {
+pub(crate) struct PriceListServer {
     addr: SocketAddr,
     state: Arc<State>,
     stop: Arc<AtomicBool>,
@@ -65,7 +65,7 @@ pub struct PriceListServer {
 }
 
 /// The records of every fixture file.
-pub fn fixture_records() -> Vec<Value> {
+pub(crate) fn fixture_records() -> Vec<Value> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pricelist");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("fixture directory")
@@ -84,11 +84,11 @@ pub fn fixture_records() -> Vec<Value> {
 
 impl PriceListServer {
     /// Starts a server with the fixture records on 127.0.0.1 (a free port).
-    pub fn start() -> PriceListServer {
+    pub(crate) fn start() -> PriceListServer {
         PriceListServer::with_records(fixture_records())
     }
 
-    pub fn with_records(records: Vec<Value>) -> PriceListServer {
+    pub(crate) fn with_records(records: Vec<Value>) -> PriceListServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(State {
@@ -119,27 +119,27 @@ impl PriceListServer {
     }
 
     /// `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL_PRICING`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// At most `n` records per page (the client's MaxResults still applies).
-    pub fn set_page_size(&self, n: usize) {
+    pub(crate) fn set_page_size(&self, n: usize) {
         self.state.behaviour.lock().unwrap().page_size = Some(n.max(1));
     }
 
     /// The next `n` requests get `fault`; then the server answers normally.
-    pub fn fail_first(&self, n: usize, fault: Fault) {
+    pub(crate) fn fail_first(&self, n: usize, fault: Fault) {
         self.state.behaviour.lock().unwrap().fault = Some((fault, Some(n)));
     }
 
     /// Every request gets `fault`.
-    pub fn fail_always(&self, fault: Fault) {
+    pub(crate) fn fail_always(&self, fault: Fault) {
         self.state.behaviour.lock().unwrap().fault = Some((fault, None));
     }
 
     /// Leaves the records of `product_family` out of every answer.
-    pub fn omit_family(&self, product_family: &str) {
+    pub(crate) fn omit_family(&self, product_family: &str) {
         self.state
             .behaviour
             .lock()
@@ -148,12 +148,12 @@ impl PriceListServer {
             .push(product_family.to_string());
     }
 
-    pub fn requests(&self) -> Vec<Logged> {
+    pub(crate) fn requests(&self) -> Vec<Logged> {
         self.state.log.lock().unwrap().clone()
     }
 
     /// GetProducts requests so far (faulted ones included).
-    pub fn get_products_count(&self) -> usize {
+    pub(crate) fn get_products_count(&self) -> usize {
         self.requests()
             .iter()
             .filter(|r| r.target == "AWSPriceListService.GetProducts")
@@ -172,7 +172,7 @@ impl Drop for PriceListServer {
 }
 
 /// A port on 127.0.0.1 with nothing listening (bound, then released).
-pub fn closed_port_url() -> String {
+pub(crate) fn closed_port_url() -> String {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = l.local_addr().unwrap();
     drop(l);
@@ -413,7 +413,10 @@ fn get_products(body: &Value, state: &State) -> (u16, Value) {
         },
     };
     let end = (start + page).min(selected.len());
-    let price_list: Vec<String> = selected[start..end].iter().map(|r| r.to_string()).collect();
+    let price_list: Vec<String> = selected[start..end]
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     let mut out = json!({"FormatVersion": "aws_v1", "PriceList": price_list});
     if end < selected.len() {
         out["NextToken"] = json!(format!("{end}:{fp}"));
