@@ -323,31 +323,41 @@ type JobId = u64;
 const INDEX_BITS: u32 = 40;
 
 /// The work jobs of a run in arrival order, merged from the owned list and the shared
-/// streams without copying them.
+/// streams without copying them. The next arrival of each source is cached, so a step
+/// costs O(sources) only when a job is taken.
 struct ArrivalQueue<'a> {
     work: &'a [WorkJob],
     shared: &'a [SharedJobs],
     /// Next index per source.
     next: Vec<usize>,
+    /// Arrival of each source's next job (infinite when it has none before the horizon).
+    heads: Vec<Seconds>,
+    /// The source whose next job arrives first (ties: the lower source).
+    first: Option<usize>,
+    taken: usize,
     horizon: Seconds,
 }
 
 impl<'a> ArrivalQueue<'a> {
     fn new(work: &'a [WorkJob], shared: &'a [SharedJobs], horizon: Seconds) -> Self {
-        ArrivalQueue {
+        let mut q = ArrivalQueue {
             work,
             shared,
             next: vec![0; 1 + shared.len()],
+            heads: vec![f64::INFINITY; 1 + shared.len()],
+            first: None,
+            taken: 0,
             horizon,
+        };
+        for source in 0..q.heads.len() {
+            q.heads[source] = q.head(source);
         }
+        q.first = q.earliest();
+        q
     }
 
-    fn len(&self, source: usize) -> usize {
-        if source == 0 {
-            self.work.len()
-        } else {
-            self.shared[source - 1].jobs.len()
-        }
+    fn id(source: usize, index: usize) -> JobId {
+        ((source as u64) << INDEX_BITS) | index as u64
     }
 
     fn job(&self, id: JobId) -> WorkJob {
@@ -360,37 +370,55 @@ impl<'a> ArrivalQueue<'a> {
         }
     }
 
-    /// The earliest job not yet taken that arrives before the horizon (ties: the lower
-    /// source first), with its id.
-    fn peek(&self) -> Option<(JobId, WorkJob)> {
-        let mut best: Option<(JobId, WorkJob)> = None;
-        for (source, &i) in self.next.iter().enumerate() {
-            if i >= self.len(source) {
-                continue;
-            }
-            let id = ((source as u64) << INDEX_BITS) | i as u64;
-            let j = self.job(id);
-            if j.arrival >= self.horizon {
-                continue;
-            }
-            if best.is_none_or(|(_, b)| j.arrival < b.arrival) {
-                best = Some((id, j));
+    /// The arrival of `source`'s next job, if it comes before the horizon.
+    fn head(&self, source: usize) -> Seconds {
+        let i = self.next[source];
+        let arrival = if source == 0 {
+            self.work.get(i).map(|j| j.arrival)
+        } else {
+            self.shared[source - 1].jobs.get(i).map(|j| j.arrival)
+        };
+        arrival
+            .filter(|a| *a < self.horizon)
+            .unwrap_or(f64::INFINITY)
+    }
+
+    fn earliest(&self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (source, &at) in self.heads.iter().enumerate() {
+            if at.is_finite() && best.is_none_or(|b| at < self.heads[b]) {
+                best = Some(source);
             }
         }
         best
     }
 
+    /// The earliest job not yet taken that arrives before the horizon, with its id.
+    fn peek(&self) -> Option<(JobId, WorkJob)> {
+        let source = self.first?;
+        let id = Self::id(source, self.next[source]);
+        Some((id, self.job(id)))
+    }
+
     fn take(&mut self, id: JobId) {
-        self.next[(id >> INDEX_BITS) as usize] += 1;
+        let source = (id >> INDEX_BITS) as usize;
+        self.next[source] += 1;
+        self.taken += 1;
+        self.heads[source] = self.head(source);
+        self.first = if self.heads.len() == 1 {
+            self.heads[0].is_finite().then_some(0)
+        } else {
+            self.earliest()
+        };
     }
 
     fn next_arrival(&self) -> Seconds {
-        self.peek().map_or(f64::INFINITY, |(_, j)| j.arrival)
+        self.first.map_or(f64::INFINITY, |s| self.heads[s])
     }
 
     /// Jobs taken so far.
     fn taken(&self) -> usize {
-        self.next.iter().sum()
+        self.taken
     }
 }
 
