@@ -398,10 +398,11 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .context("cannot write to stdout")?;
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                // `| head` closed the pipe: the reader has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.context("cannot write to stdout")?,
+            }
         }
         Some(path) => {
             write_atomic(path, bytes)

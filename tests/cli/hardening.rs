@@ -254,6 +254,22 @@ fn an_output_file_is_whole_and_stale_temporaries_of_dead_runs_go() {
     assert!(v["scenarios"].is_array());
 }
 
+#[test]
+fn a_reader_that_closes_the_pipe_early_is_not_a_failure() {
+    // `estimate ... | head -1`: the reader is gone before the report is written.
+    let cache = tempfile::tempdir().unwrap();
+    let mut c = std_cmd(cache.path());
+    c.args(["estimate", "scenarios", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------
 // bounded work
 
