@@ -10,6 +10,7 @@ pub use compare::{context, run_compare, CompareArgs};
 
 pub use prices::{resolve_prices, run_prices, warn_fallbacks, PriceArgs, PricesArgs, PricesFormat};
 
+pub use crate::error::Error;
 use crate::model::estimate::{estimate_scenario, EstimateError, ScenarioEstimate};
 use crate::pricing::resolve::Resolved;
 use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
@@ -134,21 +135,6 @@ pub fn parse_budget(s: &str) -> Result<f64, String> {
     }
 }
 
-/// What a run ends with: an exit code and what stderr should say.
-#[derive(Debug)]
-pub enum Failure {
-    /// Invalid input: the message is complete and printed as is (exit 2).
-    Invalid(String),
-    /// Anything else (exit 1).
-    Other(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Failure {
-        Failure::Other(e)
-    }
-}
-
 /// Collected warnings and notes, printed once each at the end of a run, and the limits
 /// every scenario of the run is loaded under.
 #[derive(Debug, Default)]
@@ -208,22 +194,17 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => crate::commands::run_diff(args),
     };
     messages.print(cli.quiet);
-    let code = match result {
-        Ok(code) => code,
-        Err(Failure::Invalid(msg)) => {
-            eprintln!("{msg}");
-            Exit::Invalid
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("{}", e.render());
+            ExitCode::from(e.exit_code())
         }
-        Err(Failure::Other(e)) => {
-            eprintln!("error: {e:#}");
-            Exit::Failure
-        }
-    };
-    ExitCode::from(code as u8)
+    }
 }
 
 /// Expands directories into their `*.toml` files (sorted); files pass through.
-pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -234,8 +215,8 @@ pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure>
                 .collect();
             files.sort();
             if files.is_empty() {
-                return Err(Failure::Invalid(format!(
-                    "error: directory `{}` has no *.toml scenario files",
+                return Err(Error::Input(format!(
+                    "directory `{}` has no *.toml scenario files",
                     p.display()
                 )));
             }
@@ -261,7 +242,7 @@ pub fn load_all(
     sets: &[SetArg],
     book: &PriceBook,
     messages: &mut Messages,
-) -> Result<Vec<Loaded>, Failure> {
+) -> Result<Vec<Loaded>, Error> {
     let regions = known_regions(book);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
@@ -278,7 +259,7 @@ pub fn load_all(
                 ));
             }
             Err(ScenarioError::Io { path, source }) => {
-                return Err(Failure::Other(
+                return Err(Error::Failure(
                     anyhow::Error::new(source)
                         .context(format!("cannot read scenario file {}", path.display())),
                 ))
@@ -287,7 +268,7 @@ pub fn load_all(
         }
     }
     if !errors.is_empty() {
-        return Err(Failure::Invalid(errors.join("\n\n")));
+        return Err(Error::Diagnostics(errors.join("\n\n")));
     }
     for l in &loaded {
         for w in &l.warnings {
@@ -298,24 +279,21 @@ pub fn load_all(
 }
 
 /// Prices and simulates every loaded scenario with `book`.
-pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioEstimate>, Failure> {
+pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioEstimate>, Error> {
     loaded
         .iter()
         .map(|l| {
             let s = &l.scenario;
             let region = book.region(&s.region).ok_or_else(|| {
-                Failure::Invalid(format!(
-                    "error: the price book has no region `{}`",
-                    s.region
-                ))
+                Error::Input(format!("the price book has no region `{}`", s.region))
             })?;
             let prices = apply_overrides(region, &s.prices);
             estimate_scenario(s, &prices, &context(book)).map_err(|e| match e {
                 // A price source gave a price that is not a number: not the input's fault.
                 EstimateError::NotFinite {
                     from_source: true, ..
-                } => Failure::Other(anyhow::anyhow!("{e}")),
-                e => Failure::Invalid(format!("error: {e}")),
+                } => Error::Failure(anyhow::anyhow!("{e}")),
+                e => Error::Input(format!("{e}")),
             })
         })
         .collect()
@@ -350,7 +328,7 @@ pub fn price_note(resolved: &Resolved, estimates: &[ScenarioEstimate]) -> String
     )
 }
 
-fn run_estimate(args: &EstimateArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+fn run_estimate(args: &EstimateArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let paths = expand_scenario_paths(&args.scenarios)?;
     let mut loaded = load_all(&paths, &args.sets, bundled(), messages)?;
     let observed = crate::usage::observe_scenarios(
@@ -394,7 +372,7 @@ pub fn budget_exit(report: &Report, messages: &mut Messages) -> Exit {
 
 /// Writes `bytes` to `out` atomically (a temporary file in the same directory, then a
 /// rename), or to stdout when `out` is `None`.
-pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();

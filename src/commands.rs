@@ -3,7 +3,7 @@
 
 use crate::cli::{
     budget_exit, estimate_all, expand_scenario_paths, known_regions, load_all, note_prices,
-    price_note, resolve_prices, write_atomic, write_output, Exit, Failure, Messages, PriceArgs,
+    price_note, resolve_prices, write_atomic, write_output, Error, Exit, Messages, PriceArgs,
 };
 use crate::model::timeline::capacity_timeline;
 use crate::pricing::bundled::bundled;
@@ -54,11 +54,11 @@ fn chart_path(s: &str) -> Result<PathBuf, String> {
 }
 
 impl ChartArgs {
-    fn window(&self) -> Result<(f64, f64), Failure> {
+    fn window(&self) -> Result<(f64, f64), Error> {
         let to = self.to.unwrap_or(self.from + SECONDS_PER_DAY);
         if to <= self.from {
-            return Err(Failure::Invalid(format!(
-                "error: --to ({to} s) must be after --from ({} s)",
+            return Err(Error::Input(format!(
+                "--to ({to} s) must be after --from ({} s)",
                 self.from
             )));
         }
@@ -66,16 +66,16 @@ impl ChartArgs {
     }
 }
 
-fn write_chart(path: &Path, chart: &Chart) -> Result<(), Failure> {
+fn write_chart(path: &Path, chart: &Chart) -> Result<(), Error> {
     let format = ChartFormat::from_path(path).unwrap_or(ChartFormat::Svg);
-    let bytes = render(chart, format, DEFAULT_SIZE).map_err(|e| Failure::Other(e.into()))?;
+    let bytes = render(chart, format, DEFAULT_SIZE).map_err(|e| Error::Failure(e.into()))?;
     write_atomic(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
-fn timeline_chart(scenario: &Scenario, from: f64, to: f64) -> Result<Option<Chart>, Failure> {
+fn timeline_chart(scenario: &Scenario, from: f64, to: f64) -> Result<Option<Chart>, Error> {
     let timeline = capacity_timeline(scenario, from, to)
-        .map_err(|e| Failure::Invalid(format!("error: scenario `{}`: {e}", scenario.name)))?;
+        .map_err(|e| Error::Input(format!("scenario `{}`: {e}", scenario.name)))?;
     let (Some(timeline), Some(sv)) = (timeline, &scenario.serverless) else {
         return Ok(None);
     };
@@ -94,11 +94,7 @@ fn timeline_chart(scenario: &Scenario, from: f64, to: f64) -> Result<Option<Char
 }
 
 /// Writes the charts `estimate` was asked for.
-pub fn estimate_charts(
-    args: &ChartArgs,
-    loaded: &[Loaded],
-    report: &Report,
-) -> Result<(), Failure> {
+pub fn estimate_charts(args: &ChartArgs, loaded: &[Loaded], report: &Report) -> Result<(), Error> {
     if let Some(path) = &args.chart {
         write_chart(path, &cost_breakdown(report))?;
     }
@@ -109,8 +105,8 @@ pub fn estimate_charts(
             .filter(|l| l.scenario.serverless.is_some())
             .collect();
         if with_serverless.is_empty() {
-            return Err(Failure::Invalid(
-                "error: --timeline needs a scenario with [serverless]".into(),
+            return Err(Error::Input(
+                "--timeline needs a scenario with [serverless]".into(),
             ));
         }
         for l in &with_serverless {
@@ -194,8 +190,8 @@ pub fn sweep_threads(jobs: f64) -> usize {
 
 /// Evaluates every point of the sweep in parallel (all cores), with a progress bar on a
 /// terminal.
-pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Failure> {
-    let points = grid(&args.params).map_err(|e| Failure::Invalid(format!("error: {e}")))?;
+pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Error> {
+    let points = grid(&args.params).map_err(|e| Error::Input(e.clone()))?;
     // Validate the base scenario once, so that its errors are reported once.
     let base = load_all(
         std::slice::from_ref(&args.scenario),
@@ -239,9 +235,9 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
+        .map_err(|e| Error::Failure(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
     let limits = messages.limits;
-    let results: Vec<Result<(Vec<String>, crate::sweep::Point), Failure>> = pool.install(|| {
+    let results: Vec<Result<(Vec<String>, crate::sweep::Point), Error>> = pool.install(|| {
         points
             .par_iter()
             .map(|point| {
@@ -250,11 +246,11 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
                     let arg = format!("{path}={value}");
                     sets.push(
                         parse_set_arg(&arg)
-                            .map_err(|e| Failure::Invalid(format!("error: --param {arg}: {e}")))?,
+                            .map_err(|e| Error::Input(format!("--param {arg}: {e}")))?,
                     );
                 }
                 let loaded = parse_scenario_with(&text, &args.scenario, &sets, &regions, &limits)
-                    .map_err(|e| Failure::Invalid(e.to_string()))?;
+                    .map_err(|e| Error::Diagnostics(e.to_string()))?;
                 let estimates = estimate_all(std::slice::from_ref(&loaded), book)?;
                 let interval = loaded
                     .scenario
@@ -304,7 +300,7 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Fail
     write_output(args.out.as_deref(), &bytes)?;
     if let Some(path) = &args.chart {
         let curve = report.chart().ok_or_else(|| {
-            Failure::Invalid("error: the swept values are not numbers; nothing to chart".into())
+            Error::Input("the swept values are not numbers; nothing to chart".into())
         })?;
         write_chart(path, &Chart::Sweep(curve))?;
     }
@@ -347,7 +343,7 @@ pub struct ReportArgs {
 }
 
 /// Builds the report folder in memory, then swaps it in as a whole.
-pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let paths = expand_scenario_paths(&args.inputs)?;
     let loaded = load_all(&paths, &args.sets, bundled(), messages)?;
     let regions: Vec<String> = loaded.iter().map(|l| l.scenario.region.clone()).collect();
@@ -359,24 +355,21 @@ pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Fa
         None => None,
         Some(path) => {
             let text = crate::fsx::read_text(path, crate::fsx::MAX_JSON_BYTES).map_err(|e| {
-                Failure::Invalid(format!(
-                    "error: cannot read baseline {}: {e}",
-                    path.display()
-                ))
+                Error::Input(format!("cannot read baseline {}: {e}", path.display()))
             })?;
             let old = parse_totals(&text, &path.display().to_string())
-                .map_err(|e| Failure::Invalid(format!("error: {e}")))?;
+                .map_err(|e| Error::Input(format!("{e}")))?;
             let new_json =
                 String::from_utf8_lossy(&report.render(crate::report::Format::Json)).into_owned();
             let new =
-                parse_totals(&new_json, "this report").map_err(|e| Failure::Other(e.into()))?;
+                parse_totals(&new_json, "this report").map_err(|e| Error::Failure(e.into()))?;
             Some(diff(&old, &new))
         }
     };
     let to = args.to.unwrap_or(args.from + SECONDS_PER_DAY);
     if to <= args.from {
-        return Err(Failure::Invalid(format!(
-            "error: --to must be after --from ({} s)",
+        return Err(Error::Input(format!(
+            "--to must be after --from ({} s)",
             args.from
         )));
     }
@@ -407,16 +400,14 @@ pub fn run_report(args: &ReportArgs, messages: &mut Messages) -> Result<Exit, Fa
         charts,
         baseline,
     };
-    let files = site.files().map_err(|e| Failure::Other(e.into()))?;
+    let files = site.files().map_err(|e| Error::Failure(e.into()))?;
     match crate::output::write_report_dir(&args.out, &files, args.force) {
         Ok(()) => {}
         Err(crate::output::DirError::Refused(why)) => {
-            return Err(Failure::Invalid(format!(
-                "error: refusing to write the report: {why}"
-            )))
+            return Err(Error::Input(format!("refusing to write the report: {why}")))
         }
         Err(crate::output::DirError::Io(e)) => {
-            return Err(Failure::Other(anyhow::Error::new(e).context(format!(
+            return Err(Error::Failure(anyhow::Error::new(e).context(format!(
                 "cannot write the report to {}",
                 args.out.display()
             ))))
@@ -450,12 +441,11 @@ pub struct DiffArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn run_diff(args: &DiffArgs) -> Result<Exit, Failure> {
-    let read = |p: &Path| -> Result<_, Failure> {
+pub fn run_diff(args: &DiffArgs) -> Result<Exit, Error> {
+    let read = |p: &Path| -> Result<_, Error> {
         let text = crate::fsx::read_text(p, crate::fsx::MAX_JSON_BYTES)
-            .map_err(|e| Failure::Invalid(format!("error: cannot read {}: {e}", p.display())))?;
-        parse_totals(&text, &p.display().to_string())
-            .map_err(|e| Failure::Invalid(format!("error: {e}")))
+            .map_err(|e| Error::Input(format!("cannot read {}: {e}", p.display())))?;
+        parse_totals(&text, &p.display().to_string()).map_err(|e| Error::Input(format!("{e}")))
     };
     let d = diff(&read(&args.old)?, &read(&args.new)?);
     let bytes = match args.format {

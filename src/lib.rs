@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod error;
 pub mod fsx;
 pub mod model;
 pub mod output;

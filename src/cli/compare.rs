@@ -3,7 +3,7 @@
 
 use super::{
     expand_scenario_paths, load_all, note_prices, resolve_prices, warn_fallbacks, write_output,
-    Exit, Failure, Messages, PriceArgs,
+    Error, Exit, Messages, PriceArgs,
 };
 use crate::model::estimate::{estimate_deployments, ScenarioEstimate};
 use crate::model::surface::{Context, Deployment};
@@ -43,7 +43,7 @@ pub fn context(book: &PriceBook) -> Context<'_> {
     }
 }
 
-pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let paths = expand_scenario_paths(&args.scenarios)?;
     let loaded = load_all(&paths, &args.sets, bundled(), messages)?;
     let lacking: Vec<String> = loaded
@@ -64,7 +64,7 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
         })
         .collect();
     if !lacking.is_empty() {
-        return Err(Failure::Invalid(lacking.join("\n\n")));
+        return Err(Error::Diagnostics(lacking.join("\n\n")));
     }
     let regions: Vec<String> = loaded.iter().map(|l| l.scenario.region.clone()).collect();
     let resolved = resolve_prices(&args.pricing, &regions, messages)?;
@@ -73,15 +73,12 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
     let mut pairs: Vec<(ScenarioEstimate, ScenarioEstimate)> = Vec::new();
     for l in &loaded {
         let s = &l.scenario;
-        let region = book.region(&s.region).ok_or_else(|| {
-            Failure::Invalid(format!(
-                "error: the price book has no region `{}`",
-                s.region
-            ))
-        })?;
+        let region = book
+            .region(&s.region)
+            .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
         let prices = apply_overrides(region, &s.prices);
-        let mut all = estimate_deployments(s, &prices, &ctx)
-            .map_err(|e| Failure::Invalid(format!("error: {e}")))?;
+        let mut all =
+            estimate_deployments(s, &prices, &ctx).map_err(|e| Error::Input(format!("{e}")))?;
         let pv = all
             .pop()
             .filter(|e| e.deployment == Some(Deployment::Provisioned));

@@ -2,7 +2,7 @@
 //! `--pricing-endpoint-region`), the one place that runs the live fetch (a tokio runtime
 //! created around it), and the `prices` command.
 
-use super::{write_output, Exit, Failure, Messages};
+use super::{write_output, Error, Exit, Messages};
 use crate::model::estimate::ScenarioEstimate;
 use crate::pricing::bundled::bundled;
 use crate::pricing::cache::{PriceCache, DEFAULT_MAX_AGE_DAYS};
@@ -100,10 +100,10 @@ pub fn resolve_prices(
     args: &PriceArgs,
     regions: &[String],
     messages: &mut Messages,
-) -> Result<Resolved, Failure> {
+) -> Result<Resolved, Error> {
     if args.refresh_prices && matches!(args.prices, PriceMode::Cache | PriceMode::Bundled) {
-        return Err(Failure::Invalid(format!(
-            "error: --refresh-prices fetches live prices; it cannot be used with --prices {}",
+        return Err(Error::Input(format!(
+            "--refresh-prices fetches live prices; it cannot be used with --prices {}",
             if args.prices == PriceMode::Cache {
                 "cache"
             } else {
@@ -130,7 +130,7 @@ pub fn resolve_prices(
     let resolved = resolve(bundled(), regions, &opts, |to_fetch| {
         fetch_live(&config, to_fetch)
     })
-    .map_err(|e| Failure::Other(anyhow::Error::msg(e.to_string())))?;
+    .map_err(|e| Error::Failure(anyhow::Error::msg(e.to_string())))?;
     for w in &resolved.warnings {
         messages.warn(w.clone());
     }
@@ -216,7 +216,7 @@ fn default_region() -> String {
 }
 
 /// `redshift-cost prices`: the price book in use, with sources and dates.
-pub fn run_prices(args: &PricesArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+pub fn run_prices(args: &PricesArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let mut regions = args.regions.clone();
     if regions.is_empty() {
         regions.push(default_region());
@@ -231,8 +231,8 @@ pub fn run_prices(args: &PricesArgs, messages: &mut Messages) -> Result<Exit, Fa
                 .filter(|(d, _)| *d <= 3)
                 .map(|(_, c)| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
-            return Err(Failure::Invalid(format!(
-                "error: unknown region `{r}`{closest} (known: {})",
+            return Err(Error::Input(format!(
+                "unknown region `{r}`{closest} (known: {})",
                 book.region_codes().collect::<Vec<_>>().join(", ")
             )));
         }
@@ -278,7 +278,7 @@ mod tests {
         let mut m = Messages::default();
         assert!(matches!(
             resolve_prices(&args, &["us-east-1".into()], &mut m),
-            Err(Failure::Invalid(_))
+            Err(Error::Input(_))
         ));
     }
 }

@@ -7,7 +7,7 @@ use super::plan::{Target, Window, DEFAULT_DAYS, MAX_DAYS};
 use super::report::{
     day_list, ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,
 };
-use crate::cli::{load_all, resolve_prices, write_output, Exit, Failure, Messages, PriceArgs};
+use crate::cli::{load_all, resolve_prices, write_output, Error, Exit, Messages, PriceArgs};
 use crate::model::estimate::ScenarioEstimate;
 use crate::pricing::{apply_overrides, PriceBook};
 use crate::report::Report;
@@ -66,19 +66,19 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("expected a date like 2026-11-01, found `{s}`"))
 }
 
-fn failure(e: UsageError) -> Failure {
+fn failure(e: UsageError) -> Error {
     if e.is_invalid_input() {
-        Failure::Invalid(format!("error: {e}"))
+        Error::Input(format!("{e}"))
     } else {
-        Failure::Other(anyhow::Error::new(e))
+        Error::Failure(anyhow::Error::new(e))
     }
 }
 
 /// Runs `observe`.
-pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, Failure> {
+pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let now = Utc::now();
-    let window = Window::days_before(args.end, args.days, now)
-        .map_err(|e| Failure::Invalid(format!("error: {e}")))?;
+    let window =
+        Window::days_before(args.end, args.days, now).map_err(|e| Error::Input(e.clone()))?;
     let target = Target {
         workgroup: args.workgroup.clone(),
         namespace: args.namespace.clone(),
@@ -181,7 +181,7 @@ pub fn observe_scenarios(
     calibrate_flag: bool,
     book: &PriceBook,
     messages: &mut Messages,
-) -> Result<Vec<Option<ScenarioObservation>>, Failure> {
+) -> Result<Vec<Option<ScenarioObservation>>, Error> {
     let mut out: Vec<Option<ScenarioObservation>> = vec![None; loaded.len()];
     if loaded.iter().all(|l| l.scenario.observed.is_none()) {
         if calibrate_flag {
@@ -269,9 +269,9 @@ pub fn observe_scenarios(
             Some(Err(e)) if calibrate_flag => {
                 let msg = format!("scenario `{name}`: cannot calibrate: {e}");
                 return Err(if e.is_invalid_input() {
-                    Failure::Invalid(format!("error: {msg}"))
+                    Error::Input(msg.clone())
                 } else {
-                    Failure::Other(anyhow::anyhow!(msg))
+                    Error::Failure(anyhow::anyhow!(msg))
                 });
             }
             Some(Err(e)) if environment_wide(&e) => {
@@ -331,9 +331,8 @@ pub fn observe_scenarios(
                 .pop()
                 .map_or_else(|| l.scenario.clone(), |w| w.scenario)
             };
-            let c = calibrate(&written, observed_rpu, o.window.days()).map_err(|e| {
-                Failure::Invalid(format!("error: scenario `{name}`: cannot calibrate: {e}"))
-            })?;
+            let c = calibrate(&written, observed_rpu, o.window.days())
+                .map_err(|e| Error::Input(format!("scenario `{name}`: cannot calibrate: {e}")))?;
             if c.residual().abs() > ACCEPTABLE {
                 messages.warn(format!(
                     "scenario `{name}`: calibration ended {:+.1} % from the observation",
