@@ -55,6 +55,8 @@ pub struct LagReport {
 /// The report of `observe` (its JSON is a contract: keys are only ever added).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ObserveReport {
+    /// The version of this document's shape (the estimate report's, as every document).
+    pub schema_version: u32,
     pub workgroup: Option<String>,
     pub namespace: Option<String>,
     pub region: String,
@@ -148,6 +150,7 @@ impl ObserveReport {
         notes.extend(o.notes.iter().cloned());
         let price_source = rpu_hour.or(rms).map(|p| p.source.to_string());
         ObserveReport {
+            schema_version: crate::report::SCHEMA_VERSION,
             workgroup: cx.workgroup.map(str::to_string),
             namespace: cx.namespace.map(str::to_string),
             region: cx.region.to_string(),

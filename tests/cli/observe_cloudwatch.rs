@@ -273,6 +273,7 @@ fn observe_reports_exactly_what_was_written() {
     );
     let j = json_of(&r);
     let written = per_hour * 24.0 * 28.0;
+    assert_eq!(j["schema_version"], 1);
     assert_eq!(j["workgroup"], "wg");
     assert_eq!(j["days"], 30);
     assert_eq!(j["compute_rpu_seconds"].as_f64(), Some(written));
