@@ -91,15 +91,7 @@ fn a_second_report_replaces_its_own_folder_and_leaves_nothing_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
     for budget in ["1", "100000"] {
-        let r = run(&[
-            "report",
-            &tokyo(),
-            "--out",
-            out.to_str().unwrap(),
-            "--budget",
-            budget,
-        ]);
-        assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+        report_with_budget(&out, budget);
     }
     assert_eq!(names(dir.path()), vec!["report"]);
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
@@ -130,6 +122,21 @@ fn parallel_reports_into_one_folder_all_succeed_and_leave_one_whole_report() {
     }
     assert_eq!(names(dir.path()), vec!["report"]);
     assert!(names(&out).contains(&"summary.json".to_string()));
+}
+
+/// Writes the Tokyo report into `out` with `budget` (exit 0, or 3 when over it) and
+/// returns its summary.json.
+fn report_with_budget(out: &Path, budget: &str) -> Vec<u8> {
+    let r = run(&[
+        "report",
+        &tokyo(),
+        "--out",
+        out.to_str().unwrap(),
+        "--budget",
+        budget,
+    ]);
+    assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    std::fs::read(out.join("summary.json")).unwrap()
 }
 
 /// Starts a report that pauses at `step`, kills it there with SIGKILL, and returns the
@@ -173,18 +180,7 @@ fn kill_at(out: &Path, step: &str, budget: &str, no_exchange: bool) -> Option<Ve
 fn a_report_killed_at_any_step_leaves_the_old_or_the_new_report_and_the_next_run_cleans_up() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
-    let write = |budget: &str| {
-        let r = run(&[
-            "report",
-            &tokyo(),
-            "--out",
-            out.to_str().unwrap(),
-            "--budget",
-            budget,
-        ]);
-        assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
-        std::fs::read(out.join("summary.json")).unwrap()
-    };
+    let write = |budget: &str| report_with_budget(&out, budget);
     let old = write("111111");
     let whole = |summary: &[u8]| {
         let n = names(&out);
