@@ -220,7 +220,7 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Erro
     // Points in flight at once: every core, unless the points are so large that their
     // simulations would not fit in the memory budget together. Each point keeps only its
     // figures once simulated.
-    let base_jobs: f64 = crate::model::workload::job_counts(
+    let base_jobs: f64 = crate::scenario::job_counts(
         &base[0].scenario,
         base[0]
             .scenario

@@ -345,12 +345,7 @@ pub fn estimate_in(
 /// storage as one month (100 GB × 0.0261 = 2.61), so a period of 28 to 31 days counts
 /// as exactly one month; other lengths scale by 730-hour months.
 pub fn period_months(scenario: &Scenario) -> f64 {
-    let days = scenario.period.hours / crate::units::HOURS_PER_DAY;
-    if (28.0..=31.0).contains(&days) {
-        1.0
-    } else {
-        scenario.period.hours / crate::units::HOURS_PER_MONTH
-    }
+    scenario.period.months()
 }
 
 #[cfg(test)]

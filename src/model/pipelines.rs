@@ -14,10 +14,10 @@ use crate::pricing::Price;
 use crate::scenario::{InstanceUse, LambdaExtract, SagemakerProcessing};
 use crate::units::{Rpu, Seconds};
 
-/// Lambda's synchronous response payload limit, bytes (6 MB).
-pub const LAMBDA_PAYLOAD_BYTES: f64 = 6.0 * 1024.0 * 1024.0;
 /// Bytes in a GB (binary).
-pub const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
+pub use crate::scenario::BYTES_PER_GB;
+/// Lambda's synchronous response payload limit, bytes (6 MB).
+pub use crate::scenario::LAMBDA_PAYLOAD_BYTES;
 
 /// The figures of a Lambda extract over a period with `syncs` full syncs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,18 +38,10 @@ pub struct LambdaFigures {
 
 /// Works out pages, invocations and GB-seconds of `l` for `syncs` syncs.
 pub fn lambda_figures(l: &LambdaExtract, syncs: f64) -> LambdaFigures {
-    let bytes_per_row = if l.rows > 0.0 {
-        l.table_gb * BYTES_PER_GB / l.rows
-    } else {
-        0.0
-    };
-    let rows_per_page = match l.page_rows {
-        Some(p) => p,
-        None if bytes_per_row > 0.0 => (LAMBDA_PAYLOAD_BYTES / bytes_per_row).floor().max(1.0),
-        None => l.rows.max(1.0),
-    };
+    let bytes_per_row = l.bytes_per_row();
+    let rows_per_page = l.rows_per_page();
     let page_bytes = rows_per_page * bytes_per_row;
-    let invocations_per_sync = (l.rows / rows_per_page).ceil().max(1.0);
+    let invocations_per_sync = l.invocations_per_sync();
     let invocations = invocations_per_sync * syncs;
     LambdaFigures {
         bytes_per_row,

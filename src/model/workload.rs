@@ -3,12 +3,9 @@
 use super::engine::{Capacity, ClassId, FixedJob, SharedJobs, SimInput, WorkJob};
 use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
 use crate::scenario::{
-    ArrivalPattern, Arrivals, Days, Pipeline, PipelineKind, Scenario, Spectrum, Trace, Window,
-    WorkloadSource, ZeroEtl,
+    ArrivalPattern, Arrivals, Pipeline, PipelineKind, Scenario, Trace, WorkloadSource, ZeroEtl,
 };
-use crate::units::GB_PER_TB;
 use crate::units::{Rpu, Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR};
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// The class name of zero-ETL refresh work.
 pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
@@ -51,7 +48,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
     let mut work = Vec::new();
     let mut fixed = Vec::new();
     let mut shared = Vec::new();
-    let active_days = active_days(scenario.period.start, horizon);
+    let active_days = scenario.period.active_days();
 
     for workload in &scenario.workloads {
         let class = classes.id(&workload.name, ClassKind::Workload);
@@ -70,7 +67,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
         zero_etl_jobs(z, class, capacity.base, horizon, &mut work, &mut fixed);
     }
     if let Some(sp) = &scenario.spectrum {
-        if let Some(a) = spectrum_arrivals(sp, capacity.base) {
+        if let Some(a) = sp.arrivals(capacity.base) {
             let class = classes.id(SPECTRUM_CLASS, ClassKind::Spectrum);
             push_arrivals(
                 &a,
@@ -82,7 +79,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
             );
         }
     }
-    let months = super::estimate::period_months(scenario);
+    let months = scenario.period.months();
     for p in &scenario.pipelines {
         let class = classes.id(&pipeline_class(p), ClassKind::Pipeline);
         match &p.kind {
@@ -119,85 +116,6 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
         },
         kinds: classes.kinds,
     }
-}
-
-/// What asks the engine for jobs, for [`job_counts`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobSource {
-    Workload(String),
-    ZeroEtl,
-    Spectrum,
-    Pipeline(String),
-}
-
-/// How many jobs `scenario` asks the engine for, per source, computed from its rates
-/// without generating them (an upper bound for Poisson arrivals' expected count). What
-/// the loader refuses a scenario on before any memory is spent.
-pub fn job_counts(scenario: &Scenario, base: Rpu) -> Vec<(JobSource, f64)> {
-    let horizon = scenario.period.hours * SECONDS_PER_HOUR;
-    let days = active_days(scenario.period.start, horizon);
-    let arrivals = |a: &Arrivals| -> f64 {
-        let n = a.per_day * days.of(a.days).len() as f64;
-        match a.pattern {
-            ArrivalPattern::Even => n,
-            // Six standard deviations above the mean.
-            ArrivalPattern::Poisson { .. } => n + 6.0 * n.sqrt(),
-        }
-    };
-    let mut out = Vec::new();
-    for w in &scenario.workloads {
-        let n = match &w.source {
-            WorkloadSource::Arrivals(a) => arrivals(a),
-            WorkloadSource::Trace(t) => t.rows.len() as f64,
-        };
-        out.push((JobSource::Workload(w.name.clone()), n));
-    }
-    if let Some(z) = &scenario.zero_etl {
-        let n = if z.refresh_interval > 0.0 {
-            (horizon / z.refresh_interval).ceil()
-        } else {
-            0.0
-        };
-        out.push((JobSource::ZeroEtl, n));
-    }
-    if let Some(a) = scenario
-        .spectrum
-        .as_ref()
-        .and_then(|sp| spectrum_arrivals(sp, base))
-    {
-        out.push((JobSource::Spectrum, arrivals(&a)));
-    }
-    let months = super::estimate::period_months(scenario);
-    for p in &scenario.pipelines {
-        let n = match &p.kind {
-            PipelineKind::LambdaExtract(l) => {
-                let f = lambda_figures(l, l.syncs_per_month * months);
-                f.syncs.max(0.0).ceil() * f.invocations_per_sync.max(0.0).floor()
-            }
-            PipelineKind::SagemakerProcessing(s) => (s.runs_per_month * months).max(0.0).ceil(),
-            PipelineKind::DataApi(a) => arrivals(a),
-        };
-        out.push((JobSource::Pipeline(p.name.clone()), n));
-    }
-    out
-}
-
-/// Spectrum scans as arrivals: evenly over every day, each `GB per query / scan rate`
-/// long. `None` when nothing is scanned (or no scan rate: not a Serverless scenario).
-pub fn spectrum_arrivals(sp: &Spectrum, base: Rpu) -> Option<Arrivals> {
-    let rate = sp.scan_gb_per_second?;
-    if sp.queries_per_day <= 0.0 || sp.tb_per_day <= 0.0 {
-        return None;
-    }
-    let gb_per_query = sp.tb_per_day * GB_PER_TB / sp.queries_per_day;
-    Some(Arrivals {
-        per_day: sp.queries_per_day,
-        duration: gb_per_query / rate,
-        rpu: Some(sp.rpu.unwrap_or(base)),
-        window: Window::WHOLE_DAY,
-        days: Days::All,
-        pattern: ArrivalPattern::Even,
-    })
 }
 
 fn push_arrivals(
@@ -241,35 +159,6 @@ impl Classes {
         self.ids.insert((name.to_string(), kind), id);
         id
     }
-}
-
-/// Day indices (from the period start) that overlap the period, all and weekdays only.
-struct ActiveDays {
-    all: Vec<u32>,
-    weekdays: Vec<u32>,
-}
-
-impl ActiveDays {
-    fn of(&self, days: Days) -> &[u32] {
-        match days {
-            Days::All => &self.all,
-            Days::Weekdays => &self.weekdays,
-        }
-    }
-}
-
-fn active_days(start: NaiveDate, horizon: Seconds) -> ActiveDays {
-    let count = (horizon / SECONDS_PER_DAY).ceil() as u32;
-    let all: Vec<u32> = (0..count).collect();
-    let weekdays = all
-        .iter()
-        .copied()
-        .filter(|&k| {
-            let day = start + Duration::days(i64::from(k));
-            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
-        })
-        .collect();
-    ActiveDays { all, weekdays }
 }
 
 /// Arrival times of generated work on the given days, ascending.
@@ -401,7 +290,8 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Window;
+    use crate::scenario::{Days, Period, Window};
+    use chrono::NaiveDate;
 
     fn arrivals(per_day: f64, window: Window, pattern: ArrivalPattern) -> Arrivals {
         Arrivals {
@@ -469,12 +359,24 @@ mod tests {
     fn weekdays_skip_weekends() {
         // 2026-01-05 is a Monday.
         let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        let days = active_days(start, 14.0 * SECONDS_PER_DAY);
+        let days = Period {
+            hours: 14.0 * 24.0,
+            start,
+        }
+        .active_days();
         assert_eq!(days.all.len(), 14);
         assert_eq!(days.weekdays, vec![0, 1, 2, 3, 4, 7, 8, 9, 10, 11]);
         // Starting on a Saturday shifts them.
         let sat = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
-        assert_eq!(active_days(sat, 3.0 * SECONDS_PER_DAY).weekdays, vec![2]);
+        assert_eq!(
+            Period {
+                hours: 3.0 * 24.0,
+                start: sat
+            }
+            .active_days()
+            .weekdays,
+            vec![2]
+        );
     }
 
     #[test]

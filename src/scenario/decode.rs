@@ -726,7 +726,7 @@ const RATE_KEYS: &[&str] = &[
 /// Refuses a scenario that asks the engine for more than `ctx.max_jobs` jobs, at the key
 /// of the source that asks for most, before a single job is generated.
 fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
-    use crate::model::workload::{job_counts, JobSource};
+    use super::jobs::{job_counts, JobSource};
     let base = scenario.serverless.as_ref().map_or(8.0, |s| s.base_rpu);
     let counts = job_counts(scenario, base);
     let total: f64 = counts.iter().map(|(_, n)| n).sum();
