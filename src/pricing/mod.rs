@@ -6,7 +6,6 @@
 pub mod book;
 pub mod bundled;
 pub mod cache;
-pub mod listing;
 pub mod live;
 pub mod overrides;
 pub mod records;

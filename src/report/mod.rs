@@ -9,6 +9,8 @@ pub mod facts;
 pub mod format;
 mod json;
 pub mod markdown;
+pub mod observe;
+pub mod prices;
 pub mod site;
 pub(crate) mod table;
 
@@ -53,7 +55,7 @@ pub struct ScenarioReport {
     /// Modelled vs observed compute, when the scenario has `[observed]` (left out of the
     /// JSON otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub observed: Option<crate::usage::report::ObservedComparison>,
+    pub observed: Option<observe::ObservedComparison>,
     /// `serverless`, `provisioned`, or null for a storage-only scenario.
     pub deployment: Option<crate::model::surface::Deployment>,
     /// The provisioned cluster, when estimated as one (left out otherwise).

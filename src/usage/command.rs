@@ -4,12 +4,12 @@
 use super::calibrate::{calibrate, scale_workloads, window_compute, Calibration, ACCEPTABLE};
 use super::fetch::{block_on_within, observe, Client, Observed, UsageError, OBSERVE_DEADLINE};
 use super::plan::{Target, Window, DEFAULT_DAYS, MAX_DAYS};
-use super::report::{
-    day_list, ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,
-};
 use crate::cli::{load_all, resolve_prices, write_output, Error, Exit, Messages, PriceArgs};
 use crate::model::estimate::ScenarioEstimate;
 use crate::pricing::{apply_overrides, PriceBook};
+use crate::report::observe::{
+    day_list, ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,
+};
 use crate::report::Report;
 use crate::scenario::{Loaded, SetArg};
 use crate::units::HOURS_PER_MONTH;

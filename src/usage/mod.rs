@@ -8,7 +8,8 @@
 //!   (async; bounded retries and timeouts).
 //! - [`calibrate`]: modelled compute of the observed window, and the factor on workload
 //!   durations that makes it match. Pure.
-//! - [`report`]: what `observe` prints and the comparison `estimate` adds.
+//! - what `observe` prints and the comparison `estimate` adds are documents of
+//!   `report::observe`.
 //! - [`command`]: the `observe` command and `estimate`'s `[observed]` handling.
 
 pub mod aggregate;
@@ -16,7 +17,6 @@ pub mod calibrate;
 pub mod command;
 pub mod fetch;
 pub mod plan;
-pub mod report;
 
 pub use command::{attach_observed, observe_scenarios, run_observe, ObserveArgs, ObserveFormat};
 pub use fetch::UsageError;

@@ -1,9 +1,9 @@
 //! The `prices` command's output: the prices a run would use for some regions, each with
 //! its source and date, as a table or as JSON.
 
-use super::book::RegionPrices;
-use super::resolve::{price_label, RegionSource, Resolved};
 use crate::model::costs::tier_label;
+use crate::pricing::resolve::{price_label, RegionSource, Resolved};
+use crate::pricing::RegionPrices;
 use crate::report::format::unit_price;
 use comfy_table::Table;
 use serde::Serialize;
@@ -128,8 +128,8 @@ fn label_of(prices: &RegionPrices, name: &str) -> String {
 
 fn origin(s: &RegionSource) -> &'static str {
     match s.kind {
-        super::SourceKind::Live => "live",
-        super::SourceKind::Cache => "cache",
+        crate::pricing::SourceKind::Live => "live",
+        crate::pricing::SourceKind::Cache => "cache",
         _ => "bundled",
     }
 }
@@ -142,7 +142,7 @@ pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
         .filter_map(|code| {
             let p = resolved.book.region(code)?;
             let default_source = RegionSource {
-                kind: super::SourceKind::Bundled,
+                kind: crate::pricing::SourceKind::Bundled,
                 fetched_at: None,
                 endpoint_region: None,
                 fallback: Vec::new(),

@@ -1,13 +1,13 @@
 //! What `observe` prints, and the modelled-vs-observed lines `estimate` adds to a
 //! scenario. Pure: figures in, bytes or sentences out.
 
-use super::aggregate::Observation;
-use super::calibrate::{Calibration, WindowCompute};
 use crate::model::costs::snapshot_lines;
 use crate::pricing::RegionPrices;
 use crate::report::format::{quantity, signed_percent, unit_price, usd};
 use crate::report::table::{new_table, right_align};
 use crate::units::{HOURS_PER_MONTH, SECONDS_PER_HOUR};
+use crate::usage::aggregate::Observation;
+use crate::usage::calibrate::{Calibration, WindowCompute};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -557,10 +557,10 @@ impl ObservedComparison {
 
 #[cfg(test)]
 mod tests {
-    use super::super::aggregate::{ComputeObs, Day, StorageObs};
-    use super::super::plan::Window;
     use super::*;
     use crate::pricing::{Price, PriceSource};
+    use crate::usage::aggregate::{ComputeObs, Day, StorageObs};
+    use crate::usage::plan::Window;
     use chrono::{NaiveDate, TimeZone, Utc};
 
     fn observation(gaps: bool) -> Observation {
