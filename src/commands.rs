@@ -10,11 +10,12 @@ use crate::pricing::bundled::bundled;
 use crate::report::charts::{render, CapacityChart, Chart, ChartFormat, DEFAULT_SIZE};
 use crate::report::diff::{diff, parse_totals, render_json, render_markdown, render_table};
 use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
+use crate::report::sweep::SweepReport;
 use crate::report::Report;
 use crate::scenario::{
     parse_duration, parse_scenario_with, parse_set_arg, Loaded, Scenario, SetArg,
 };
-use crate::sweep::{grid, parse_param, pick, summarize, Param, SweepReport};
+use crate::sweep::{grid, parse_param, pick, summarize, Param};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use anyhow::Context;
 use clap::{Args, ValueEnum};

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod observe;
 pub mod prices;
 pub mod site;
+pub mod sweep;
 pub(crate) mod table;
 
 use crate::model::estimate::ScenarioEstimate;

@@ -1,0 +1,179 @@
+//! The sweep document: the points of a sweep with their figures and the pick, as JSON
+//! (`schema_version` 1), CSV, a table, and the sweep chart's curve.
+
+use crate::report::charts::SweepCurve;
+use crate::report::format::{seconds, usd};
+use crate::report::table::{new_table, right_align};
+use crate::sweep::{number, Point, REFRESH_INTERVAL};
+use serde::Serialize;
+
+/// The sweep's report (JSON output of `sweep`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepReport {
+    pub schema_version: u32,
+    pub scenario: String,
+    pub param_names: Vec<String>,
+    pub points: Vec<Point>,
+    pub max_staleness_s: Option<f64>,
+    /// Index into `points` of the pick, when `--max-staleness` was given and a point meets it.
+    pub pick: Option<usize>,
+}
+
+impl SweepReport {
+    pub fn json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("a sweep report always serializes");
+        v.push(b'\n');
+        v
+    }
+
+    fn has_staleness(&self) -> bool {
+        self.points.iter().any(|p| p.staleness_s.is_some())
+    }
+
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = self.param_names.clone();
+        header.extend(
+            [
+                "total_monthly_usd",
+                "compute_monthly_usd",
+                "latency_p95_s",
+                "staleness_s",
+                "pick",
+            ]
+            .map(String::from),
+        );
+        let _ = w.write_record(&header);
+        for (i, p) in self.points.iter().enumerate() {
+            let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
+            row.push(p.total_monthly_usd.to_string());
+            row.push(p.compute_monthly_usd.to_string());
+            row.push(p.latency_p95_s.to_string());
+            row.push(p.staleness_s.map(|s| s.to_string()).unwrap_or_default());
+            row.push(if self.pick == Some(i) {
+                "yes".into()
+            } else {
+                String::new()
+            });
+            let _ = w.write_record(&row);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
+    pub fn table(&self) -> Vec<u8> {
+        let mut header: Vec<String> = self.param_names.clone();
+        header.extend(["Monthly (USD)", "Compute (USD)", "Latency p95"].map(String::from));
+        if self.has_staleness() {
+            header.push("Staleness".into());
+        }
+        if self.max_staleness_s.is_some() {
+            header.push("Pick".into());
+        }
+        let mut t = new_table(&header);
+        for (i, p) in self.points.iter().enumerate() {
+            let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
+            row.push(usd(p.total_monthly_usd));
+            row.push(usd(p.compute_monthly_usd));
+            row.push(seconds(p.latency_p95_s));
+            if self.has_staleness() {
+                row.push(p.staleness_s.map_or_else(|| "—".into(), seconds));
+            }
+            if self.max_staleness_s.is_some() {
+                row.push(if self.pick == Some(i) {
+                    "← cheapest within limit".into()
+                } else {
+                    String::new()
+                });
+            }
+            t.add_row(row);
+        }
+        let n = self.param_names.len();
+        right_align(&mut t, n..n + 4);
+        let mut out = format!(
+            "{} — sweep of {}\n{t}\n",
+            self.scenario,
+            self.param_names.join(" × ")
+        );
+        match (self.max_staleness_s, self.pick) {
+            (Some(limit), Some(i)) => {
+                let p = &self.points[i];
+                let what: Vec<String> = p.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                out.push_str(&format!(
+                    "Cheapest within {} of staleness: {} at {} USD a month.\n",
+                    seconds(limit),
+                    what.join(", "),
+                    usd(p.total_monthly_usd)
+                ));
+            }
+            (Some(limit), None) => out.push_str(&format!(
+                "No point keeps data staleness within {}.\n",
+                seconds(limit)
+            )),
+            _ => {}
+        }
+        out.into_bytes()
+    }
+
+    /// The sweep curve over the first parameter (other parameters fixed at the first
+    /// value of each, so the chart stays one line).
+    pub fn chart(&self) -> Option<SweepCurve> {
+        let name = self.param_names.first()?;
+        let firsts: Vec<&String> = self
+            .points
+            .first()?
+            .params
+            .iter()
+            .skip(1)
+            .map(|(_, v)| v)
+            .collect();
+        let mut pts = Vec::new();
+        let mut xs = Vec::new();
+        for p in &self.points {
+            if p.params
+                .iter()
+                .skip(1)
+                .map(|(_, v)| v)
+                .ne(firsts.iter().copied())
+            {
+                continue;
+            }
+            let x = number(&p.params[0].1).ok()?;
+            xs.push(x);
+            pts.push((x, p.total_monthly_usd, p.staleness_s));
+        }
+        let is_interval = name == REFRESH_INTERVAL;
+        let positive: Vec<f64> = xs.iter().copied().filter(|x| *x > 0.0).collect();
+        let spread = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            / positive.iter().copied().fold(f64::INFINITY, f64::min);
+        let log_x = is_interval || (positive.len() >= 3 && spread >= 100.0);
+        let pick = self
+            .pick
+            .and_then(|i| number(&self.points[i].params[0].1).ok());
+        let mut x_label = if is_interval {
+            "REFRESH_INTERVAL".to_string()
+        } else {
+            name.clone()
+        };
+        if log_x {
+            x_label.push_str(" (log scale)");
+        }
+        let fixed: Vec<String> = self
+            .param_names
+            .iter()
+            .skip(1)
+            .zip(&firsts)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let mut title = format!("{}: monthly cost vs {}", self.scenario, name);
+        if !fixed.is_empty() {
+            title.push_str(&format!(" ({})", fixed.join(", ")));
+        }
+        Some(SweepCurve {
+            title,
+            x_label,
+            log_x,
+            points: pts,
+            pick,
+        })
+    }
+}
