@@ -249,14 +249,13 @@ pub fn load_all(
     for path in paths {
         match load_scenario_with(path, sets, &regions, &messages.limits) {
             Ok(l) => loaded.push(l),
-            Err(e @ ScenarioError::Io { .. }) if !path.exists() => errors.push(e.to_string()),
-            Err(ScenarioError::Io { path, source })
-                if source.kind() == std::io::ErrorKind::InvalidInput =>
+            // Missing, or not a regular file / too large: the input's fault (exit 2).
+            Err(e @ ScenarioError::Io { .. })
+                if !path.exists()
+                    || matches!(&e, ScenarioError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::InvalidInput) =>
             {
-                errors.push(format!(
-                    "error: cannot read scenario file `{}`: {source}",
-                    path.display()
-                ));
+                errors.push(e.to_string());
             }
             Err(ScenarioError::Io { path, source }) => {
                 return Err(Error::Failure(
@@ -383,16 +382,11 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
             }
         }
         Some(path) => {
-            write_atomic(path, bytes)
+            crate::output::write_atomic(path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
     Ok(())
-}
-
-/// Temp file + rename + fsync: a reader (or a killed run) never sees a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::output::write_atomic(path, bytes)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::cli::{
     budget_exit, estimate_all, expand_scenario_paths, known_regions, load_all, note_prices,
-    price_note, resolve_prices, write_atomic, write_output, Error, Exit, Messages, PriceArgs,
+    price_note, resolve_prices, write_output, Error, Exit, Messages, PriceArgs,
 };
 use crate::model::timeline::capacity_timeline;
 use crate::pricing::bundled::bundled;
@@ -70,7 +70,8 @@ impl ChartArgs {
 fn write_chart(path: &Path, chart: &Chart) -> Result<(), Error> {
     let format = ChartFormat::from_path(path).unwrap_or(ChartFormat::Svg);
     let bytes = render(chart, format, DEFAULT_SIZE).map_err(|e| Error::Failure(e.into()))?;
-    write_atomic(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::output::write_atomic(path, &bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

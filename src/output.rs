@@ -17,7 +17,6 @@
 // This is the module the rest of the code writes through (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
-use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -175,6 +174,12 @@ fn legacy_report(dir: &Path) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// The files a report of ours at `dir` wrote: its marker's list, or an earlier
+/// version's report files; `None` when it is not a report of ours.
+fn report_files(dir: &Path) -> Option<Vec<String>> {
+    read_marker(dir).or_else(|| legacy_report(dir))
+}
+
 fn inspect(dir: &Path) -> io::Result<Existing> {
     let meta = match fs::symlink_metadata(dir) {
         Ok(m) => m,
@@ -187,7 +192,7 @@ fn inspect(dir: &Path) -> io::Result<Existing> {
             ours: Vec::new(),
         });
     }
-    let listed = read_marker(dir).or_else(|| legacy_report(dir));
+    let listed = report_files(dir);
     let mut foreign = Vec::new();
     for e in fs::read_dir(dir)? {
         let e = e?;
@@ -290,10 +295,7 @@ fn repair(parent: &Path, name: &str, dir: &Path) -> io::Result<()> {
 /// Removes a report folder of ours: only the files its marker lists, then the folder
 /// if that left it empty (anything else put into it meanwhile is kept, with the folder).
 fn remove_report(dir: &Path) -> io::Result<()> {
-    for f in read_marker(dir)
-        .or_else(|| legacy_report(dir))
-        .unwrap_or_default()
-    {
+    for f in report_files(dir).unwrap_or_default() {
         match fs::remove_file(dir.join(&f)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
@@ -447,15 +449,6 @@ fn write_in_place(
     Ok(())
 }
 
-/// The names in `dir` (for tests and messages).
-pub fn list(dir: &Path) -> io::Result<Vec<OsString>> {
-    let mut v: Vec<OsString> = fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.file_name()))
-        .collect();
-    v.sort();
-    Ok(v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,11 +464,12 @@ mod tests {
     }
 
     fn names(dir: &Path) -> Vec<String> {
-        list(dir)
+        let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
-            .into_iter()
-            .map(|n| n.to_string_lossy().into_owned())
-            .collect()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
     }
 
     #[test]

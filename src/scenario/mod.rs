@@ -89,10 +89,11 @@ pub fn load_scenario_with(
     regions: &[(String, String)],
     limits: &Limits,
 ) -> Result<Loaded, ScenarioError> {
-    let bytes = read_bounded(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes =
+        crate::fsx::read_regular(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let text = utf8_or_located(bytes, &path.display().to_string())
         .map_err(|d| ScenarioError::Invalid(d.finish(&path.display().to_string())))?;
     parse_scenario_with(&text, path, sets, regions, limits)
@@ -100,12 +101,6 @@ pub fn load_scenario_with(
 
 /// The largest scenario file read (scenario files are a few kilobytes).
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Reads a regular file of at most `limit` bytes: devices, FIFOs and larger files are
-/// refused instead of being read forever.
-pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    crate::fsx::read_regular(path, limit)
-}
 
 /// The text of `bytes`, or a diagnostic at the line and column of the first byte that is
 /// not UTF-8.
@@ -201,17 +196,15 @@ pub fn parse_scenario_with(
                 // is where it was hit.
                 None => src.locate(deepest_line(text)),
             };
-            let mut d = Diagnostic::new(
-                if message.contains("recursion limit") {
-                    "invalid TOML: the keys or values nest too deeply (the parser's recursion limit)".to_string()
-                } else {
-                    format!("invalid TOML: {message}")
-                },
-                Some(location),
-            );
-            if message.contains("recursion limit") {
-                d = d.help("a scenario's keys are at most 3 levels deep, e.g. `prices.node_hour.\"ra3.4xlarge\"`");
-            }
+            let d = if message.contains("recursion limit") {
+                Diagnostic::new(
+                    "invalid TOML: the keys or values nest too deeply (the parser's recursion limit)",
+                    Some(location),
+                )
+                .help("a scenario's keys are at most 3 levels deep, e.g. `prices.node_hour.\"ra3.4xlarge\"`")
+            } else {
+                Diagnostic::new(format!("invalid TOML: {message}"), Some(location))
+            };
             diags.push(d);
             return Err(ScenarioError::Invalid(diags.finish(&file)));
         }
