@@ -222,17 +222,10 @@ pub fn run_sweep(args: &SweepArgs, messages: &mut Messages) -> Result<Exit, Erro
     // Points in flight at once: every core, unless the points are so large that their
     // simulations would not fit in the memory budget together. Each point keeps only its
     // figures once simulated.
-    let base_jobs: f64 = crate::scenario::job_counts(
-        &base[0].scenario,
-        base[0]
-            .scenario
-            .serverless
-            .as_ref()
-            .map_or(8.0, |s| s.base_rpu),
-    )
-    .iter()
-    .map(|(_, n)| n)
-    .sum();
+    let base_jobs: f64 = crate::scenario::job_counts(&base[0].scenario)
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
     let threads = sweep_threads(base_jobs);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -5,7 +5,7 @@ use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
 use crate::scenario::{
     ArrivalPattern, Arrivals, Pipeline, PipelineKind, Scenario, Trace, WorkloadSource, ZeroEtl,
 };
-use crate::units::{Rpu, Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR};
+use crate::units::{Rpu, Seconds, SECONDS_PER_DAY};
 
 /// The class name of zero-ETL refresh work.
 pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
@@ -43,7 +43,7 @@ pub struct Plan {
 
 /// Builds the jobs of `scenario` on a workgroup of `capacity`.
 pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
-    let horizon = scenario.period.hours * SECONDS_PER_HOUR;
+    let horizon = scenario.period.seconds();
     let mut classes = Classes::default();
     let mut work = Vec::new();
     let mut fixed = Vec::new();
@@ -291,6 +291,7 @@ impl SplitMix64 {
 mod tests {
     use super::*;
     use crate::scenario::{Days, Period, Window};
+    use crate::units::SECONDS_PER_HOUR;
     use chrono::NaiveDate;
 
     fn arrivals(per_day: f64, window: Window, pattern: ArrivalPattern) -> Arrivals {

@@ -572,7 +572,7 @@ pub(super) fn decode(
         )
         .and_then(|n| region(ctx, n, regions));
     let period = period(ctx, root.get("period"));
-    ctx.period_secs = period.hours * SECONDS_PER_HOUR;
+    ctx.period_secs = period.seconds();
     let budget_usd = root
         .get("budget_usd")
         .and_then(|n| ctx.non_negative("budget_usd", n));
@@ -727,8 +727,7 @@ const RATE_KEYS: &[&str] = &[
 /// of the source that asks for most, before a single job is generated.
 fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
     use super::jobs::{job_counts, JobSource};
-    let base = scenario.serverless.as_ref().map_or(8.0, |s| s.base_rpu);
-    let counts = job_counts(scenario, base);
+    let counts = job_counts(scenario);
     let total: f64 = counts.iter().map(|(_, n)| n).sum();
     if total <= ctx.max_jobs as f64 {
         return;
@@ -758,25 +757,13 @@ fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
         Some(Value::Table(t)) => Some(t),
         _ => None,
     };
-    let (origin, what) = match worst {
-        JobSource::Workload(n) => (
-            named("workload", n).and_then(rate_node),
-            format!("workload `{}`", show(n)),
-        ),
-        JobSource::Pipeline(n) => (
-            named("pipeline", n).and_then(rate_node),
-            format!("pipeline `{}`", show(n)),
-        ),
-        JobSource::ZeroEtl => (
-            table("zero_etl")
-                .and_then(rate_node)
-                .or_else(|| root.get("zero_etl").map(|n| n.origin.clone())),
-            "[zero_etl] refreshes".to_string(),
-        ),
-        JobSource::Spectrum => (
-            table("spectrum").and_then(rate_node),
-            "[spectrum] scans".to_string(),
-        ),
+    let origin = match worst {
+        JobSource::Workload(n) => named("workload", n).and_then(rate_node),
+        JobSource::Pipeline(n) => named("pipeline", n).and_then(rate_node),
+        JobSource::ZeroEtl => table("zero_etl")
+            .and_then(rate_node)
+            .or_else(|| root.get("zero_etl").map(|n| n.origin.clone())),
+        JobSource::Spectrum => table("spectrum").and_then(rate_node),
     };
     let origin = origin.unwrap_or(Origin::Root);
     let mut d = ctx
@@ -788,15 +775,9 @@ fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
                 grouped(ctx.max_jobs as f64),
             ),
         )
-        .note(format!("{what} asks for most of them"));
+        .note(format!("{} asks for most of them", worst.label()));
     for (source, n) in counts.iter().filter(|(_, n)| *n >= 1.0).take(4) {
-        let label = match source {
-            JobSource::Workload(n) => format!("workload `{}`", show(n)),
-            JobSource::Pipeline(n) => format!("pipeline `{}`", show(n)),
-            JobSource::ZeroEtl => "[zero_etl]".to_string(),
-            JobSource::Spectrum => "[spectrum]".to_string(),
-        };
-        d = d.note(format!("{label}: {} jobs", grouped(*n)));
+        d = d.note(format!("{}: {} jobs", source.label(), grouped(*n)));
     }
     d = d.help("lower the rate, shorten `period`, or raise the limit with --max-jobs (memory grows by about 32 bytes a job)");
     ctx.push(d);

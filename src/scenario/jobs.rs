@@ -126,10 +126,22 @@ pub enum JobSource {
     Pipeline(String),
 }
 
+impl JobSource {
+    /// How messages name the source: `workload `w``, `[zero_etl] refreshes`, ...
+    pub fn label(&self) -> String {
+        match self {
+            JobSource::Workload(n) => format!("workload `{}`", super::diag::show(n)),
+            JobSource::Pipeline(n) => format!("pipeline `{}`", super::diag::show(n)),
+            JobSource::ZeroEtl => "[zero_etl] refreshes".to_string(),
+            JobSource::Spectrum => "[spectrum] scans".to_string(),
+        }
+    }
+}
+
 /// How many jobs `scenario` asks the engine for, per source, computed from its rates
 /// without generating them (an upper bound for Poisson arrivals' expected count). What
 /// the loader refuses a scenario on before any memory is spent.
-pub fn job_counts(scenario: &Scenario, base: Rpu) -> Vec<(JobSource, f64)> {
+pub fn job_counts(scenario: &Scenario) -> Vec<(JobSource, f64)> {
     let horizon = scenario.period.seconds();
     let days = scenario.period.active_days();
     let arrivals = |a: &Arrivals| -> f64 {
@@ -156,7 +168,8 @@ pub fn job_counts(scenario: &Scenario, base: Rpu) -> Vec<(JobSource, f64)> {
         };
         out.push((JobSource::ZeroEtl, n));
     }
-    if let Some(a) = scenario.spectrum.as_ref().and_then(|sp| sp.arrivals(base)) {
+    // The scan's demand does not change how many scans there are.
+    if let Some(a) = scenario.spectrum.as_ref().and_then(|sp| sp.arrivals(1.0)) {
         out.push((JobSource::Spectrum, arrivals(&a)));
     }
     let months = scenario.period.months();
