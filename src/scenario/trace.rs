@@ -5,7 +5,7 @@ use super::decode::{fmt_num, Ctx};
 use super::diag::{did_you_mean, list_code, show, snippet, Diagnostic, Location, MAX_ERRORS};
 use super::doc::Node;
 use super::types::{Period, Trace, TraceRow};
-use crate::units::{Rpu, SECONDS_PER_HOUR};
+use crate::units::Rpu;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::io::Read;
 use std::sync::Arc;
@@ -88,7 +88,7 @@ pub(crate) fn load(
             return None;
         }
     };
-    let period_secs = period.hours * SECONDS_PER_HOUR;
+    let period_secs = period.seconds();
     let limits = RowLimits {
         max_duration: ctx.max_job_seconds(),
         min_rpu: super::MIN_DEMAND_RPU,
@@ -233,50 +233,45 @@ pub(crate) fn parse_trace_bytes(
     parse_trace_reader(bytes, &lines, file, start, limits)
 }
 
-/// Interned class names: a hash map, so a trace with many classes stays linear.
-#[derive(Default)]
-struct Interner {
-    ids: std::collections::HashMap<Box<[u8]>, u32>,
-    names: Vec<String>,
+/// Values interned by a key (a class name's bytes, a demand's bits): a hash map, so a
+/// trace with many classes stays linear. Ids stop short of [`TraceRow::DEFAULT`].
+struct Interned<K, V> {
+    ids: std::collections::HashMap<K, u32>,
+    values: Vec<V>,
 }
 
-impl Interner {
-    fn id(&mut self, name: &[u8], text: &str) -> Option<u32> {
-        if let Some(id) = self.ids.get(name) {
-            return Some(*id);
+impl<K, V> Default for Interned<K, V> {
+    fn default() -> Self {
+        Interned {
+            ids: std::collections::HashMap::new(),
+            values: Vec::new(),
         }
-        let id = u32::try_from(self.names.len())
-            .ok()
-            .filter(|i| *i < u32::MAX)?;
-        self.ids.insert(name.into(), id);
-        self.names.push(text.to_string());
-        Some(id)
     }
 }
 
-/// Interned demands, by their bits (few distinct values in a trace).
-#[derive(Default)]
-struct Demands {
-    ids: std::collections::HashMap<u64, u32>,
-    values: Vec<Rpu>,
-}
-
-impl Demands {
-    fn id(&mut self, v: Option<Rpu>) -> Option<u32> {
-        let Some(v) = v else {
-            return Some(TraceRow::DEFAULT);
-        };
-        if let Some(id) = self.ids.get(&v.to_bits()) {
+impl<K: std::hash::Hash + Eq, V> Interned<K, V> {
+    /// The id of `key`, adding `value()` for a new one; `None` when ids run out.
+    fn id<Q>(&mut self, key: &Q, value: impl FnOnce() -> V) -> Option<u32>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some(id) = self.ids.get(key) {
             return Some(*id);
         }
         let id = u32::try_from(self.values.len())
             .ok()
             .filter(|i| *i < TraceRow::DEFAULT)?;
-        self.ids.insert(v.to_bits(), id);
-        self.values.push(v);
+        self.ids.insert(key.to_owned(), id);
+        self.values.push(value());
         Some(id)
     }
 }
+
+/// Class names by their bytes.
+type Classes = Interned<Vec<u8>, String>;
+/// Demands by their bits (few distinct values in a trace).
+type Demands = Interned<u64, Rpu>;
 
 /// A row as read, before its demand is interned.
 struct Row {
@@ -284,6 +279,28 @@ struct Row {
     duration: f64,
     rpu: Option<Rpu>,
     class: Option<u32>,
+}
+
+impl Row {
+    /// The row as the trace keeps it, its demand interned into `demands`.
+    fn pack(self, demands: &mut Demands) -> Result<TraceRow, RowError> {
+        let rpu = match self.rpu {
+            None => Some(TraceRow::DEFAULT),
+            Some(v) => demands.id(&v.to_bits(), || v),
+        }
+        .ok_or_else(|| {
+            RowError::Field(
+                None,
+                "more distinct rpu values than this tool can count".into(),
+            )
+        })?;
+        Ok(TraceRow {
+            arrival: self.arrival,
+            duration: self.duration,
+            rpu,
+            class: self.class.unwrap_or(TraceRow::DEFAULT),
+        })
+    }
 }
 
 /// Parses a trace from `reader`, one reused record at a time (no per-row allocation
@@ -346,7 +363,7 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
     };
     let origin = start.and_hms_opt(0, 0, 0).unwrap_or_default();
     let mut any_row = false;
-    let mut interner = Interner::default();
+    let mut classes = Classes::default();
     let mut demands = Demands::default();
     loop {
         if out.errors.len() >= MAX_ERRORS {
@@ -383,31 +400,15 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
                 *rpu,
                 *class,
                 *width,
-                &mut interner,
+                &mut classes,
             ),
             Form::History { start, elapsed } => history_row(&record, *start, *elapsed, origin),
         };
         let row = row.and_then(|r| match r {
-            Some(r) => check_limits(&r, &form, limits).map(|()| Some(r)),
-            None => Ok(None),
-        });
-        let row = row.and_then(|r| match r {
-            Some(r) => demands
-                .id(r.rpu)
-                .map(|rpu| {
-                    Some(TraceRow {
-                        arrival: r.arrival,
-                        duration: r.duration,
-                        rpu,
-                        class: r.class.unwrap_or(TraceRow::DEFAULT),
-                    })
-                })
-                .ok_or_else(|| {
-                    RowError::Field(
-                        None,
-                        "more distinct rpu values than this tool can count".into(),
-                    )
-                }),
+            Some(r) => {
+                check_limits(&r, &form, limits)?;
+                r.pack(&mut demands).map(Some)
+            }
             None => Ok(None),
         });
         match row {
@@ -429,7 +430,7 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
     if !out.rows.is_sorted_by(|a, b| a.arrival <= b.arrival) {
         out.rows.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
     }
-    out.classes = interner.names;
+    out.classes = classes.values;
     out.rpus = demands.values;
     out
 }
@@ -609,7 +610,7 @@ fn plain_row(
     rpu: Option<usize>,
     class: Option<usize>,
     width: usize,
-    interner: &mut Interner,
+    classes: &mut Classes,
 ) -> RowResult {
     if record.len() > width {
         return Err(RowError::Field(
@@ -655,7 +656,7 @@ fn plain_row(
                 None
             } else {
                 let name = text(record, i, "class")?;
-                Some(interner.id(raw, name).ok_or_else(|| {
+                Some(classes.id(raw, || name.to_string()).ok_or_else(|| {
                     field_err(
                         i,
                         "more distinct classes than this tool can count".to_string(),
