@@ -81,6 +81,18 @@ impl CostLine {
         }
     }
 
+    /// The line with its quantity multiplied by `factor` (GB-months of a period that is
+    /// not one month), its cost recomputed.
+    pub fn scaled(self, factor: f64) -> CostLine {
+        CostLine::new(
+            self.component,
+            self.kind,
+            self.quantity * factor,
+            self.unit,
+            self.unit_price,
+        )
+    }
+
     pub fn price_source(&self) -> PriceSource {
         self.unit_price.source
     }

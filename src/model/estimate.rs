@@ -175,10 +175,10 @@ fn engine_context(
 
 /// Every money figure of `e` is finite and non-negative, or the line that is not.
 pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
+    let ok = |v: f64| v.is_finite() && v >= 0.0;
     for l in e.lines.iter().chain(&e.comparisons) {
-        let ok = |v: f64| v.is_finite() && v >= 0.0;
-        if !(ok(l.cost.usd()) && ok(l.unit_price.usd) && l.quantity.is_finite()) {
-            let price_ok = ok(l.unit_price.usd);
+        let price_ok = ok(l.unit_price.usd);
+        if !(ok(l.cost.usd()) && price_ok && l.quantity.is_finite()) {
             return Err(EstimateError::NotFinite {
                 scenario: e.name.clone(),
                 line: l.component.clone(),
@@ -305,7 +305,7 @@ pub fn estimate_in(
         lines.push(CostLine::new(
             "managed storage".into(),
             ComponentKind::ManagedStorage,
-            storage.managed_gb * period_months(scenario),
+            storage.managed_gb * scenario.period.months(),
             GB_MONTH,
             rms,
         ));
@@ -315,12 +315,10 @@ pub fn estimate_in(
         if prices.backup_tiers.is_empty() {
             return Err(missing("backup storage", "backup_gb_month"));
         }
-        let months = period_months(scenario);
-        for mut line in snapshot_lines(storage.snapshot_gb, &prices.backup_tiers) {
+        let months = scenario.period.months();
+        for line in snapshot_lines(storage.snapshot_gb, &prices.backup_tiers) {
             // Tiers apply to the GB held; a period other than a month scales the GB-months.
-            line.quantity *= months;
-            line.cost = Money::from_usd(line.quantity * line.unit_price.usd);
-            lines.push(line);
+            lines.push(line.scaled(months));
         }
     }
 
@@ -339,13 +337,6 @@ pub fn estimate_in(
         notes: parts.notes,
         comparison: None,
     })
-}
-
-/// The period in billing months. The model doc's worked example prices 30 days of
-/// storage as one month (100 GB × 0.0261 = 2.61), so a period of 28 to 31 days counts
-/// as exactly one month; other lengths scale by 730-hour months.
-pub fn period_months(scenario: &Scenario) -> f64 {
-    scenario.period.months()
 }
 
 #[cfg(test)]

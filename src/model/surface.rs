@@ -7,7 +7,7 @@ use super::backups::{
 };
 use super::costs::{compute_line, ComponentKind, CostLine, RPU_HOUR};
 use super::engine::{rpu_seconds_above, simulate, Capacity};
-use super::estimate::{period_months, EstimateError, ServerlessFigures};
+use super::estimate::{EstimateError, ServerlessFigures};
 use super::ml::{cells_per_training, staging_line, training_lines};
 use super::pipelines::{
     lambda_figures, lambda_lines, sagemaker_line, unload_storage_line, LambdaFigures,
@@ -268,7 +268,7 @@ pub fn surface(
 ) -> Result<SurfaceParts, EstimateError> {
     let need = Need { scenario };
     let mut out = SurfaceParts::default();
-    let months = period_months(scenario);
+    let months = scenario.period.months();
     let days = scenario.period.hours / HOURS_PER_DAY;
 
     // Provisioned compute and concurrency scaling.
@@ -376,15 +376,13 @@ pub fn surface(
                     .price(None, "backup storage", "backup_gb_month")
                     .unwrap_err());
             }
-            for mut l in backup_lines(
+            for l in backup_lines(
                 "snapshot storage",
                 billed,
                 &prices.backup_tiers,
                 ComponentKind::SnapshotStorage,
             ) {
-                l.quantity *= months;
-                l.cost = Money::from_usd(l.quantity * l.unit_price.usd);
-                out.lines.push(l);
+                out.lines.push(l.scaled(months));
             }
         }
     } else if deployment == Some(Deployment::Serverless) && snapshots.is_some() {
@@ -431,15 +429,13 @@ pub fn surface(
                         "copy_backup_gb_month",
                     ));
                 }
-                for mut l in backup_lines(
+                for l in backup_lines(
                     &format!("snapshot copy storage ({region})"),
                     copy_gb,
                     &tiers,
                     ComponentKind::SnapshotCopyStorage,
                 ) {
-                    l.quantity *= months;
-                    l.cost = Money::from_usd(l.quantity * l.unit_price.usd);
-                    out.lines.push(l);
+                    out.lines.push(l.scaled(months));
                 }
             }
             out.notes.push(format!(
