@@ -428,29 +428,15 @@ pub fn reject_implausible(bundled: &RegionPrices, live: &mut LivePrices) -> Vec<
         }
         ok
     };
-    let single = |check: &mut dyn FnMut(&str, Option<f64>, f64) -> bool,
-                  name: &str,
-                  b: Option<Price>,
-                  l: &mut Option<f64>| {
-        if let Some(usd) = *l {
-            if !check(name, b.map(|p| p.usd), usd) {
-                *l = None;
-            }
+    for (name, b, l) in [
+        ("rpu_hour", bundled.rpu_hour, &mut live.rpu_hour),
+        ("rms_gb_month", bundled.rms_gb_month, &mut live.rms_gb_month),
+        ("spectrum_tb", bundled.spectrum_tb, &mut live.spectrum_tb),
+    ] {
+        if l.is_some_and(|usd| !check(name, b.map(|p| p.usd), usd)) {
+            *l = None;
         }
-    };
-    single(&mut check, "rpu_hour", bundled.rpu_hour, &mut live.rpu_hour);
-    single(
-        &mut check,
-        "rms_gb_month",
-        bundled.rms_gb_month,
-        &mut live.rms_gb_month,
-    );
-    single(
-        &mut check,
-        "spectrum_tb",
-        bundled.spectrum_tb,
-        &mut live.spectrum_tb,
-    );
+    }
     let tiers_ok = live.backup_tiers.iter().enumerate().all(|(i, t)| {
         let b = bundled.backup_tiers.get(i).map(|b| b.price.usd);
         t.begin_gb.is_finite() && check(&format!("backup_tiers[{i}]"), b, t.usd)

@@ -405,11 +405,7 @@ impl<'a> ArrivalQueue<'a> {
         self.next[source] += 1;
         self.taken += 1;
         self.heads[source] = self.head(source);
-        self.first = if self.heads.len() == 1 {
-            self.heads[0].is_finite().then_some(0)
-        } else {
-            self.earliest()
-        };
+        self.first = self.earliest();
     }
 
     fn next_arrival(&self) -> Seconds {
