@@ -38,12 +38,17 @@ fn our_pid(file: &str, name: &str, suffix: &str) -> Option<u32> {
 }
 
 /// Whether the process `pid` still runs (a leftover of a running process is not stale).
+/// A killed process that its parent has not reaped yet (a zombie) runs no more.
 fn alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
     if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
+        // /proc/PID/stat is `PID (name) STATE ...`; the name may hold spaces and ')'.
+        fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(')')
+                .is_none_or(|(_, rest)| !rest.trim_start().starts_with('Z'))
+        })
     } else {
         // Without /proc there is no cheap check: keep it (it is small and hidden).
         true
@@ -538,6 +543,27 @@ mod tests {
         write_report_dir(&dir, &files("b"), false).unwrap();
         assert_eq!(fs::read_to_string(dir.join("index.md")).unwrap(), "b");
         assert_eq!(names(t.path()), vec!["r"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_killed_process_not_yet_reaped_is_not_alive() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        assert!(alive(pid));
+        child.kill().unwrap();
+        // Killed but not waited for: a zombie until we reap it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!alive(pid), "a zombie counts as dead");
+        child.wait().unwrap();
+        assert!(!alive(pid));
+        assert!(alive(std::process::id()));
     }
 
     #[test]
