@@ -2,9 +2,9 @@
 //! must simulate in well under a second in release mode").
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use redshift_cost::model::engine::{simulate, Capacity, SimInput, WorkJob};
-use redshift_cost::model::workload::SplitMix64;
-use redshift_cost::units::SECONDS_PER_DAY;
+use redshift_cost_core::engine::{simulate, Capacity, SimInput, WorkJob};
+use redshift_cost_core::model::workload::SplitMix64;
+use redshift_cost_core::units::SECONDS_PER_DAY;
 
 /// `n` jobs spread at random over 30 days: 1 s to 10 min each, 4 to 64 RPU, five classes,
 /// on a 128–5632 RPU workgroup (at 1,000,000 jobs the mean demand is ~3,900 RPU).

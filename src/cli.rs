@@ -6,14 +6,15 @@
 mod compare;
 mod prices;
 
-pub use compare::{context, run_compare, CompareArgs};
+pub use compare::{run_compare, CompareArgs};
 
 pub use prices::{resolve_prices, run_prices, warn_fallbacks, PriceArgs, PricesArgs, PricesFormat};
 
 pub use crate::error::Error;
-use crate::model::estimate::{estimate_scenario, EstimateError, ScenarioEstimate};
+use crate::model::estimate::estimate_scenario;
+use crate::model::figures::{EstimateError, ScenarioEstimate};
 use crate::pricing::resolve::Resolved;
-use crate::pricing::{apply_overrides, bundled::bundled, PriceBook, PriceSource};
+use crate::pricing::{bundled::bundled, price_sheet, PriceBook, Provenance};
 use crate::report::{format, Format, Report};
 use crate::scenario::{load_scenario_with, parse_set_arg, Loaded, ScenarioError, SetArg};
 use anyhow::Context;
@@ -283,11 +284,10 @@ pub fn estimate_all(loaded: &[Loaded], book: &PriceBook) -> Result<Vec<ScenarioE
         .iter()
         .map(|l| {
             let s = &l.scenario;
-            let region = book.region(&s.region).ok_or_else(|| {
+            let sheet = price_sheet(book, s).ok_or_else(|| {
                 Error::Input(format!("the price book has no region `{}`", s.region))
             })?;
-            let prices = apply_overrides(region, &s.prices);
-            estimate_scenario(s, &prices, &context(book)).map_err(|e| match e {
+            estimate_scenario(s, &sheet).map_err(|e| match e {
                 // A price source gave a price that is not a number: not the input's fault.
                 EstimateError::NotFinite {
                     from_source: true, ..
@@ -308,7 +308,7 @@ pub fn note_prices(messages: &mut Messages, resolved: &Resolved, estimates: &[Sc
 
 /// The one note that says which prices were used and their dates.
 pub fn price_note(resolved: &Resolved, estimates: &[ScenarioEstimate]) -> String {
-    let mut used: BTreeMap<PriceSource, usize> = BTreeMap::new();
+    let mut used: BTreeMap<Provenance, usize> = BTreeMap::new();
     for line in estimates.iter().flat_map(|e| &e.lines) {
         *used.entry(line.price_source()).or_default() += 1;
     }

@@ -7,7 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod fsx;
-pub mod model;
+/// The cost model lives in the pure core crate.
+pub use redshift_cost_core::model;
 pub mod output;
 pub mod pricing;
 pub mod report;
@@ -16,3 +17,6 @@ pub mod sweep;
 /// Units and money live in the pure core crate.
 pub use redshift_cost_core::units;
 pub mod usage;
+
+#[cfg(test)]
+mod tests_model;

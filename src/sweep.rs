@@ -6,7 +6,7 @@
 //! scenario with the point's `--set`s and estimating it) is the caller's; the sweep
 //! document and its renderings are `report::sweep`.
 
-use crate::model::estimate::ScenarioEstimate;
+use crate::model::figures::ScenarioEstimate;
 use crate::model::workload::ZERO_ETL_CLASS;
 use crate::scenario::parse_duration;
 use serde::ser::SerializeMap;

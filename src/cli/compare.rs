@@ -5,10 +5,10 @@ use super::{
     expand_scenario_paths, load_all, note_prices, resolve_prices, warn_fallbacks, write_output,
     Error, Exit, Messages, PriceArgs,
 };
-use crate::model::estimate::{estimate_deployments, ScenarioEstimate};
-use crate::model::surface::{Context, Deployment};
+use crate::model::estimate::estimate_deployments;
+use crate::model::figures::{Deployment, ScenarioEstimate};
 use crate::pricing::bundled::bundled;
-use crate::pricing::{apply_overrides, PriceBook};
+use crate::pricing::price_sheet;
 use crate::report::compare::CompareReport;
 use crate::report::Format;
 use crate::scenario::{parse_set_arg, SetArg};
@@ -31,16 +31,6 @@ pub struct CompareArgs {
     pub sets: Vec<SetArg>,
     #[command(flatten)]
     pub pricing: PriceArgs,
-}
-
-/// The estimate context of `book`: its reservation discounts and regions (the snapshot
-/// copy region's prices).
-pub fn context(book: &PriceBook) -> Context<'_> {
-    Context {
-        node_reserved: &book.node_reserved,
-        serverless_reserved: &book.serverless_reserved,
-        other_region: Box::new(move |code| book.region(code).cloned()),
-    }
 }
 
 pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, Error> {
@@ -69,16 +59,12 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
     let regions: Vec<String> = loaded.iter().map(|l| l.scenario.region.clone()).collect();
     let resolved = resolve_prices(&args.pricing, &regions, messages)?;
     let book = &resolved.book;
-    let ctx = context(book);
     let mut pairs: Vec<(ScenarioEstimate, ScenarioEstimate)> = Vec::new();
     for l in &loaded {
         let s = &l.scenario;
-        let region = book
-            .region(&s.region)
+        let sheet = price_sheet(book, s)
             .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
-        let prices = apply_overrides(region, &s.prices);
-        let mut all =
-            estimate_deployments(s, &prices, &ctx).map_err(|e| Error::Input(format!("{e}")))?;
+        let mut all = estimate_deployments(s, &sheet).map_err(|e| Error::Input(format!("{e}")))?;
         let pv = all
             .pop()
             .filter(|e| e.deployment == Some(Deployment::Provisioned));

@@ -3,12 +3,12 @@
 //! created around it), and the `prices` command.
 
 use super::{write_output, Error, Exit, Messages};
-use crate::model::estimate::ScenarioEstimate;
+use crate::model::figures::ScenarioEstimate;
 use crate::pricing::bundled::bundled;
 use crate::pricing::cache::{PriceCache, DEFAULT_MAX_AGE_DAYS};
 use crate::pricing::live::{self, FetchError, LiveConfig, DEFAULT_ENDPOINT_REGION};
 use crate::pricing::resolve::{resolve, Fetched, PriceMode, ResolveOptions, Resolved};
-use crate::pricing::{Price, SourceKind};
+use crate::pricing::SourceKind;
 use crate::report::prices::{listing, render_json, render_table};
 use clap::Args;
 use std::path::PathBuf;
@@ -138,41 +138,33 @@ pub fn resolve_prices(
 }
 
 /// One warning per scenario region whose cost lines used bundled prices because the
-/// live (or cached) answer lacked them. A line's price is matched by value and source
-/// against the region's fallback prices, so every kind of cost line is covered.
+/// live (or cached) answer lacked them: each line names the key of its price, which is
+/// looked up in the region's fallback keys, so every kind of cost line is covered.
 pub fn warn_fallbacks(
     resolved: &Resolved,
     estimates: &[ScenarioEstimate],
     messages: &mut Messages,
 ) {
     for e in estimates {
-        let (Some(source), Some(prices)) = (
-            resolved.sources.get(&e.region),
-            resolved.book.region(&e.region),
-        ) else {
+        let Some(source) = resolved.sources.get(&e.region) else {
             continue;
         };
         if source.fallback.is_empty() {
             continue;
         }
-        let fallback: Vec<(String, Price)> = prices
-            .prices()
-            .into_iter()
-            .filter(|(name, _)| source.fallback.contains(name))
-            .map(|(name, p)| (name, *p))
-            .collect();
         let mut used: Vec<String> = Vec::new();
         for line in &e.lines {
-            if !matches!(
-                line.price_source().kind,
-                SourceKind::Bundled | SourceKind::BundledUnverified
-            ) {
+            if line.price_region.is_some()
+                || !matches!(
+                    line.price_source().kind,
+                    SourceKind::Bundled | SourceKind::BundledUnverified
+                )
+            {
                 continue;
             }
-            for (name, p) in &fallback {
-                if *p == line.unit_price && !used.contains(name) {
-                    used.push(name.clone());
-                }
+            let key = line.price_key.to_string();
+            if source.fallback.contains(&key) && !used.contains(&key) {
+                used.push(key);
             }
         }
         if let Some(w) = resolved.fallback_warning(&e.region, &used) {

@@ -5,9 +5,7 @@
 //! is not known is absent from the JSON (never 0), and every price carries the date it was
 //! true on.
 
-use super::book::{
-    Price, PriceBook, PriceSource, RegionPrices, ReservedDiscounts, SourceKind, Tier,
-};
+use super::{Price, PriceBook, Provenance, RegionPrices, ReservedDiscounts, SourceKind, Tier};
 use chrono::NaiveDate;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -52,7 +50,7 @@ pub enum BookError {
 }
 
 /// Parses a price book in the `data/pricebook.json` format; every price gets
-/// [`PriceSource::bundled`] with its own as-of date.
+/// [`Provenance::bundled`] with its own as-of date.
 pub fn parse_book(json: &str) -> Result<PriceBook, BookError> {
     parse_book_with_kind(json, SourceKind::Bundled)
 }
@@ -181,7 +179,7 @@ impl WirePrice {
         };
         Ok(Price {
             usd: self.usd,
-            source: PriceSource {
+            source: Provenance {
                 kind,
                 date: Some(date),
             },
@@ -358,7 +356,7 @@ mod tests {
     fn rpu_prices() {
         let use1 = region("us-east-1").rpu_hour.unwrap();
         assert_relative_eq!(use1.usd, 0.375);
-        assert_eq!(use1.source, PriceSource::bundled(date("2025-03-19")));
+        assert_eq!(use1.source, Provenance::bundled(date("2025-03-19")));
         assert_relative_eq!(region("ap-northeast-1").rpu_hour.unwrap().usd, 0.494);
     }
 
@@ -366,7 +364,7 @@ mod tests {
     fn rpu_from_snapshot_where_page_lacks_it() {
         for code in ["ap-southeast-7", "ap-southeast-6", "ap-east-2"] {
             let p = region(code).rpu_hour.unwrap();
-            assert_eq!(p.source, PriceSource::bundled(date("2026-09-21")), "{code}");
+            assert_eq!(p.source, Provenance::bundled(date("2026-09-21")), "{code}");
         }
         assert_relative_eq!(region("ap-southeast-7").rpu_hour.unwrap().usd, 0.405);
     }

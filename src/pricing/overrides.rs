@@ -1,16 +1,16 @@
 //! Scenario `[prices]` overrides: the top of the precedence order
 //! (override > live/cache > bundled).
 
-use super::book::{Price, PriceSource, RegionPrices, Tier};
+use super::{Price, Provenance, RegionPrices, Tier};
 use crate::scenario::{NodeType, PriceOverrides, SurfacePriceOverrides};
 use std::collections::BTreeMap;
 
 /// `prices` with the scenario's overrides applied; overridden prices are marked
-/// [`PriceSource::override_`].
+/// [`Provenance::override_`].
 pub fn apply_overrides(prices: &RegionPrices, overrides: &PriceOverrides) -> RegionPrices {
     let price = |usd: f64| Price {
         usd,
-        source: PriceSource::override_(),
+        source: Provenance::override_(),
     };
     let mut out = prices.clone();
     if let Some(usd) = overrides.rpu_hour {
@@ -59,7 +59,7 @@ fn flat_tiers(tiers: &[Tier], price: Price) -> Vec<Tier> {
 fn apply_surface_overrides(out: &mut RegionPrices, o: &SurfacePriceOverrides) {
     let price = |usd: f64| Price {
         usd,
-        source: PriceSource::override_(),
+        source: Provenance::override_(),
     };
     let set = |slot: &mut Option<Price>, usd: Option<f64>| {
         if let Some(usd) = usd {

@@ -715,7 +715,7 @@ mod tests {
                 term: r.term.clone(),
                 hourly_usd: r.hourly_usd,
                 upfront_usd: r.upfront_usd,
-                source: crate::pricing::PriceSource::override_(),
+                source: crate::pricing::Provenance::override_(),
             }
         };
         assert_relative_eq!(rate("1yr-no-upfront").discount(0.45).unwrap(), 0.20);

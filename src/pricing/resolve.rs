@@ -8,10 +8,10 @@
 //! A price missing from a live (or cached) answer falls back to the bundled one, and
 //! [`RegionSource::fallback`] says which.
 
-use super::book::{Price, PriceBook, PriceSource, RegionPrices, ReservedRate, SourceKind, Tier};
 use super::cache::{CachedPrices, PriceCache};
 use super::live::FetchError;
 use super::records::LivePrices;
+use super::{Price, PriceBook, Provenance, RegionPrices, ReservedRate, SourceKind, Tier};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
@@ -357,7 +357,7 @@ pub fn resolve(
         let (prices, source) = match choice {
             Choice::Bundled | Choice::Fetch { .. } => (bundled_region, RegionSource::bundled()),
             Choice::Cached(mut c) => {
-                let source = PriceSource {
+                let source = Provenance {
                     kind: SourceKind::Cache,
                     date: Some(c.fetched_at.date_naive()),
                 };
@@ -377,7 +377,7 @@ pub fn resolve(
                 )
             }
             Choice::Live(p) => {
-                let source = PriceSource {
+                let source = Provenance {
                     kind: SourceKind::Live,
                     date: Some(opts.now.date_naive()),
                 };
@@ -485,7 +485,7 @@ fn rejected_warning(region: &str, what: &str, rejected: &[String]) -> String {
 pub fn merge(
     bundled: &RegionPrices,
     live: &LivePrices,
-    source: PriceSource,
+    source: Provenance,
 ) -> (RegionPrices, Vec<String>) {
     let price = |usd: f64| Price { usd, source };
     let mut fallback = Vec::new();

@@ -1,10 +1,10 @@
 //! Charts as SVG or PNG bytes (plotters, with a vendored font so the output is the same
 //! on every machine): the cost breakdown, the sweep curve and the capacity timeline.
 
-use crate::model::engine::Timeline;
 use crate::units::SECONDS_PER_HOUR;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use redshift_cost_core::engine::Timeline;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -640,7 +640,7 @@ fn draw_capacity<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::engine::CapacitySegment;
+    use redshift_cost_core::engine::CapacitySegment;
 
     fn cost() -> Chart {
         Chart::Cost(CostBreakdown {

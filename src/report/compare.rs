@@ -5,9 +5,10 @@ use super::facts::comparison_facts;
 use super::format::usd;
 use super::markdown::escape;
 use super::table::{new_table, right_align};
+use super::wire::ComparisonJson as Comparison;
 use super::{Format, Report, ScenarioReport, SCHEMA_VERSION};
-use crate::model::compare::{compare, Comparison};
-use crate::model::estimate::ScenarioEstimate;
+use crate::model::compare::compare;
+use crate::model::figures::ScenarioEstimate;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -27,7 +28,10 @@ pub struct CompareReport {
 impl CompareReport {
     /// `pairs`: each scenario's Serverless and provisioned estimates.
     pub fn new(pairs: &[(ScenarioEstimate, ScenarioEstimate)]) -> CompareReport {
-        let comparisons = pairs.iter().map(|(s, p)| compare(s, p)).collect();
+        let comparisons = pairs
+            .iter()
+            .map(|(s, p)| Comparison::from(&compare(s, p)))
+            .collect();
         let named: Vec<ScenarioEstimate> = pairs
             .iter()
             .flat_map(|(s, p)| {

@@ -25,10 +25,7 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
                     s.region.clone(),
                     s.period_hours.to_string(),
                     c.component.clone(),
-                    serde_json::to_value(c.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    c.kind.to_string(),
                     c.quantity.to_string(),
                     c.unit.clone(),
                     c.unit_price_usd.to_string(),

@@ -3,8 +3,8 @@
 //! the alternative, comparison lines and the model's notes.
 
 use super::format::{quantity, unit_price, usd};
+use super::wire::ComparisonJson as Comparison;
 use super::{ProvisionedReport, ScenarioReport, ServerlessReport};
-use crate::model::compare::Comparison;
 use crate::units::SECONDS_PER_HOUR;
 
 /// Hours with one decimal: `17.4`.

@@ -9,13 +9,15 @@ pub mod facts;
 pub mod format;
 mod json;
 pub mod markdown;
+pub mod notes;
 pub mod observe;
 pub mod prices;
 pub mod site;
 pub mod sweep;
 pub(crate) mod table;
+pub mod wire;
 
-use crate::model::estimate::ScenarioEstimate;
+use crate::model::figures::ScenarioEstimate;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -58,19 +60,19 @@ pub struct ScenarioReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<observe::ObservedComparison>,
     /// `serverless`, `provisioned`, or null for a storage-only scenario.
-    pub deployment: Option<crate::model::surface::Deployment>,
+    pub deployment: Option<&'static str>,
     /// The provisioned cluster, when estimated as one (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<ProvisionedReport>,
     /// Serverless vs the `[provisioned]` alternative, when the scenario has both.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comparison: Option<crate::model::compare::Comparison>,
+    pub comparison: Option<wire::ComparisonJson>,
     /// Lines for comparison, not in the total (Athena for the same Spectrum scans).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Component>,
     /// `[[pipeline]]` figures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pipelines: Vec<crate::model::surface::PipelineFigures>,
+    pub pipelines: Vec<wire::PipelineJson>,
     /// How parts of the bill were modelled, one sentence each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -100,7 +102,7 @@ pub struct ProvisionedReport {
 pub struct Component {
     pub component: String,
     /// Machine-readable kind (`serverless_compute`, `zero_etl_sync`, ...).
-    pub kind: crate::model::costs::ComponentKind,
+    pub kind: &'static str,
     pub quantity: f64,
     pub unit: String,
     pub unit_price_usd: f64,
@@ -127,7 +129,7 @@ pub struct ServerlessReport {
     #[serde(serialize_with = "ordered_map")]
     pub by_class_rpu_seconds: Vec<(String, f64)>,
     /// The Serverless reservation and the suggested commitment.
-    pub reservation: Option<crate::model::surface::ReservationFigures>,
+    pub reservation: Option<wire::ReservationJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -191,7 +193,7 @@ impl ScenarioReport {
     fn new(e: &ScenarioEstimate, budget_usd: Option<f64>) -> ScenarioReport {
         let component = |l: &crate::model::costs::CostLine| Component {
             component: l.component.clone(),
-            kind: l.kind,
+            kind: l.kind.name(),
             quantity: l.quantity,
             unit: l.unit.to_string(),
             unit_price_usd: l.unit_price.usd,
@@ -236,7 +238,7 @@ impl ScenarioReport {
                 .cloned()
                 .zip(s.sim.by_class_rpu_seconds.iter().map(|x| x.0))
                 .collect(),
-            reservation: e.reservation.clone(),
+            reservation: e.reservation.as_ref().map(wire::ReservationJson::from),
         });
         ScenarioReport {
             name: e.name.clone(),
@@ -247,12 +249,12 @@ impl ScenarioReport {
             components,
             serverless,
             observed: None,
-            deployment: e.deployment,
+            deployment: e.deployment.map(crate::model::figures::Deployment::name),
             provisioned,
-            comparison: e.comparison.clone(),
+            comparison: e.comparison.as_ref().map(wire::ComparisonJson::from),
             comparisons,
-            pipelines: e.pipelines.clone(),
-            notes: e.notes.clone(),
+            pipelines: e.pipelines.iter().map(wire::PipelineJson::from).collect(),
+            notes: e.notes.iter().map(notes::sentence).collect(),
         }
     }
 }

@@ -558,7 +558,7 @@ impl ObservedComparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::{Price, PriceSource};
+    use crate::pricing::{Price, Provenance};
     use crate::usage::aggregate::{ComputeObs, Day, StorageObs};
     use crate::usage::plan::Window;
     use chrono::{NaiveDate, TimeZone, Utc};
@@ -609,7 +609,7 @@ mod tests {
     fn prices() -> RegionPrices {
         let p = |usd| Price {
             usd,
-            source: PriceSource::override_(),
+            source: Provenance::override_(),
         };
         RegionPrices {
             region: "us-east-1".into(),

@@ -5,7 +5,7 @@ use super::doc::{Node, Origin, Table, Value};
 use super::durations::{format_duration, parse_duration, parse_window};
 use super::set::SetArg;
 use super::trace;
-use super::types::{
+use super::{
     ArrivalPattern, Arrivals, DataSharing, Days, InstanceUse, LambdaArch, LambdaExtract, Locations,
     Ml, NodeType, Observed, Period, Pipeline, PipelineKind, PriceOverrides, Provisioned,
     ReservedTerm, SagemakerProcessing, Scenario, Serverless, ServerlessReservation, Snapshots,
@@ -726,7 +726,7 @@ const RATE_KEYS: &[&str] = &[
 /// Refuses a scenario that asks the engine for more than `ctx.max_jobs` jobs, at the key
 /// of the source that asks for most, before a single job is generated.
 fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
-    use super::jobs::{job_counts, JobSource};
+    use redshift_cost_core::scenario::{job_counts, JobSource};
     let counts = job_counts(scenario);
     let total: f64 = counts.iter().map(|(_, n)| n).sum();
     if total <= ctx.max_jobs as f64 {
@@ -775,12 +775,27 @@ fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
                 grouped(ctx.max_jobs as f64),
             ),
         )
-        .note(format!("{} asks for most of them", worst.label()));
+        .note(format!("{} asks for most of them", job_source_label(worst)));
     for (source, n) in counts.iter().filter(|(_, n)| *n >= 1.0).take(4) {
-        d = d.note(format!("{}: {} jobs", source.label(), grouped(*n)));
+        d = d.note(format!(
+            "{}: {} jobs",
+            job_source_label(source),
+            grouped(*n)
+        ));
     }
     d = d.help("lower the rate, shorten `period`, or raise the limit with --max-jobs (memory grows by about 32 bytes a job)");
     ctx.push(d);
+}
+
+/// How messages name a job source: `workload `w``, `[zero_etl] refreshes`, ...
+fn job_source_label(source: &redshift_cost_core::scenario::JobSource) -> String {
+    use redshift_cost_core::scenario::JobSource;
+    match source {
+        JobSource::Workload(n) => format!("workload `{}`", super::diag::show(n)),
+        JobSource::Pipeline(n) => format!("pipeline `{}`", super::diag::show(n)),
+        JobSource::ZeroEtl => "[zero_etl] refreshes".to_string(),
+        JobSource::Spectrum => "[spectrum] scans".to_string(),
+    }
 }
 
 fn region(ctx: &mut Ctx<'_>, node: &Node, regions: &[(String, String)]) -> Option<String> {

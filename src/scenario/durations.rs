@@ -1,6 +1,6 @@
 //! Duration strings ("90s", "1h30m", "500ms", "120") and daily windows ("09:00-18:00").
 
-use super::types::Window;
+use super::Window;
 use crate::units::{Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE};
 
 /// The units a duration string may use, with their length in seconds.

@@ -8,11 +8,8 @@ mod decode;
 mod diag;
 mod doc;
 mod durations;
-mod jobs;
 mod set;
-mod surface;
 pub(crate) mod trace;
-pub mod types;
 
 #[cfg(test)]
 mod tests;
@@ -24,10 +21,10 @@ mod tests_surface;
 pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};
 pub use durations::{format_duration, parse_duration, parse_window};
-pub use jobs::{job_counts, ActiveDays, JobSource, BYTES_PER_GB, LAMBDA_PAYLOAD_BYTES};
+/// The validated domain types live in the pure core crate.
+pub use redshift_cost_core::scenario::*;
 pub use set::{parse_set_arg, SetArg};
 pub use trace::{parse_timestamp, parse_trace, ParsedTrace, TraceError};
-pub use types::*;
 
 use decode::Ctx;
 use diag::SourceText;

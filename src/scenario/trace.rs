@@ -4,7 +4,7 @@
 use super::decode::{fmt_num, Ctx};
 use super::diag::{did_you_mean, list_code, show, snippet, Diagnostic, Location, MAX_ERRORS};
 use super::doc::Node;
-use super::types::{Period, Trace, TraceRow};
+use super::{Period, Trace, TraceRow};
 use crate::units::Rpu;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::io::Read;
@@ -38,7 +38,7 @@ pub struct ParsedTrace {
 impl ParsedTrace {
     /// Each row as (arrival, duration, its own demand, its own class name).
     pub fn expanded(&self) -> Vec<(f64, f64, Option<Rpu>, Option<String>)> {
-        super::types::expand(&self.rows, &self.rpus, &self.classes)
+        super::expand(&self.rows, &self.rpus, &self.classes)
     }
 }
 

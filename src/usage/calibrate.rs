@@ -5,10 +5,10 @@
 //! modelled figure is the integral of capacity over busy periods: billed RPU-seconds less the
 //! charged-but-idle remainder (`B` × (billed seconds − busy seconds), `docs/model.md`).
 
-use crate::model::engine::{simulate, Capacity, EngineError, SimResult};
 use crate::model::workload::plan;
 use crate::scenario::{Scenario, WorkloadSource};
 use crate::units::{Rpu, SECONDS_PER_HOUR};
+use redshift_cost_core::engine::{simulate, Capacity, EngineError, SimResult};
 use thiserror::Error;
 
 /// Secant iterations at most; each is one simulation of the period.

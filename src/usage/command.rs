@@ -5,7 +5,7 @@ use super::calibrate::{calibrate, scale_workloads, window_compute, Calibration, 
 use super::fetch::{block_on_within, observe, Client, Observed, UsageError, OBSERVE_DEADLINE};
 use super::plan::{Target, Window, DEFAULT_DAYS, MAX_DAYS};
 use crate::cli::{load_all, resolve_prices, write_output, Error, Exit, Messages, PriceArgs};
-use crate::model::estimate::ScenarioEstimate;
+use crate::model::figures::ScenarioEstimate;
 use crate::pricing::{apply_overrides, PriceBook};
 use crate::report::observe::{
     day_list, ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,

@@ -1,7 +1,11 @@
-//! The pure core of redshift-cost: named units and money, and the Redshift Serverless
-//! timeline engine (processor sharing, 60-second minimum charge windows, attribution by
-//! class). Nothing here reads a file, talks to a network or knows a price: inputs are
-//! passed in, figures come out. See docs/architecture.md.
+//! The pure core of redshift-cost: named units and money, the validated domain
+//! `Scenario`, price types, the Redshift Serverless timeline engine (processor sharing,
+//! 60-second minimum charge windows, attribution by class) and the cost model that
+//! prices a scenario. Nothing here reads a file, talks to a network or looks a price up:
+//! prices are passed in, figures come out. See docs/architecture.md.
 
 pub mod engine;
+pub mod model;
+pub mod prices;
+pub mod scenario;
 pub mod units;

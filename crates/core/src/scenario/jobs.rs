@@ -3,7 +3,7 @@
 //! that makes. The loader refuses a scenario on these counts before any job exists; the
 //! model builds its jobs from the same helpers.
 
-use super::types::{
+use super::{
     ArrivalPattern, Arrivals, Days, LambdaExtract, Period, PipelineKind, Scenario, Spectrum,
     Window, WorkloadSource,
 };
@@ -117,25 +117,14 @@ impl LambdaExtract {
     }
 }
 
-/// What asks the engine for jobs, for [`job_counts`].
+/// What asks the engine for jobs, for [`job_counts`] (the loader names them in its
+/// refusal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobSource {
     Workload(String),
     ZeroEtl,
     Spectrum,
     Pipeline(String),
-}
-
-impl JobSource {
-    /// How messages name the source: `workload `w``, `[zero_etl] refreshes`, ...
-    pub fn label(&self) -> String {
-        match self {
-            JobSource::Workload(n) => format!("workload `{}`", super::diag::show(n)),
-            JobSource::Pipeline(n) => format!("pipeline `{}`", super::diag::show(n)),
-            JobSource::ZeroEtl => "[zero_etl] refreshes".to_string(),
-            JobSource::Spectrum => "[spectrum] scans".to_string(),
-        }
-    }
 }
 
 /// How many jobs `scenario` asks the engine for, per source, computed from its rates

@@ -1,12 +1,10 @@
 //! Cost lines: quantity × unit price, with the price's source, per component.
 
-use crate::pricing::{Price, PriceSource, Tier};
+use crate::prices::{Price, PriceKey, Provenance, Tier};
 use crate::units::{Money, RpuSeconds};
-use serde::Serialize;
 
 /// What a cost line is for (a stable, machine-readable tag).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ComponentKind {
     /// Serverless compute of one workload class.
     ServerlessCompute,
@@ -50,6 +48,34 @@ pub enum ComponentKind {
     Comparison,
 }
 
+impl ComponentKind {
+    /// The kind's machine-readable name in documents (`serverless_compute`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ComponentKind::ServerlessCompute => "serverless_compute",
+            ComponentKind::ZeroEtlSync => "zero_etl_sync",
+            ComponentKind::ManagedStorage => "managed_storage",
+            ComponentKind::SnapshotStorage => "snapshot_storage",
+            ComponentKind::ProvisionedCompute => "provisioned_compute",
+            ComponentKind::ConcurrencyScaling => "concurrency_scaling",
+            ComponentKind::ServerlessReservation => "serverless_reservation",
+            ComponentKind::SpectrumCompute => "spectrum_compute",
+            ComponentKind::SpectrumScan => "spectrum_scan",
+            ComponentKind::DataSharingTransfer => "data_sharing_transfer",
+            ComponentKind::SnapshotCopyTransfer => "snapshot_copy_transfer",
+            ComponentKind::SnapshotCopyStorage => "snapshot_copy_storage",
+            ComponentKind::MlTraining => "ml_training",
+            ComponentKind::S3Storage => "s3_storage",
+            ComponentKind::LambdaRequests => "lambda_requests",
+            ComponentKind::LambdaDuration => "lambda_duration",
+            ComponentKind::SagemakerProcessing => "sagemaker_processing",
+            ComponentKind::SagemakerTraining => "sagemaker_training",
+            ComponentKind::PipelineCompute => "pipeline_compute",
+            ComponentKind::Comparison => "comparison",
+        }
+    }
+}
+
 /// One priced line of a scenario's bill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostLine {
@@ -60,6 +86,11 @@ pub struct CostLine {
     /// Unit of `quantity`, e.g. `RPU-hour`, `GB-month`.
     pub unit: &'static str,
     pub unit_price: Price,
+    /// The price the line is billed at (for a derived rate, such as a reserved one, the
+    /// on-demand price it is derived from).
+    pub price_key: PriceKey,
+    /// The region whose price it is, when not the scenario's own (a snapshot copy).
+    pub price_region: Option<String>,
     pub cost: Money,
 }
 
@@ -69,6 +100,7 @@ impl CostLine {
         kind: ComponentKind,
         quantity: f64,
         unit: &'static str,
+        price_key: PriceKey,
         unit_price: Price,
     ) -> CostLine {
         CostLine {
@@ -78,22 +110,29 @@ impl CostLine {
             unit,
             cost: Money::from_usd(quantity * unit_price.usd),
             unit_price,
+            price_key,
+            price_region: None,
         }
+    }
+
+    /// The line priced at another region's price.
+    pub fn in_region(mut self, region: &str) -> CostLine {
+        self.price_region = Some(region.to_string());
+        self
     }
 
     /// The line with its quantity multiplied by `factor` (GB-months of a period that is
     /// not one month), its cost recomputed.
     pub fn scaled(self, factor: f64) -> CostLine {
-        CostLine::new(
-            self.component,
-            self.kind,
-            self.quantity * factor,
-            self.unit,
-            self.unit_price,
-        )
+        let quantity = self.quantity * factor;
+        CostLine {
+            cost: Money::from_usd(quantity * self.unit_price.usd),
+            quantity,
+            ..self
+        }
     }
 
-    pub fn price_source(&self) -> PriceSource {
+    pub fn price_source(&self) -> Provenance {
         self.unit_price.source
     }
 }
@@ -131,19 +170,22 @@ pub fn compute_line(
         kind,
         rpu_seconds.to_rpu_hours(),
         RPU_HOUR,
+        PriceKey::RpuHour,
         rpu_hour,
     )
 }
 
 /// Splits `quantity` over ascending `tiers` (`[begin, end)` each): the part of the
-/// quantity that falls in each tier, paired with it. Tiers that get nothing are left out.
-pub fn split_tiers(quantity: f64, tiers: &[Tier]) -> Vec<(Tier, f64)> {
+/// quantity that falls in each tier, paired with the tier and its index. Tiers that get
+/// nothing are left out.
+pub fn split_tiers(quantity: f64, tiers: &[Tier]) -> Vec<(usize, Tier, f64)> {
     tiers
         .iter()
-        .filter_map(|tier| {
+        .enumerate()
+        .filter_map(|(i, tier)| {
             let top = tier.end.unwrap_or(f64::INFINITY).min(quantity);
             let part = top - tier.begin;
-            (part > 0.0).then_some((*tier, part))
+            (part > 0.0).then_some((i, *tier, part))
         })
         .collect()
 }
@@ -162,7 +204,7 @@ pub fn snapshot_lines(gb: f64, tiers: &[Tier]) -> Vec<CostLine> {
     let used = split_tiers(gb, tiers);
     let several = used.len() > 1 || tiers.len() > 1 && gb > tiers[0].end.unwrap_or(f64::MAX);
     used.into_iter()
-        .map(|(tier, part)| {
+        .map(|(i, tier, part)| {
             let component = if several {
                 format!("snapshot storage ({})", tier_label(&tier))
             } else {
@@ -173,6 +215,7 @@ pub fn snapshot_lines(gb: f64, tiers: &[Tier]) -> Vec<CostLine> {
                 ComponentKind::SnapshotStorage,
                 part,
                 GB_MONTH,
+                PriceKey::BackupTier(i),
                 tier.price,
             )
         })
@@ -182,14 +225,14 @@ pub fn snapshot_lines(gb: f64, tiers: &[Tier]) -> Vec<CostLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::SourceKind;
+    use crate::prices::SourceKind;
     use approx::assert_relative_eq;
     use proptest::prelude::*;
 
     fn price(usd: f64) -> Price {
         Price {
             usd,
-            source: PriceSource {
+            source: Provenance {
                 kind: SourceKind::Override,
                 date: None,
             },
@@ -267,7 +310,7 @@ mod tests {
         #[test]
         fn tier_parts_sum_to_the_usage(gb in 0.0..2_000_000.0f64, more in 0.0..100_000.0f64) {
             let tiers = us_east_1_backup();
-            let parts: f64 = split_tiers(gb, &tiers).iter().map(|p| p.1).sum();
+            let parts: f64 = split_tiers(gb, &tiers).iter().map(|p| p.2).sum();
             prop_assert!((parts - gb).abs() <= 1e-9 * (1.0 + gb));
             prop_assert!(total(&snapshot_lines(gb + more, &tiers)) + 1e-9 >= total(&snapshot_lines(gb, &tiers)));
         }

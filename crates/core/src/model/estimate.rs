@@ -1,115 +1,35 @@
 //! One scenario's estimate: plan the jobs, simulate the period, price every component.
 
-use super::compare::{compare, Comparison};
+use super::compare::compare;
 use super::costs::{compute_line, snapshot_lines, ComponentKind, CostLine, GB_MONTH};
-use super::engine::{simulate, Capacity, EngineError, SimResult};
-use super::provisioned::ProvisionedFigures;
-use super::surface::{
-    apply_reservation, deployments, surface, Context, Deployment, PipelineFigures,
-    ReservationFigures,
-};
-use super::workload::{plan, ClassKind};
-use crate::pricing::RegionPrices;
-use crate::scenario::Scenario;
-use crate::units::{Money, Rpu, RpuSeconds};
-use thiserror::Error;
+use super::data_sharing::add_data_sharing;
+use super::figures::{Deployment, EstimateError, Parts, ScenarioEstimate, ServerlessFigures};
+use super::ml::add_ml;
+use super::pipelines::add_pipelines;
+use super::provisioned::add_provisioned;
+use super::reservations::apply_reservation;
+use super::snapshots::{add_snapshot_copy, add_snapshots};
+use super::spectrum::add_spectrum;
+use super::workload::{plan, ClassKind, JobPlan};
+use crate::engine::{simulate, Capacity, EngineError};
+use crate::prices::{PriceKey, PriceSheet, SourceKind};
+use crate::scenario::{Locations, Scenario};
+use crate::units::RpuSeconds;
 
-/// A scenario that cannot be priced with the prices at hand.
-#[derive(Debug, Error, PartialEq)]
-pub enum EstimateError {
-    #[error("scenario `{scenario}`{at}: the price book has no {what} price for {region}; set [prices] {key} in the scenario (or --set prices.{key}=...)")]
-    MissingPrice {
-        scenario: String,
-        /// ` (region at file:line:col)`, or empty.
-        at: String,
-        region: String,
-        what: &'static str,
-        key: &'static str,
-    },
-    #[error("scenario `{scenario}`: the price book has no price for SageMaker instance {instance} in {region}; set it in the scenario: [prices.sagemaker_instance_hour] \"{instance}\" = USD per hour")]
-    MissingInstancePrice {
-        scenario: String,
-        region: String,
-        instance: String,
-    },
-    #[error("scenario `{scenario}`: {context}{source}")]
-    Engine {
-        scenario: String,
-        /// The scenario's terms for what failed (`workload `w`: `), or empty.
-        context: String,
-        source: EngineError,
-    },
-    /// A money figure came out NaN, infinite or negative: never priced silently.
-    #[error("scenario `{scenario}`: the cost line `{line}` came out as {value} USD (quantity {quantity}, unit price {price}); refusing to report it")]
-    NotFinite {
-        scenario: String,
-        line: String,
-        value: f64,
-        quantity: f64,
-        price: f64,
-        /// The price came from a price source (not the scenario): a failure of the
-        /// source (exit 1), not of the input (exit 2).
-        from_source: bool,
-    },
-}
-
-/// The engine's figures with the class names attached.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerlessFigures {
-    pub base_rpu: Rpu,
-    pub max_rpu: Rpu,
-    pub sim: SimResult,
-    /// Class names in the order of `sim.by_class_rpu_seconds`.
-    pub classes: Vec<String>,
-    /// The on-demand RPU-hour price the compute was billed at, when it was needed.
-    pub rpu_hour_usd: Option<f64>,
-}
-
-/// Everything estimated for one scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioEstimate {
-    pub name: String,
-    pub region: String,
-    pub period_hours: f64,
-    pub budget_usd: Option<f64>,
-    pub lines: Vec<CostLine>,
-    pub serverless: Option<ServerlessFigures>,
-    /// The warehouse estimated: `None` for a storage-only scenario.
-    pub deployment: Option<Deployment>,
-    /// `[provisioned]`, when estimated as a provisioned cluster.
-    pub provisioned: Option<ProvisionedFigures>,
-    /// Serverless reservation figures (the suggested commitment), when there is compute.
-    pub reservation: Option<ReservationFigures>,
-    /// Lines shown for comparison, not part of the total (Athena for Spectrum scans).
-    pub comparisons: Vec<CostLine>,
-    pub pipelines: Vec<PipelineFigures>,
-    /// How parts of the bill were modelled, one sentence each.
-    pub notes: Vec<String>,
-    /// With both `[serverless]` and `[provisioned]`: the comparison with the cluster.
-    pub comparison: Option<Comparison>,
-}
-
-impl ScenarioEstimate {
-    pub fn total(&self) -> Money {
-        self.lines.iter().map(|l| l.cost).sum()
+/// The deployments a scenario is estimated as: each of `[serverless]` and
+/// `[provisioned]` it has (both: two alternatives), or none (storage only).
+pub fn deployments(scenario: &Scenario) -> Vec<Option<Deployment>> {
+    let mut out = Vec::new();
+    if scenario.serverless.is_some() {
+        out.push(Some(Deployment::Serverless));
     }
-
-    /// `Some(excess)` when the total is over the budget.
-    pub fn over_budget(&self) -> Option<f64> {
-        let budget = self.budget_usd?;
-        let total = self.total().usd();
-        (total > budget).then_some(total - budget)
+    if scenario.provisioned.is_some() {
+        out.push(Some(Deployment::Provisioned));
     }
-}
-
-/// Estimates `scenario` with `prices` (already resolved for its region, overrides
-/// applied), with the bundled book's reservation discounts and regions: see
-/// [`estimate_scenario`].
-pub fn estimate(
-    scenario: &Scenario,
-    prices: &RegionPrices,
-) -> Result<ScenarioEstimate, EstimateError> {
-    estimate_scenario(scenario, prices, &Context::bundled())
+    if out.is_empty() {
+        out.push(None);
+    }
+    out
 }
 
 /// The estimate of `scenario` on its warehouse. With both `[serverless]` and
@@ -117,10 +37,9 @@ pub fn estimate(
 /// [`ScenarioEstimate::comparison`] compares it with the cluster.
 pub fn estimate_scenario(
     scenario: &Scenario,
-    prices: &RegionPrices,
-    ctx: &Context<'_>,
+    sheet: &PriceSheet,
 ) -> Result<ScenarioEstimate, EstimateError> {
-    let mut all = estimate_deployments(scenario, prices, ctx)?;
+    let mut all = estimate_deployments(scenario, sheet)?;
     let mut first = all.remove(0);
     if let Some(alternative) = all.first() {
         first.comparison = Some(compare(&first, alternative));
@@ -128,43 +47,15 @@ pub fn estimate_scenario(
     Ok(first)
 }
 
-impl EstimateError {
-    /// No price for `what` in `region`: names the `[prices]` key to set and where the
-    /// scenario's region is written.
-    pub fn missing_price(
-        scenario: &Scenario,
-        region: &str,
-        what: &'static str,
-        key: &'static str,
-    ) -> EstimateError {
-        EstimateError::MissingPrice {
-            scenario: scenario.name.clone(),
-            at: scenario
-                .locations
-                .region
-                .as_ref()
-                .map(|l| format!(" (region at {l})"))
-                .unwrap_or_default(),
-            region: region.to_string(),
-            what,
-            key,
-        }
-    }
-}
-
 /// What an engine error is about, in the scenario's words: the class of the job it
 /// names (a workload, the zero-ETL syncs, a pipeline), never a job index.
-fn engine_context(
-    plan: &super::workload::Plan,
-    locations: &crate::scenario::Locations,
-    e: &EngineError,
-) -> String {
+pub fn engine_context(plan: &JobPlan, locations: &Locations, e: &EngineError) -> String {
     let class = match e {
         EngineError::Job { class, .. } => Some(*class),
         _ => None,
     };
     match class.and_then(|c| plan.input.classes.get(c).zip(plan.kinds.get(c))) {
-        Some((name, super::workload::ClassKind::Workload)) => match locations.workloads.get(name) {
+        Some((name, ClassKind::Workload)) => match locations.workloads.get(name) {
             Some(at) => format!("workload `{name}` ({at}): "),
             None => format!("workload `{name}`: "),
         },
@@ -185,8 +76,7 @@ pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
                 value: l.cost.usd(),
                 quantity: l.quantity,
                 price: l.unit_price.usd,
-                from_source: !price_ok
-                    && l.unit_price.source.kind != crate::pricing::SourceKind::Override,
+                from_source: !price_ok && l.unit_price.source.kind != SourceKind::Override,
             });
         }
     }
@@ -207,13 +97,12 @@ pub fn check_finite(e: &ScenarioEstimate) -> Result<(), EstimateError> {
 /// Every estimate of `scenario`: one per deployment it has (Serverless first).
 pub fn estimate_deployments(
     scenario: &Scenario,
-    prices: &RegionPrices,
-    ctx: &Context<'_>,
+    sheet: &PriceSheet,
 ) -> Result<Vec<ScenarioEstimate>, EstimateError> {
     deployments(scenario)
         .into_iter()
         .map(|d| {
-            let e = estimate_in(scenario, prices, ctx, d)?;
+            let e = estimate_in(scenario, sheet, d)?;
             check_finite(&e)?;
             Ok(e)
         })
@@ -223,10 +112,10 @@ pub fn estimate_deployments(
 /// Estimates `scenario` as `deployment`.
 pub fn estimate_in(
     scenario: &Scenario,
-    prices: &RegionPrices,
-    ctx: &Context<'_>,
+    sheet: &PriceSheet,
     deployment: Option<Deployment>,
 ) -> Result<ScenarioEstimate, EstimateError> {
+    let prices = &sheet.prices;
     let missing = |what, key| EstimateError::missing_price(scenario, &scenario.region, what, key);
     let mut lines = Vec::new();
     let mut serverless = None;
@@ -285,11 +174,20 @@ pub fn estimate_in(
             rpu_hour_usd: rpu_hour_usd.map(|p| p.usd),
         };
         if let Some(rpu_hour) = rpu_hour_usd {
-            reservation = apply_reservation(scenario, &figures, rpu_hour, ctx, prices, &mut lines);
+            reservation = apply_reservation(scenario, &figures, rpu_hour, sheet, &mut lines);
         }
         serverless = Some(figures);
     }
-    let parts = surface(scenario, prices, ctx, deployment)?;
+    let mut parts = Parts::default();
+    if deployment == Some(Deployment::Provisioned) {
+        add_provisioned(scenario, sheet, &mut parts)?;
+    }
+    add_spectrum(scenario, sheet, deployment, &mut parts)?;
+    add_snapshots(scenario, sheet, deployment, &mut parts)?;
+    add_snapshot_copy(scenario, sheet, deployment, &mut parts)?;
+    add_data_sharing(scenario, sheet, &mut parts)?;
+    add_ml(scenario, sheet, &mut parts)?;
+    add_pipelines(scenario, sheet, deployment, &mut parts)?;
     lines.extend(parts.lines);
     let dc2 = deployment == Some(Deployment::Provisioned)
         && scenario
@@ -307,10 +205,12 @@ pub fn estimate_in(
             ComponentKind::ManagedStorage,
             storage.managed_gb * scenario.period.months(),
             GB_MONTH,
+            PriceKey::RmsGbMonth,
             rms,
         ));
     }
-    // Provisioned snapshots (automated + manual, with the DC2 allowance) are surface lines.
+    // Provisioned snapshots (automated + manual, with the DC2 allowance) are
+    // `add_snapshots` lines.
     if storage.snapshot_gb > 0.0 && deployment != Some(Deployment::Provisioned) {
         if prices.backup_tiers.is_empty() {
             return Err(missing("backup storage", "backup_gb_month"));
@@ -337,34 +237,4 @@ pub fn estimate_in(
         notes: parts.notes,
         comparison: None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::parse_scenario;
-    use std::path::Path;
-
-    #[test]
-    fn engine_errors_name_the_workload_and_its_line_never_a_job_index() {
-        let text = "name = \"s\"\nregion = \"us-east-1\"\n[serverless]\nbase_rpu = 8\n[[workload]]\nname = \"w\"\nper_day = 2\nduration = \"1m\"\n";
-        let s = parse_scenario(text, Path::new("s.toml"), &[], &[])
-            .unwrap()
-            .scenario;
-        let p = plan(
-            &s,
-            Capacity {
-                base: 8.0,
-                max: 8.0,
-            },
-        );
-        let e = EngineError::Job {
-            index: 1,
-            class: 0,
-            what: "duration must be finite and > 0",
-        };
-        let context = engine_context(&p, &s.locations, &e);
-        assert_eq!(context, "workload `w` (s.toml:5:1): ");
-        assert!(!context.contains("job"));
-    }
 }

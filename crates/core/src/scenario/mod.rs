@@ -1,11 +1,15 @@
 //! Validated domain types: what a scenario means once every value has been checked.
 //! Nothing here refers to TOML; `decode` builds these from the spanned document.
 
-pub use super::surface::*;
+mod jobs;
+mod warehouse;
+
 use crate::units::{Rpu, Seconds};
 use chrono::NaiveDate;
+pub use jobs::{job_counts, ActiveDays, JobSource, BYTES_PER_GB, LAMBDA_PAYLOAD_BYTES};
 use std::path::PathBuf;
 use std::sync::Arc;
+pub use warehouse::*;
 
 /// One scenario file, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +172,7 @@ pub struct Trace {
 
 /// One row of a trace: 24 bytes (see [`PackedJob`]), so that a month of millions of
 /// queries fits.
-pub type TraceRow = crate::model::engine::PackedJob;
+pub type TraceRow = crate::engine::PackedJob;
 
 impl Trace {
     /// Each row as (arrival, duration, its own demand, its own class name).

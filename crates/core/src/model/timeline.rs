@@ -1,7 +1,7 @@
 //! The capacity timeline of a scenario over a window of its period (for charts).
 
-use super::engine::{simulate_with, Capacity, EngineError, SimOptions, Timeline};
 use super::workload::plan;
+use crate::engine::{simulate_with, Capacity, EngineError, SimOptions, Timeline};
 use crate::scenario::Scenario;
 use crate::units::Seconds;
 

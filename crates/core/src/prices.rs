@@ -1,19 +1,19 @@
-//! The price book: every price the estimator knows, per region, each with where it came from.
+//! Price types: every price the estimator knows, per region, each with where it came
+//! from and the [`PriceKey`] that names it; one region's [`PriceSheet`] is what an
+//! estimate is priced with. Nothing here looks a price up anywhere but in the values
+//! it is given.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// Where a price came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SourceKind {
     /// The price book compiled into the binary.
     Bundled,
     /// The price book compiled into the binary, for a price no stored source confirms
     /// (shown as `bundled <date> (unverified)`; override it in `[prices]`).
-    #[serde(rename = "bundled-unverified")]
     BundledUnverified,
     /// Fetched from the AWS Price List API in this run.
     Live,
@@ -23,24 +23,38 @@ pub enum SourceKind {
     Override,
 }
 
+impl SourceKind {
+    /// The kind's name in documents: `bundled`, `bundled-unverified`, `live`, `cache`,
+    /// `override`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Bundled => "bundled",
+            SourceKind::BundledUnverified => "bundled-unverified",
+            SourceKind::Live => "live",
+            SourceKind::Cache => "cache",
+            SourceKind::Override => "override",
+        }
+    }
+}
+
 /// A price's provenance: the kind of source and the date the price was true on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PriceSource {
+pub struct Provenance {
     pub kind: SourceKind,
     pub date: Option<NaiveDate>,
 }
 
-impl PriceSource {
-    pub fn bundled(date: NaiveDate) -> PriceSource {
-        PriceSource {
+impl Provenance {
+    pub fn bundled(date: NaiveDate) -> Provenance {
+        Provenance {
             kind: SourceKind::Bundled,
             date: Some(date),
         }
     }
 
     /// A bundled price that no stored source confirms.
-    pub fn bundled_unverified(date: NaiveDate) -> PriceSource {
-        PriceSource {
+    pub fn bundled_unverified(date: NaiveDate) -> Provenance {
+        Provenance {
             kind: SourceKind::BundledUnverified,
             date: Some(date),
         }
@@ -51,15 +65,15 @@ impl PriceSource {
         self.kind == SourceKind::BundledUnverified
     }
 
-    pub fn override_() -> PriceSource {
-        PriceSource {
+    pub fn override_() -> Provenance {
+        Provenance {
             kind: SourceKind::Override,
             date: None,
         }
     }
 }
 
-impl fmt::Display for PriceSource {
+impl fmt::Display for Provenance {
     /// `bundled 2025-03-19`, `bundled 2025-03-19 (unverified)`, `live 2026-11-21`,
     /// `cache 2026-11-18`, `override`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -84,7 +98,7 @@ impl fmt::Display for PriceSource {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Price {
     pub usd: f64,
-    pub source: PriceSource,
+    pub source: Provenance,
 }
 
 /// One tier of a tiered price: usage in `[begin, end)` is billed at `price` (GB for
@@ -117,7 +131,7 @@ pub struct ReservedRate {
     pub hourly_usd: f64,
     /// One-off fee in USD (per RPU or per node), 0 when there is none.
     pub upfront_usd: f64,
-    pub source: PriceSource,
+    pub source: Provenance,
 }
 
 impl ReservedRate {
@@ -181,44 +195,148 @@ pub struct RegionPrices {
     pub ml_million_cells_tiers: Vec<Tier>,
 }
 
+/// The name of one price of a region: which field of [`RegionPrices`] (and which entry
+/// of a map or tier list) it is. Every cost line carries the key of the price it was
+/// billed at, so "which prices fell back" is a lookup by key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PriceKey {
+    RpuHour,
+    RmsGbMonth,
+    SpectrumTb,
+    InterRegionGb,
+    AthenaTb,
+    LambdaRequest,
+    S3GbMonth,
+    /// `backup_tiers[i]`.
+    BackupTier(usize),
+    /// `node_hour.<node type>`.
+    NodeHour(String),
+    /// `concurrency_scaling_node_second.<node type>`.
+    ConcurrencyScalingNodeSecond(String),
+    /// `lambda_gb_second.<arch>`.
+    LambdaGbSecond(String),
+    /// `sagemaker_instance_hour.<instance type>`.
+    SagemakerInstanceHour(String),
+    /// `ml_million_cells_tiers[i]`.
+    MlMillionCellsTier(usize),
+}
+
+impl fmt::Display for PriceKey {
+    /// The key as the price listing and the fallback warnings name it: `rpu_hour`,
+    /// `backup_tiers[0]`, `node_hour.ra3.4xlarge`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PriceKey::RpuHour => f.write_str("rpu_hour"),
+            PriceKey::RmsGbMonth => f.write_str("rms_gb_month"),
+            PriceKey::SpectrumTb => f.write_str("spectrum_tb"),
+            PriceKey::InterRegionGb => f.write_str("inter_region_gb"),
+            PriceKey::AthenaTb => f.write_str("athena_tb"),
+            PriceKey::LambdaRequest => f.write_str("lambda_request"),
+            PriceKey::S3GbMonth => f.write_str("s3_gb_month"),
+            PriceKey::BackupTier(i) => write!(f, "backup_tiers[{i}]"),
+            PriceKey::NodeHour(n) => write!(f, "node_hour.{n}"),
+            PriceKey::ConcurrencyScalingNodeSecond(n) => {
+                write!(f, "concurrency_scaling_node_second.{n}")
+            }
+            PriceKey::LambdaGbSecond(a) => write!(f, "lambda_gb_second.{a}"),
+            PriceKey::SagemakerInstanceHour(i) => write!(f, "sagemaker_instance_hour.{i}"),
+            PriceKey::MlMillionCellsTier(i) => write!(f, "ml_million_cells_tiers[{i}]"),
+        }
+    }
+}
+
 impl RegionPrices {
-    /// Every price of the region, each with a name (`rpu_hour`, `backup_tiers[0]`,
-    /// `node_hour.ra3.4xlarge`, ...), in a fixed order.
-    pub fn prices(&self) -> Vec<(String, &Price)> {
+    /// The price named `key`, if the region has it.
+    pub fn get(&self, key: &PriceKey) -> Option<Price> {
+        match key {
+            PriceKey::RpuHour => self.rpu_hour,
+            PriceKey::RmsGbMonth => self.rms_gb_month,
+            PriceKey::SpectrumTb => self.spectrum_tb,
+            PriceKey::InterRegionGb => self.inter_region_gb,
+            PriceKey::AthenaTb => self.athena_tb,
+            PriceKey::LambdaRequest => self.lambda_request,
+            PriceKey::S3GbMonth => self.s3_gb_month,
+            PriceKey::BackupTier(i) => self.backup_tiers.get(*i).map(|t| t.price),
+            PriceKey::NodeHour(n) => self.node_hour.get(n).copied(),
+            PriceKey::ConcurrencyScalingNodeSecond(n) => {
+                self.concurrency_scaling_node_second.get(n).copied()
+            }
+            PriceKey::LambdaGbSecond(a) => self.lambda_gb_second.get(a).copied(),
+            PriceKey::SagemakerInstanceHour(i) => self.sagemaker_instance_hour.get(i).copied(),
+            PriceKey::MlMillionCellsTier(i) => self.ml_million_cells_tiers.get(*i).map(|t| t.price),
+        }
+    }
+
+    /// Every price of the region with its key, in a fixed order.
+    pub fn keyed(&self) -> Vec<(PriceKey, &Price)> {
         let mut out = Vec::new();
         let singles = [
-            ("rpu_hour", &self.rpu_hour),
-            ("rms_gb_month", &self.rms_gb_month),
-            ("spectrum_tb", &self.spectrum_tb),
-            ("inter_region_gb", &self.inter_region_gb),
-            ("athena_tb", &self.athena_tb),
-            ("lambda_request", &self.lambda_request),
-            ("s3_gb_month", &self.s3_gb_month),
+            (PriceKey::RpuHour, &self.rpu_hour),
+            (PriceKey::RmsGbMonth, &self.rms_gb_month),
+            (PriceKey::SpectrumTb, &self.spectrum_tb),
+            (PriceKey::InterRegionGb, &self.inter_region_gb),
+            (PriceKey::AthenaTb, &self.athena_tb),
+            (PriceKey::LambdaRequest, &self.lambda_request),
+            (PriceKey::S3GbMonth, &self.s3_gb_month),
         ];
-        for (name, p) in singles {
+        for (key, p) in singles {
             if let Some(p) = p {
-                out.push((name.to_string(), p));
+                out.push((key, p));
             }
         }
         for (i, t) in self.backup_tiers.iter().enumerate() {
-            out.push((format!("backup_tiers[{i}]"), &t.price));
+            out.push((PriceKey::BackupTier(i), &t.price));
         }
         for (node, p) in &self.node_hour {
-            out.push((format!("node_hour.{node}"), p));
+            out.push((PriceKey::NodeHour(node.clone()), p));
         }
         for (node, p) in &self.concurrency_scaling_node_second {
-            out.push((format!("concurrency_scaling_node_second.{node}"), p));
+            out.push((PriceKey::ConcurrencyScalingNodeSecond(node.clone()), p));
         }
         for (arch, p) in &self.lambda_gb_second {
-            out.push((format!("lambda_gb_second.{arch}"), p));
+            out.push((PriceKey::LambdaGbSecond(arch.clone()), p));
         }
         for (instance, p) in &self.sagemaker_instance_hour {
-            out.push((format!("sagemaker_instance_hour.{instance}"), p));
+            out.push((PriceKey::SagemakerInstanceHour(instance.clone()), p));
         }
         for (i, t) in self.ml_million_cells_tiers.iter().enumerate() {
-            out.push((format!("ml_million_cells_tiers[{i}]"), &t.price));
+            out.push((PriceKey::MlMillionCellsTier(i), &t.price));
         }
         out
+    }
+
+    /// Every price of the region, each with its key's name (`rpu_hour`,
+    /// `backup_tiers[0]`, `node_hour.ra3.4xlarge`, ...), in a fixed order.
+    pub fn prices(&self) -> Vec<(String, &Price)> {
+        self.keyed()
+            .into_iter()
+            .map(|(k, p)| (k.to_string(), p))
+            .collect()
+    }
+}
+
+/// Everything one scenario is priced with: its region's prices (the scenario's
+/// `[prices]` overrides applied), the reserved-term discounts, and the prices of the
+/// other regions it names (a snapshot copy region). The caller resolves it; the model
+/// only reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriceSheet {
+    pub prices: RegionPrices,
+    /// Reserved-node discounts (fractions off on demand) by term key.
+    pub node_reserved: ReservedDiscounts,
+    /// Serverless-reservation discounts by term key.
+    pub serverless_reserved: ReservedDiscounts,
+    /// Other regions' prices by region code (the snapshot copy region).
+    pub other_regions: BTreeMap<String, RegionPrices>,
+}
+
+impl PriceSheet {
+    /// A sheet of `prices` with no reserved discounts and no other regions.
+    pub fn of(prices: RegionPrices) -> PriceSheet {
+        PriceSheet {
+            prices,
+            ..PriceSheet::default()
+        }
     }
 }
 

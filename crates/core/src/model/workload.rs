@@ -1,7 +1,7 @@
 //! Turns a validated scenario into the engine's jobs (`docs/model.md`, "Workload arrivals").
 
-use super::engine::{Capacity, ClassId, FixedJob, SharedJobs, SimInput, WorkJob};
 use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
+use crate::engine::{Capacity, ClassId, FixedJob, SharedJobs, SimInput, WorkJob};
 use crate::scenario::{
     ArrivalPattern, Arrivals, Pipeline, PipelineKind, Scenario, Trace, WorkloadSource, ZeroEtl,
 };
@@ -36,13 +36,13 @@ pub fn pipeline_class(pipeline: &Pipeline) -> String {
 
 /// The engine input plus what each class is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub struct JobPlan {
     pub input: SimInput,
     pub kinds: Vec<ClassKind>,
 }
 
 /// Builds the jobs of `scenario` on a workgroup of `capacity`.
-pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
+pub fn plan(scenario: &Scenario, capacity: Capacity) -> JobPlan {
     let horizon = scenario.period.seconds();
     let mut classes = Classes::default();
     let mut work = Vec::new();
@@ -105,7 +105,7 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> Plan {
         }
     }
 
-    Plan {
+    JobPlan {
         input: SimInput {
             capacity,
             period: horizon,

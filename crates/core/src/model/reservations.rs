@@ -2,8 +2,12 @@
 //! reserved rate; at every instant the capacity above `R` is billed on demand. Sized from
 //! the engine's capacity profile (billed seconds by capacity level).
 
-use super::engine::rpu_seconds_above;
-use crate::units::{Rpu, Seconds, SECONDS_PER_HOUR};
+use super::costs::{compute_line, ComponentKind, CostLine, RPU_HOUR};
+use super::figures::{ReservationFigures, ServerlessFigures};
+use crate::engine::rpu_seconds_above;
+use crate::prices::{Price, PriceKey, PriceSheet};
+use crate::scenario::{ReservedTerm, Scenario};
+use crate::units::{Money, Rpu, RpuSeconds, Seconds, SECONDS_PER_HOUR};
 
 /// The step the suggestion searches in (the base-capacity step; AWS sells reservations
 /// as a number of RPUs).
@@ -43,6 +47,96 @@ pub fn best_reservation(
         }
     }
     best
+}
+
+/// Serverless compute kinds (what a reservation covers).
+pub fn is_serverless_compute(kind: ComponentKind) -> bool {
+    matches!(
+        kind,
+        ComponentKind::ServerlessCompute
+            | ComponentKind::ZeroEtlSync
+            | ComponentKind::SpectrumCompute
+            | ComponentKind::PipelineCompute
+    )
+}
+
+/// Applies a Serverless reservation to the compute lines (the reservation, then one
+/// on-demand line for the capacity above it) and works out the suggested commitment.
+pub fn apply_reservation(
+    scenario: &Scenario,
+    sv: &ServerlessFigures,
+    rpu_hour: Price,
+    sheet: &PriceSheet,
+    lines: &mut Vec<CostLine>,
+) -> Option<ReservationFigures> {
+    let profile = &sv.sim.capacity_profile;
+    let hours = scenario.period.hours;
+    let term = scenario
+        .serverless_reservation
+        .map_or(ReservedTerm::OneYearNoUpfront, |r| r.term);
+    let discount = sheet
+        .prices
+        .reserved
+        .iter()
+        .find(|r| r.product == "serverless" && r.term == term.key())
+        .and_then(|r| r.discount(rpu_hour.usd))
+        .filter(|d| d.is_finite() && (0.0..1.0).contains(d))
+        .or_else(|| sheet.serverless_reserved.by_term.get(term.key()).copied())?;
+    let on_demand = compute_cost(profile, hours, rpu_hour.usd, discount, 0.0);
+    let (suggested, suggested_cost) = best_reservation(profile, hours, rpu_hour.usd, discount);
+    let billed = sv.sim.billed_rpu_seconds.0;
+    let reserved = scenario.serverless_reservation.map(|r| r.rpu);
+    let above = rpu_seconds_above(profile, reserved.unwrap_or(0.0));
+    if let Some(r) = reserved {
+        // The engine splits the bill by class, not the part above a threshold: with a
+        // reservation, compute is the reservation plus one on-demand line above it.
+        let pos = lines
+            .iter()
+            .position(|l| is_serverless_compute(l.kind))
+            .unwrap_or(lines.len());
+        lines.retain(|l| !is_serverless_compute(l.kind));
+        lines.insert(
+            pos,
+            CostLine::new(
+                format!("serverless reservation: {r} RPU ({})", term.label()),
+                ComponentKind::ServerlessReservation,
+                r * hours,
+                RPU_HOUR,
+                PriceKey::RpuHour,
+                Price {
+                    usd: crate::units::round_price(rpu_hour.usd * (1.0 - discount)),
+                    source: rpu_hour.source,
+                },
+            ),
+        );
+        lines.insert(
+            pos + 1,
+            compute_line(
+                "compute above the reservation (on demand)".into(),
+                ComponentKind::ServerlessCompute,
+                RpuSeconds(above),
+                rpu_hour,
+            ),
+        );
+    }
+    Some(ReservationFigures {
+        reserved_rpu: reserved,
+        term: term.key(),
+        discount,
+        covered_rpu_seconds: billed - above,
+        on_demand_rpu_seconds: above,
+        on_demand_compute_usd: Money::from_usd(on_demand).usd(),
+        compute_usd: Money::from_usd(compute_cost(
+            profile,
+            hours,
+            rpu_hour.usd,
+            discount,
+            reserved.unwrap_or(0.0),
+        ))
+        .usd(),
+        suggested_reserved_rpu: suggested,
+        suggested_compute_usd: Money::from_usd(suggested_cost).usd(),
+    })
 }
 
 #[cfg(test)]

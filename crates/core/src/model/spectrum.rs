@@ -1,10 +1,15 @@
-//! Data scanned per query: Spectrum on a provisioned cluster, Athena (the comparison line)
-//! and cross-region data sharing all bill each query's bytes rounded up to the next MB,
-//! with a 10 MB minimum per query.
+//! Spectrum: on a provisioned cluster, per TB scanned; on Serverless, RPU time (the
+//! class `spectrum scans`, simulated with the workloads). Athena for the same scans is a
+//! comparison line. Spectrum, Athena and cross-region data sharing all bill each query's
+//! bytes rounded up to the next MB, with a 10 MB minimum per query ([`Scans`]).
 
-use super::costs::{ComponentKind, CostLine, GB, TB};
-use crate::pricing::Price;
-use crate::units::{HOURS_PER_DAY, MB_PER_GB, MB_PER_TB};
+use super::costs::{ComponentKind, CostLine, TB};
+use super::figures::{need, Deployment, EstimateError, Parts};
+use super::notes::Note;
+use super::workload::SPECTRUM_CLASS;
+use crate::prices::{Price, PriceKey, PriceSheet};
+use crate::scenario::Scenario;
+use crate::units::{GB_PER_TB, HOURS_PER_DAY, MB_PER_GB, MB_PER_TB};
 
 /// The smallest amount a query is billed for, MB.
 pub const MIN_MB_PER_QUERY: f64 = 10.0;
@@ -64,6 +69,7 @@ pub fn spectrum_line(scans: &Scans, price: Price) -> CostLine {
         ComponentKind::SpectrumScan,
         scans.billed_tb(),
         TB,
+        PriceKey::SpectrumTb,
         price,
     )
 }
@@ -75,33 +81,70 @@ pub fn athena_line(scans: &Scans, price: Price) -> CostLine {
         ComponentKind::Comparison,
         scans.billed_tb(),
         TB,
+        PriceKey::AthenaTb,
         price,
     )
 }
 
-/// Cross-region data sharing: GB billed × the inter-region transfer rate.
-pub fn data_sharing_line(scans: &Scans, price: Price, producer: Option<&str>) -> CostLine {
-    let from = producer.map(|p| format!(" from {p}")).unwrap_or_default();
-    CostLine::new(
-        format!("cross-region data sharing{from}"),
-        ComponentKind::DataSharingTransfer,
-        scans.billed_gb(),
-        GB,
-        price,
-    )
+/// Spectrum's line (provisioned) or note (Serverless), and the Athena comparison line.
+pub fn add_spectrum(
+    scenario: &Scenario,
+    sheet: &PriceSheet,
+    deployment: Option<Deployment>,
+    out: &mut Parts,
+) -> Result<(), EstimateError> {
+    let Some(sp) = &scenario.spectrum else {
+        return Ok(());
+    };
+    let prices = &sheet.prices;
+    let scans = Scans::per_day(sp.queries_per_day, sp.tb_per_day, scenario.period.hours);
+    match deployment {
+        Some(Deployment::Provisioned) => {
+            let price = need(
+                prices.spectrum_tb,
+                scenario,
+                "Spectrum per-TB",
+                "spectrum_tb",
+            )?;
+            out.lines.push(spectrum_line(&scans, price));
+        }
+        Some(Deployment::Serverless) => {
+            let rate = sp.scan_gb_per_second.unwrap_or(0.0);
+            out.notes.push(Note::SpectrumOnServerless {
+                scans_per_day: sp.queries_per_day,
+                class: SPECTRUM_CLASS,
+                seconds_each: if rate > 0.0 && sp.queries_per_day > 0.0 {
+                    sp.tb_per_day * GB_PER_TB / sp.queries_per_day / rate
+                } else {
+                    0.0
+                },
+                gb_per_second: rate,
+            });
+        }
+        None => {}
+    }
+    match prices.athena_tb {
+        Some(price) if scans.queries > 0.0 => out.comparisons.push(athena_line(&scans, price)),
+        Some(_) => {}
+        None => out.notes.push(Note::NoAthenaPrice {
+            region: scenario.region.clone(),
+        }),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::{PriceSource, SourceKind};
+    use crate::model::data_sharing::data_sharing_line;
+    use crate::prices::{Provenance, SourceKind};
     use approx::assert_relative_eq;
     use proptest::prelude::*;
 
     fn price(usd: f64) -> Price {
         Price {
             usd,
-            source: PriceSource {
+            source: Provenance {
                 kind: SourceKind::Override,
                 date: None,
             },

@@ -2,7 +2,7 @@
 //! reservations, Spectrum, snapshots, cross-region data sharing, Redshift ML and pipelines.
 //! Nothing here refers to TOML; `decode::surface` builds these from the spanned document.
 
-use super::types::Arrivals;
+use super::Arrivals;
 use crate::units::{Rpu, Seconds};
 use std::collections::BTreeMap;
 

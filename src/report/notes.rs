@@ -1,0 +1,130 @@
+//! The sentences of the model's notes: every [`Note`] the core records, in the words the
+//! documents show (JSON `notes`, the table, Markdown and the report folder).
+
+use super::format;
+use crate::model::notes::{Note, PipelineWork};
+
+/// A number for notes: grouped, at most 2 decimals, trailing zeros dropped.
+fn num(x: f64) -> String {
+    let s = format::quantity(x);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The sentence of `note`.
+pub fn sentence(note: &Note) -> String {
+    match note {
+        Note::BusyLongerThanCluster {
+            busy_hours_per_day,
+            cluster_hours_per_day,
+        } => format!(
+            "The workloads keep the warehouse busy {busy_hours_per_day:.1} h a day on average, more than the {cluster_hours_per_day} h a day the cluster runs."
+        ),
+        Note::LocalSsdStorage { node_type } => format!(
+            "{node_type} stores data on local SSDs included in the node price: no managed-storage line."
+        ),
+        Note::ZeroEtlOnCluster => {
+            "Zero-ETL refreshes run on the cluster's own capacity: no line of their own.".into()
+        }
+        Note::ReservedNodesDoNotPause => {
+            "Reserved nodes are billed for every hour of the term: pausing saves nothing.".into()
+        }
+        Note::SpectrumOnServerless {
+            scans_per_day,
+            class,
+            seconds_each,
+            gb_per_second,
+        } => format!(
+            "Spectrum on Serverless has no per-TB charge: its {} scans a day are RPU time, simulated as the class `{class}` ({seconds_each:.1} s each at {} GB/s).",
+            num(*scans_per_day),
+            num(*gb_per_second)
+        ),
+        Note::NoAthenaPrice { region } => format!(
+            "No Athena price for {region}: set [prices] athena_tb to see the comparison line."
+        ),
+        Note::FreeBackups {
+            snapshot_gb,
+            free_gb,
+            allowance_gb,
+        } => format!(
+            "Backups: {} GB of snapshots, {} GB of them free (DC2: up to the cluster's {} GB of storage).",
+            num(*snapshot_gb),
+            num(*free_gb),
+            num(*allowance_gb)
+        ),
+        Note::ServerlessRecoveryPoints => {
+            "Serverless recovery points (kept 24 h) are free; user snapshots are [storage] snapshot_gb."
+                .into()
+        }
+        Note::SnapshotCopy {
+            region,
+            first_copy_gb,
+        } => format!(
+            "Snapshot copy to {region}: each day's changes are transferred; the first full copy ({} GB) is a one-off transfer, not in the period's bill.",
+            num(*first_copy_gb)
+        ),
+        Note::RedshiftMl {
+            cells_per_training,
+            sampled_from_cells,
+        } => format!(
+            "Redshift ML: {} cells per training{}; inference runs in the warehouse, no line of its own.",
+            num(*cells_per_training),
+            match sampled_from_cells {
+                Some(cells) => format!(" (of {} in the data, sampled down to MAX_CELLS)", num(*cells)),
+                None => String::new(),
+            }
+        ),
+        Note::LambdaExtract {
+            pipeline,
+            rows_per_page,
+            page_mb,
+            page_over_limit,
+            invocations_per_sync,
+            sync_elapsed_s,
+            syncs,
+        } => format!(
+            "{pipeline}: {} rows a page ({page_mb:.2} MB{}), {} invocations a sync; a full sync takes {} ({} syncs in the period).",
+            num(*rows_per_page),
+            if *page_over_limit {
+                ", above Lambda's 6 MB response limit: those invocations fail"
+            } else {
+                ""
+            },
+            num(*invocations_per_sync),
+            format::seconds(*sync_elapsed_s),
+            num(*syncs)
+        ),
+        Note::PipelineOnCluster { pipeline, work } => {
+            let what = match work {
+                PipelineWork::PageQueries => "page queries",
+                PipelineWork::Unload => "UNLOAD",
+                PipelineWork::DataApiStatements => "Data API statements",
+            };
+            format!(
+                "{pipeline}: the {what} run on the cluster's own capacity: no warehouse line of their own."
+            )
+        }
+        Note::DataApiFree { pipeline } => format!(
+            "{pipeline}: the Data API has no charge of its own; its statements are warehouse time."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::GB_PER_TB;
+
+    #[test]
+    fn numbers_in_notes_are_grouped_without_trailing_zeros() {
+        assert_eq!(num(1234.5), "1,234.5");
+        assert_eq!(num(10.0), "10");
+        let n = Note::SnapshotCopy {
+            region: "us-west-2".into(),
+            first_copy_gb: 2.0 * GB_PER_TB,
+        };
+        assert_eq!(
+            sentence(&n),
+            "Snapshot copy to us-west-2: each day's changes are transferred; the first full copy (2,048 GB) is a one-off transfer, not in the period's bill."
+        );
+    }
+}
