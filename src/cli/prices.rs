@@ -7,7 +7,7 @@ use crate::model::figures::ScenarioEstimate;
 use crate::pricing::bundled::bundled;
 use crate::pricing::cache::{PriceCache, DEFAULT_MAX_AGE_DAYS};
 use crate::pricing::live::{self, FetchError, LiveConfig, DEFAULT_ENDPOINT_REGION};
-use crate::pricing::resolve::{resolve, Fetched, PriceMode, ResolveOptions, Resolved};
+use crate::pricing::resolve::{resolve, FetchedPrices, PriceMode, ResolveOptions, Resolved};
 use crate::pricing::SourceKind;
 use crate::report::prices::{listing, render_json, render_table};
 use clap::Args;
@@ -71,7 +71,7 @@ fn parse_region_code(s: &str) -> Result<String, String> {
 
 /// Runs the live fetch of `regions` in a runtime made for it (the only place the pricing
 /// side is async).
-fn fetch_live(config: &LiveConfig, regions: &[String]) -> Fetched {
+fn fetch_live(config: &LiveConfig, regions: &[String]) -> FetchedPrices {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();

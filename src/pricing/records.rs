@@ -42,7 +42,7 @@ pub struct Dimension {
 
 /// One reserved term of a product.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReservedTerm {
+pub struct TermOffer {
     /// `1yr`, `3yr`.
     pub lease_contract_length: String,
     /// `No Upfront`, `Partial Upfront`, `All Upfront`.
@@ -51,7 +51,7 @@ pub struct ReservedTerm {
     pub dimensions: Vec<Dimension>,
 }
 
-impl ReservedTerm {
+impl TermOffer {
     /// `1yr-no-upfront`, `3yr-partial-upfront`, ...: the keys of the price book's discount
     /// tables; `None` for terms of another shape.
     pub fn key(&self) -> Option<String> {
@@ -101,7 +101,7 @@ pub struct PriceRecord {
     pub attributes: BTreeMap<String, String>,
     /// Dimensions of the on-demand term(s), in rate-code order.
     pub on_demand: Vec<Dimension>,
-    pub reserved: Vec<ReservedTerm>,
+    pub reserved: Vec<TermOffer>,
     pub publication_date: Option<String>,
 }
 
@@ -239,7 +239,7 @@ pub fn parse_record(json: &str) -> Result<PriceRecord, RecordError> {
             take("PurchaseOption"),
             take("OfferingClass"),
         );
-        reserved.push(ReservedTerm {
+        reserved.push(TermOffer {
             lease_contract_length: lease.unwrap_or_default(),
             purchase_option: option.unwrap_or_default(),
             offering_class: class,

@@ -185,7 +185,7 @@ pub struct LiveFailure {
 }
 
 /// What a fetch returns: per region, its prices or why not.
-pub type Fetched = BTreeMap<String, Result<LivePrices, FetchError>>;
+pub type FetchedPrices = BTreeMap<String, Result<LivePrices, FetchError>>;
 
 enum Choice {
     Bundled,
@@ -220,7 +220,7 @@ pub fn resolve(
     base: &PriceBook,
     regions: &[String],
     opts: &ResolveOptions,
-    fetch: impl FnOnce(&[String]) -> Fetched,
+    fetch: impl FnOnce(&[String]) -> FetchedPrices,
 ) -> Result<Resolved, LiveFailure> {
     let mut regions: Vec<String> = regions.to_vec();
     regions.sort();
@@ -265,7 +265,7 @@ pub fn resolve(
         .map(|(r, _)| r.clone())
         .collect();
     let mut fetched = if to_fetch.is_empty() {
-        Fetched::new()
+        FetchedPrices::new()
     } else {
         fetch(&to_fetch)
     };
@@ -714,7 +714,7 @@ mod tests {
 
     #[test]
     fn live_failure_is_an_error_under_live_and_one_warning_under_auto() {
-        let fail = |asked: &[String]| -> Fetched {
+        let fail = |asked: &[String]| -> FetchedPrices {
             asked
                 .iter()
                 .map(|r| (r.clone(), Err(FetchError::NoCredentials(String::new()))))

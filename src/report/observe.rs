@@ -560,12 +560,13 @@ mod tests {
     use super::*;
     use crate::pricing::{Price, Provenance};
     use crate::usage::aggregate::{ComputeObs, Day, StorageObs};
-    use crate::usage::plan::Window;
+    use crate::usage::plan::ObservedWindow;
     use chrono::{NaiveDate, TimeZone, Utc};
 
     fn observation(gaps: bool) -> Observation {
         let now = Utc.with_ymd_and_hms(2026, 2, 2, 0, 0, 0).unwrap();
-        let window = Window::days_before(NaiveDate::from_ymd_opt(2026, 1, 31), 30, now).unwrap();
+        let window =
+            ObservedWindow::days_before(NaiveDate::from_ymd_opt(2026, 1, 31), 30, now).unwrap();
         let daily: Vec<Day> = window
             .dates()
             .into_iter()

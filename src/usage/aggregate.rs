@@ -1,7 +1,7 @@
 //! From datapoints to an observation: totals in the report's units, a daily series, an
 //! hour-of-day profile and the gaps. Pure: the datapoints come from `fetch` or a test.
 
-use super::plan::{Plan, Purpose, Query, Series, UnitFamily, Window};
+use super::plan::{MetricPlan, ObservedWindow, Purpose, Query, Series, UnitFamily};
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +10,7 @@ pub type Datapoints = HashMap<String, Vec<(i64, f64)>>;
 
 /// What the CloudWatch calls returned.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fetched {
+pub struct FetchedMetrics {
     pub points: Datapoints,
     /// Queries that returned nothing usable, with the reason (a failed percentile call,
     /// a query whose status was not `Complete`).
@@ -77,7 +77,7 @@ pub struct LagObs {
 /// Everything observed over one window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    pub window: Window,
+    pub window: ObservedWindow,
     pub compute: Option<ComputeObs>,
     pub storage: Option<StorageObs>,
     pub snapshot: Option<StorageObs>,
@@ -88,7 +88,7 @@ pub struct Observation {
 }
 
 /// Reads the unit of `series` from its probes' sample counts.
-pub fn resolve_unit(plan: &Plan, fetched: &Fetched, series: Series) -> ResolvedUnit {
+pub fn resolve_unit(plan: &MetricPlan, fetched: &FetchedMetrics, series: Series) -> ResolvedUnit {
     let family = series.family();
     let data = plan
         .all()
@@ -161,7 +161,11 @@ fn same_metric(a: &Query, b: &Query) -> bool {
 
 /// The datapoints of `series` inside the window, sorted by time, or `None` when the
 /// series was not planned.
-fn series_points(plan: &Plan, fetched: &Fetched, series: Series) -> Option<Vec<(i64, f64)>> {
+fn series_points(
+    plan: &MetricPlan,
+    fetched: &FetchedMetrics,
+    series: Series,
+) -> Option<Vec<(i64, f64)>> {
     let q = plan
         .all()
         .find(|q| q.series == series && q.purpose == Purpose::Data)?;
@@ -185,8 +189,8 @@ fn mean(points: &[(i64, f64)]) -> Option<f64> {
 }
 
 fn storage(
-    plan: &Plan,
-    fetched: &Fetched,
+    plan: &MetricPlan,
+    fetched: &FetchedMetrics,
     series: Series,
     notes: &mut Vec<String>,
 ) -> Option<StorageObs> {
@@ -205,7 +209,7 @@ fn timestamp(t: i64) -> DateTime<Utc> {
 }
 
 /// Builds the observation of `plan` from what was fetched.
-pub fn aggregate(plan: &Plan, fetched: &Fetched) -> Observation {
+pub fn aggregate(plan: &MetricPlan, fetched: &FetchedMetrics) -> Observation {
     let mut notes = Vec::new();
     for (id, why) in &fetched.failed {
         let metric = plan.query(id).map_or(id.as_str(), |q| q.metric);
@@ -305,9 +309,13 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 2, 3, 12, 0, 0).unwrap()
     }
 
-    fn the_plan(target: Target) -> Plan {
+    fn the_plan(target: Target) -> MetricPlan {
         let end = NaiveDate::from_ymd_opt(2026, 2, 1);
-        plan(&target, Window::days_before(end, 31, now()).unwrap(), now())
+        plan(
+            &target,
+            ObservedWindow::days_before(end, 31, now()).unwrap(),
+            now(),
+        )
     }
 
     fn wg() -> Target {
@@ -327,7 +335,7 @@ mod tests {
     #[test]
     fn compute_totals_daily_profile_and_gaps() {
         let p = the_plan(wg());
-        let mut f = Fetched::default();
+        let mut f = FetchedMetrics::default();
         let mut cs = Vec::new();
         for day in 1..=31 {
             if day == 10 || day == 11 {
@@ -372,7 +380,7 @@ mod tests {
     #[test]
     fn units_are_read_from_the_probes() {
         let p = the_plan(wg());
-        let mut f = Fetched::default();
+        let mut f = FetchedMetrics::default();
         f.points.insert("compute".into(), vec![(at(1, 0), 5000.0)]);
         f.points
             .insert("compute_unit1".into(), vec![(at(1, 0), 1.0)]); // Milliseconds
@@ -398,7 +406,7 @@ mod tests {
     #[test]
     fn mixed_units_take_the_most_common_and_say_so() {
         let p = the_plan(wg());
-        let mut f = Fetched::default();
+        let mut f = FetchedMetrics::default();
         f.points.insert("storage".into(), vec![(at(1, 0), 1.0)]);
         f.points
             .insert("storage_unit2".into(), vec![(at(1, 0), 10.0)]);
@@ -415,7 +423,7 @@ mod tests {
     #[test]
     fn no_data_at_all_is_all_gaps() {
         let p = the_plan(wg());
-        let o = aggregate(&p, &Fetched::default());
+        let o = aggregate(&p, &FetchedMetrics::default());
         let c = o.compute.unwrap();
         assert_eq!(c.rpu_seconds, 0.0);
         assert_eq!(c.gap_days.len(), 31);
@@ -430,7 +438,7 @@ mod tests {
             integration: Some("i".into()),
             ..Target::default()
         });
-        let mut f = Fetched::default();
+        let mut f = FetchedMetrics::default();
         f.points
             .insert("cscaling".into(), vec![(at(1, 0), 60.0), (at(2, 0), 30.0)]);
         f.points

@@ -2,8 +2,8 @@
 //! (fetch, `--calibrate`, the modelled-vs-observed comparison).
 
 use super::calibrate::{calibrate, scale_workloads, window_compute, Calibration, ACCEPTABLE};
-use super::fetch::{block_on_within, observe, Client, Observed, UsageError, OBSERVE_DEADLINE};
-use super::plan::{Target, Window, DEFAULT_DAYS, MAX_DAYS};
+use super::fetch::{block_on_within, observe, Client, ObservedUsage, UsageError, OBSERVE_DEADLINE};
+use super::plan::{ObservedWindow, Target, DEFAULT_DAYS, MAX_DAYS};
 use crate::cli::{load_all, resolve_prices, write_output, Error, Exit, Messages, PriceArgs};
 use crate::model::figures::ScenarioEstimate;
 use crate::pricing::{apply_overrides, PriceBook};
@@ -77,8 +77,8 @@ fn failure(e: UsageError) -> Error {
 /// Runs `observe`.
 pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, Error> {
     let now = Utc::now();
-    let window =
-        Window::days_before(args.end, args.days, now).map_err(|e| Error::Input(e.clone()))?;
+    let window = ObservedWindow::days_before(args.end, args.days, now)
+        .map_err(|e| Error::Input(e.clone()))?;
     let target = Target {
         workgroup: args.workgroup.clone(),
         namespace: args.namespace.clone(),
@@ -150,7 +150,7 @@ pub fn run_observe(args: &ObserveArgs, messages: &mut Messages) -> Result<Exit, 
 /// What was observed for one scenario of `estimate`, and the calibration applied to it.
 #[derive(Debug, Clone)]
 pub struct ScenarioObservation {
-    pub observed: Observed,
+    pub observed: ObservedUsage,
     pub calibration: Option<Calibration>,
 }
 
@@ -194,9 +194,11 @@ pub fn observe_scenarios(
     let wanted = loaded.len();
     let fetched = block_on_within(OBSERVE_DEADLINE, async {
         let mut clients: HashMap<String, Client> = HashMap::new();
-        let mut cache: HashMap<(String, Target, Window), Result<Observed, UsageError>> =
-            HashMap::new();
-        let mut results: Vec<Option<Result<Observed, UsageError>>> = Vec::new();
+        let mut cache: HashMap<
+            (String, Target, ObservedWindow),
+            Result<ObservedUsage, UsageError>,
+        > = HashMap::new();
+        let mut results: Vec<Option<Result<ObservedUsage, UsageError>>> = Vec::new();
         let mut broken: Option<UsageError> = None;
         for l in loaded.iter() {
             let s = &l.scenario;
@@ -208,7 +210,7 @@ pub fn observe_scenarios(
                 results.push(Some(Err(e.clone())));
                 continue;
             }
-            let window = match Window::days_before(obs.end, obs.days, now) {
+            let window = match ObservedWindow::days_before(obs.end, obs.days, now) {
                 Ok(w) => w,
                 Err(e) => {
                     results.push(Some(Err(UsageError::Window(format!("[observed]: {e}")))));

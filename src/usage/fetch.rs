@@ -2,8 +2,10 @@
 //! timeouts), ListMetrics discovery and GetMetricData with pagination. The only tokio code
 //! besides the pricing fetch; everything it returns is handed to the pure `aggregate`.
 
-use super::aggregate::{aggregate, Fetched, Observation};
-use super::plan::{plan, Plan, Query, Target, Window, MAX_QUERIES_PER_CALL, SERVERLESS_NAMESPACE};
+use super::aggregate::{aggregate, FetchedMetrics, Observation};
+use super::plan::{
+    plan, MetricPlan, ObservedWindow, Query, Target, MAX_QUERIES_PER_CALL, SERVERLESS_NAMESPACE,
+};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
@@ -339,9 +341,9 @@ fn to_sdk(q: &Query) -> MetricDataQuery {
 pub async fn get_metric_data(
     client: &Client,
     queries: &[Query],
-    window: Window,
-) -> Result<Fetched, UsageError> {
-    let mut fetched = Fetched::default();
+    window: ObservedWindow,
+) -> Result<FetchedMetrics, UsageError> {
+    let mut fetched = FetchedMetrics::default();
     let start = aws_smithy_types::DateTime::from_secs(window.start.timestamp());
     let end = aws_smithy_types::DateTime::from_secs(window.end.timestamp());
     for chunk in queries.chunks(MAX_QUERIES_PER_CALL) {
@@ -399,11 +401,11 @@ pub async fn get_metric_data(
 
 /// What `observe` resolved on the way, besides the figures.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Observed {
+pub struct ObservedUsage {
     pub region: String,
     /// The target as queried (the namespace may have been discovered).
     pub target: Target,
-    pub plan: Plan,
+    pub plan: MetricPlan,
     pub observation: Observation,
 }
 
@@ -411,9 +413,9 @@ pub struct Observed {
 pub async fn observe(
     client: &Client,
     target: &Target,
-    window: Window,
+    window: ObservedWindow,
     now: DateTime<Utc>,
-) -> Result<Observed, UsageError> {
+) -> Result<ObservedUsage, UsageError> {
     let mut target = target.clone();
     let mut notes = Vec::new();
     let mut listed = Vec::new();
@@ -458,7 +460,7 @@ pub async fn observe(
             });
         }
     }
-    Ok(Observed {
+    Ok(ObservedUsage {
         region: client.region.clone(),
         target,
         plan,

@@ -21,12 +21,12 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The observed window: whole UTC days, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Window {
+pub struct ObservedWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
 
-impl Window {
+impl ObservedWindow {
     /// The `days` whole UTC days before `end` (00:00 UTC of that date, exclusive); `end`
     /// defaults to today, so today's partial day is never part of the window. `now` is the
     /// current time (a parameter, so that the rules can be tested).
@@ -34,7 +34,7 @@ impl Window {
         end: Option<NaiveDate>,
         days: u32,
         now: DateTime<Utc>,
-    ) -> Result<Window, String> {
+    ) -> Result<ObservedWindow, String> {
         if days == 0 || days > MAX_DAYS {
             return Err(format!(
                 "days must be between 1 and {MAX_DAYS} (CloudWatch keeps hourly data for {MAX_DAYS} days); found {days}"
@@ -55,7 +55,7 @@ impl Window {
                 start.date_naive()
             ));
         }
-        Ok(Window { start, end })
+        Ok(ObservedWindow { start, end })
     }
 
     pub fn days(&self) -> u32 {
@@ -281,13 +281,13 @@ pub struct Target {
 /// The queries of one observation, split into calls: percentile statistics go in a call
 /// of their own, so that a failure there (moto answers them with a 500) costs only them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub window: Window,
+pub struct MetricPlan {
+    pub window: ObservedWindow,
     pub main: Vec<Query>,
     pub percentiles: Vec<Query>,
 }
 
-impl Plan {
+impl MetricPlan {
     pub fn all(&self) -> impl Iterator<Item = &Query> {
         self.main.iter().chain(&self.percentiles)
     }
@@ -298,7 +298,7 @@ impl Plan {
 }
 
 /// Plans the queries for `target` over `window`, `now` being the current time.
-pub fn plan(target: &Target, window: Window, now: DateTime<Utc>) -> Plan {
+pub fn plan(target: &Target, window: ObservedWindow, now: DateTime<Utc>) -> MetricPlan {
     let age = (now - window.start).num_seconds();
     let hourly = valid_period(SERIES_PERIOD, age);
     let whole = valid_period(window.seconds(), age);
@@ -365,7 +365,7 @@ pub fn plan(target: &Target, window: Window, now: DateTime<Utc>) -> Plan {
             ));
         }
     }
-    Plan {
+    MetricPlan {
         window,
         main,
         percentiles,
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn window_is_whole_days_before_the_end() {
-        let w = Window::days_before(None, 30, now()).unwrap();
+        let w = ObservedWindow::days_before(None, 30, now()).unwrap();
         assert_eq!(w.end, Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap());
         assert_eq!(
             w.start,
@@ -397,23 +397,23 @@ mod tests {
         assert_eq!(dates[29].to_string(), "2026-11-20");
 
         let end = NaiveDate::from_ymd_opt(2026, 2, 1);
-        let w = Window::days_before(end, 31, now()).unwrap();
+        let w = ObservedWindow::days_before(end, 31, now()).unwrap();
         assert_eq!(w.start.date_naive().to_string(), "2026-01-01");
     }
 
     #[test]
     fn window_rules() {
-        assert!(Window::days_before(None, 0, now())
+        assert!(ObservedWindow::days_before(None, 0, now())
             .unwrap_err()
             .contains("between 1 and 455"));
-        assert!(Window::days_before(None, 456, now()).is_err());
-        assert!(Window::days_before(None, 455, now()).is_ok());
+        assert!(ObservedWindow::days_before(None, 456, now()).is_err());
+        assert!(ObservedWindow::days_before(None, 455, now()).is_ok());
         let tomorrow = NaiveDate::from_ymd_opt(2026, 11, 22);
-        assert!(Window::days_before(tomorrow, 1, now())
+        assert!(ObservedWindow::days_before(tomorrow, 1, now())
             .unwrap_err()
             .contains("cannot end after today"));
         let old = NaiveDate::from_ymd_opt(2025, 9, 1);
-        assert!(Window::days_before(old, 30, now())
+        assert!(ObservedWindow::days_before(old, 30, now())
             .unwrap_err()
             .contains("more than 455 days ago"));
     }
@@ -436,7 +436,7 @@ mod tests {
 
     #[test]
     fn plan_for_a_workgroup() {
-        let w = Window::days_before(None, 30, now()).unwrap();
+        let w = ObservedWindow::days_before(None, 30, now()).unwrap();
         let target = Target {
             workgroup: Some("wg".into()),
             namespace: Some("ns".into()),
@@ -483,7 +483,7 @@ mod tests {
 
     #[test]
     fn plan_for_cluster_and_integration() {
-        let w = Window::days_before(None, 90, now()).unwrap();
+        let w = ObservedWindow::days_before(None, 90, now()).unwrap();
         let target = Target {
             cluster: Some("c1".into()),
             integration: Some("i-1".into()),

@@ -11,7 +11,7 @@ use aws_sdk_cloudwatch::Client as SdkClient;
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use redshift_cost::usage::fetch::{get_metric_data, list_metrics, observe, Client, UsageError};
-use redshift_cost::usage::plan::{plan, Target, Window};
+use redshift_cost::usage::plan::{plan, ObservedWindow, Target};
 
 const ATTEMPTS: u32 = 3;
 
@@ -31,8 +31,8 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 5, 12, 0, 0).unwrap()
 }
 
-fn window() -> Window {
-    Window::days_before(NaiveDate::from_ymd_opt(2026, 3, 1), 3, now()).unwrap()
+fn window() -> ObservedWindow {
+    ObservedWindow::days_before(NaiveDate::from_ymd_opt(2026, 3, 1), 3, now()).unwrap()
 }
 
 fn hour(h: i64) -> aws_smithy_types::DateTime {
