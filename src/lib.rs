@@ -13,7 +13,8 @@ pub mod output;
 pub mod pricing;
 pub mod report;
 pub mod scenario;
-pub mod sweep;
+/// The sweep grid, its summaries and the pick live in the pure core crate.
+pub use redshift_cost_core::sweep;
 /// Units and money live in the pure core crate.
 pub use redshift_cost_core::units;
 pub mod usage;

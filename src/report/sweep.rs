@@ -5,7 +5,8 @@ use crate::report::charts::SweepCurve;
 use crate::report::format::{seconds, usd};
 use crate::report::table::{new_table, right_align};
 use crate::sweep::{number, Point, REFRESH_INTERVAL};
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 /// The sweep's report (JSON output of `sweep`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,10 +14,50 @@ pub struct SweepReport {
     pub schema_version: u32,
     pub scenario: String,
     pub param_names: Vec<String>,
+    #[serde(serialize_with = "points_json")]
     pub points: Vec<Point>,
     pub max_staleness_s: Option<f64>,
     /// Index into `points` of the pick, when `--max-staleness` was given and a point meets it.
     pub pick: Option<usize>,
+}
+
+/// One point of the sweep as JSON: its params (numbers as numbers) and its figures.
+#[derive(Serialize)]
+struct PointJson<'a> {
+    #[serde(serialize_with = "param_map")]
+    params: &'a [(String, String)],
+    total_monthly_usd: f64,
+    compute_monthly_usd: f64,
+    latency_p95_s: f64,
+    staleness_s: Option<f64>,
+}
+
+impl<'a> From<&'a Point> for PointJson<'a> {
+    fn from(p: &'a Point) -> PointJson<'a> {
+        PointJson {
+            params: &p.params,
+            total_monthly_usd: p.total_monthly_usd,
+            compute_monthly_usd: p.compute_monthly_usd,
+            latency_p95_s: p.latency_p95_s,
+            staleness_s: p.staleness_s,
+        }
+    }
+}
+
+fn points_json<S: Serializer>(points: &[Point], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(points.iter().map(PointJson::from))
+}
+
+/// Params as a JSON object, numbers as numbers.
+fn param_map<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => map.serialize_entry(k, &n)?,
+            _ => map.serialize_entry(k, v)?,
+        }
+    }
+    map.end()
 }
 
 impl SweepReport {
@@ -175,5 +216,34 @@ impl SweepReport {
             points: pts,
             pick,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_params_are_numbers_when_they_can_be() {
+        let report = SweepReport {
+            schema_version: 1,
+            scenario: "s".into(),
+            param_names: vec!["a".into(), "b".into()],
+            points: vec![Point {
+                params: vec![("a".into(), "60".into()), ("b".into(), "5m".into())],
+                total_monthly_usd: 1.0,
+                compute_monthly_usd: 1.0,
+                latency_p95_s: 0.0,
+                staleness_s: None,
+            }],
+            max_staleness_s: None,
+            pick: None,
+        };
+        let v: serde_json::Value = serde_json::from_slice(&report.json()).unwrap();
+        let p = &v["points"][0];
+        assert_eq!(p["params"]["a"], 60.0);
+        assert_eq!(p["params"]["b"], "5m");
+        assert!(p["staleness_s"].is_null());
+        assert_eq!(p["total_monthly_usd"], 1.0);
     }
 }

@@ -2,7 +2,6 @@
 
 use super::diag::{did_you_mean, list_code, show, Diagnostic, Diagnostics, Location, SourceText};
 use super::doc::{Node, Origin, Table, Value};
-use super::durations::{format_duration, parse_duration, parse_window};
 use super::set::SetArg;
 use super::trace;
 use super::{
@@ -14,6 +13,7 @@ use super::{
 };
 use crate::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use chrono::NaiveDate;
+use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
 use std::path::{Path, PathBuf};
 
 mod surface;
@@ -518,20 +518,7 @@ pub(super) fn grouped(n: f64) -> String {
     out
 }
 
-/// A number for messages: integers without ".0", NaN as "nan".
-pub(super) fn fmt_num(v: f64) -> String {
-    if v.is_nan() {
-        "nan".to_string()
-    } else if v.is_infinite() {
-        if v > 0.0 { "inf" } else { "-inf" }.to_string()
-    } else if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else if v.abs() < 1e-4 || v.abs() >= 1e15 {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
+pub(super) use redshift_cost_core::durations::fmt_num;
 
 /// Every allowed base capacity: 4, 8..=512 step 8, 544..=1024 step 32.
 pub(super) fn allowed_base_rpus() -> Vec<Rpu> {

@@ -286,24 +286,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// A user-provided string made safe and short for a message: control characters
-/// escaped, long text cut.
-pub(super) fn show(s: &str) -> String {
-    const MAX: usize = 60;
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i >= MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(super) use redshift_cost_core::durations::show;
 
 /// Similarity of two names in 0..=1 (case, `-` and `_` ignored).
 pub(super) fn similarity(a: &str, b: &str) -> f64 {

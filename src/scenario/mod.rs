@@ -7,7 +7,6 @@
 mod decode;
 mod diag;
 mod doc;
-mod durations;
 mod set;
 pub(crate) mod trace;
 
@@ -20,7 +19,7 @@ mod tests_surface;
 
 pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};
-pub use durations::{format_duration, parse_duration, parse_window};
+pub use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
 /// The validated domain types live in the pure core crate.
 pub use redshift_cost_core::scenario::*;
 pub use set::{parse_set_arg, SetArg};

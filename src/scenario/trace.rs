@@ -446,8 +446,8 @@ fn check_limits(r: &Row, form: &Form, limits: &RowLimits) -> Result<(), RowError
             duration_col,
             format!(
                 "{name} {} is longer than the period plus a day ({})",
-                super::durations::format_duration(r.duration),
-                super::durations::format_duration(limits.max_duration)
+                redshift_cost_core::durations::format_duration(r.duration),
+                redshift_cost_core::durations::format_duration(limits.max_duration)
             ),
         ));
     }

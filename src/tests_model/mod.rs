@@ -5,6 +5,7 @@
 // they keep glob imports of the modules they exercise.
 #![allow(clippy::wildcard_imports)]
 
+mod calibrate;
 mod compare;
 mod components;
 mod estimate;

@@ -6,14 +6,15 @@
 //!   profile, gaps. Pure.
 //! - [`fetch`]: the CloudWatch client, ListMetrics discovery and paginated GetMetricData
 //!   (async; bounded retries and timeouts).
-//! - [`calibrate`]: modelled compute of the observed window, and the factor on workload
-//!   durations that makes it match. Pure.
+//! - [`calibrate`] (in the core): modelled compute of the observed window, and the factor
+//!   on workload durations that makes it match.
 //! - what `observe` prints and the comparison `estimate` adds are documents of
 //!   `report::observe`.
 //! - [`command`]: the `observe` command and `estimate`'s `[observed]` handling.
 
 pub mod aggregate;
-pub mod calibrate;
+/// The calibration maths live in the pure core crate.
+pub use redshift_cost_core::calibrate;
 pub mod command;
 pub mod fetch;
 pub mod plan;

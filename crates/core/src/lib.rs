@@ -4,8 +4,11 @@
 //! prices a scenario. Nothing here reads a file, talks to a network or looks a price up:
 //! prices are passed in, figures come out. See docs/architecture.md.
 
+pub mod calibrate;
+pub mod durations;
 pub mod engine;
 pub mod model;
 pub mod prices;
 pub mod scenario;
+pub mod sweep;
 pub mod units;

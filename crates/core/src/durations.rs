@@ -1,6 +1,7 @@
-//! Duration strings ("90s", "1h30m", "500ms", "120") and daily windows ("09:00-18:00").
+//! Duration strings ("90s", "1h30m", "500ms", "120") and daily windows ("09:00-18:00"),
+//! and the two ways user text and numbers are shown in messages.
 
-use super::Window;
+use crate::scenario::Window;
 use crate::units::{Seconds, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE};
 
 /// The units a duration string may use, with their length in seconds.
@@ -89,7 +90,7 @@ pub fn format_duration(secs: Seconds) -> String {
         return format!("{secs}s");
     }
     if secs.fract() != 0.0 || secs < 60.0 {
-        return format!("{}s", super::decode::fmt_num(secs));
+        return format!("{}s", fmt_num(secs));
     }
     let mut rest = secs as u64;
     let mut out = String::new();
@@ -138,20 +139,51 @@ fn parse_clock(s: &str) -> Result<Seconds, String> {
             .iter()
             .any(|p| p.is_empty() || p.len() > 2 || !p.chars().all(|c| c.is_ascii_digit()))
     {
-        return Err(format!(
-            "expected HH:MM or HH:MM:SS, found `{}`",
-            super::diag::show(s)
-        ));
+        return Err(format!("expected HH:MM or HH:MM:SS, found `{}`", show(s)));
     }
     let field = |i: usize| -> u32 { parts.get(i).and_then(|p| p.parse().ok()).unwrap_or(0) };
     let (h, m, sec) = (field(0), field(1), field(2));
     if h > 24 || m > 59 || sec > 59 || (h == 24 && (m > 0 || sec > 0)) {
         return Err(format!(
             "`{}` is not a time of day (00:00 to 24:00)",
-            super::diag::show(s)
+            show(s)
         ));
     }
     Ok(f64::from(h) * SECONDS_PER_HOUR + f64::from(m) * SECONDS_PER_MINUTE + f64::from(sec))
+}
+
+/// A user-provided string made safe and short for a message: control characters
+/// escaped, long text cut.
+pub fn show(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i >= MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A number for messages: integers without ".0", NaN as "nan".
+pub fn fmt_num(v: f64) -> String {
+    if v.is_nan() {
+        "nan".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else if v.abs() < 1e-4 || v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! `sweep`: one scenario evaluated over a grid of parameter values (the cartesian product
 //! of every `--param`), e.g. the monthly cost against REFRESH_INTERVAL.
 //!
-//! Pure: parsing the parameter specs, building the grid, summarising each evaluated point
-//! and picking the cheapest point within a staleness limit. Evaluating a point (loading the
-//! scenario with the point's `--set`s and estimating it) is the caller's; the sweep
-//! document and its renderings are `report::sweep`.
+//! Parsing the parameter specs, building the grid, summarising each evaluated point and
+//! picking the cheapest point within a staleness limit. Evaluating a point (the scenario
+//! with the point's overrides, estimated) is the pipeline's; the sweep document and its
+//! renderings are `report::sweep`.
 
+use crate::durations::parse_duration;
 use crate::model::figures::ScenarioEstimate;
 use crate::model::workload::ZERO_ETL_CLASS;
-use crate::scenario::parse_duration;
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use crate::units::Money;
 
 /// The parameter whose points also get a data-staleness figure.
 pub const REFRESH_INTERVAL: &str = "zero_etl.refresh_interval";
@@ -140,9 +139,8 @@ pub fn grid(params: &[Param]) -> Result<Vec<Vec<(String, String)>>, String> {
 }
 
 /// The summary of one evaluated point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Point {
-    #[serde(serialize_with = "param_map")]
     pub params: Vec<(String, String)>,
     pub total_monthly_usd: f64,
     pub compute_monthly_usd: f64,
@@ -152,18 +150,6 @@ pub struct Point {
     pub staleness_s: Option<f64>,
 }
 
-/// Params as a JSON object, numbers as numbers.
-fn param_map<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
-    let mut map = s.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        match v.parse::<f64>() {
-            Ok(n) if n.is_finite() => map.serialize_entry(k, &n)?,
-            _ => map.serialize_entry(k, v)?,
-        }
-    }
-    map.end()
-}
-
 /// Summarises an estimate made with `params` set; `refresh_interval` is the scenario's
 /// REFRESH_INTERVAL at that point (seconds), when it has zero-ETL.
 pub fn summarize(
@@ -171,7 +157,7 @@ pub fn summarize(
     e: &ScenarioEstimate,
     refresh_interval: Option<f64>,
 ) -> Point {
-    let compute: crate::units::Money = e
+    let compute: Money = e
         .lines
         .iter()
         .filter(|l| l.unit == crate::model::costs::RPU_HOUR)
@@ -286,20 +272,5 @@ mod tests {
         assert_eq!(pick(&pts, 1000.0), Some(1));
         assert_eq!(pick(&pts, 1e9), Some(2));
         assert_eq!(pick(&pts, 10.0), None);
-    }
-
-    #[test]
-    fn json_params_are_numbers_when_they_can_be() {
-        let p = Point {
-            params: vec![("a".into(), "60".into()), ("b".into(), "5m".into())],
-            total_monthly_usd: 1.0,
-            compute_monthly_usd: 1.0,
-            latency_p95_s: 0.0,
-            staleness_s: None,
-        };
-        let v = serde_json::to_value(&p).unwrap();
-        assert_eq!(v["params"]["a"], 60.0);
-        assert_eq!(v["params"]["b"], "5m");
-        assert!(v["staleness_s"].is_null());
     }
 }
