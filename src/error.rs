@@ -1,6 +1,15 @@
 //! The one error type of a run, and its exit code. The `error:` prefix is added in one
 //! place, [`Error::render`].
 
+/// How a run that did not fail ends: 0, or 3 when a budget was exceeded (documented in
+/// `--help` and the README; failures are [`Error::exit_code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// A scenario's estimate is over its budget (the output was still written).
+    OverBudget = 3,
+}
+
 /// Why a run failed.
 #[derive(Debug)]
 pub enum Error {
@@ -15,7 +24,7 @@ pub enum Error {
 
 impl Error {
     /// The process exit code: 2 for input and usage, 1 for failures (0 and 3 are not
-    /// errors: see `cli::Exit`).
+    /// errors: see [`Exit`]).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Diagnostics(_) | Error::Input(_) => 2,
@@ -30,6 +39,12 @@ impl Error {
             Error::Input(msg) => format!("error: {msg}"),
             Error::Failure(e) => format!("error: {e:#}"),
         }
+    }
+}
+
+impl From<crate::output::OutputError> for Error {
+    fn from(e: crate::output::OutputError) -> Error {
+        Error::Failure(anyhow::Error::new(e))
     }
 }
 

@@ -1,23 +1,34 @@
 //! redshift-cost: a cost and capacity estimator for Amazon Redshift.
 //!
-//! Flow: args → config → load & validate scenario → plan price/usage queries → fetch
-//! (async) → simulate & compute (pure) → Report → render → write.
+//! The binary runs [`parse`] then [`run`]: the command line is checked into a command's
+//! configuration (`cli`), the command (`commands`) runs the [`pipeline`] — load the
+//! scenarios ([`scenario`]), resolve prices and usage ([`sources`]), estimate with the
+//! pure core crate (`redshift_cost_core`, re-exported here as [`model`], [`units`], ...),
+//! build the document ([`report`]) — and [`output`] writes it. See docs/architecture.md.
 
-pub mod cli;
-pub mod commands;
+mod cli;
+mod commands;
 pub mod error;
 pub mod fsx;
-/// The cost model lives in the pure core crate.
-pub use redshift_cost_core::model;
 pub mod output;
-pub mod pricing;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
+pub mod sources;
+
+pub use cli::{parse, run, Invocation};
+/// The calibration maths live in the pure core crate.
+pub use redshift_cost_core::calibrate;
+/// Typed warnings and notes live in the pure core crate.
+pub use redshift_cost_core::messages;
+/// The cost model lives in the pure core crate.
+pub use redshift_cost_core::model;
+/// The price types live in the pure core crate.
+pub use redshift_cost_core::prices;
 /// The sweep grid, its summaries and the pick live in the pure core crate.
 pub use redshift_cost_core::sweep;
 /// Units and money live in the pure core crate.
 pub use redshift_cost_core::units;
-pub mod usage;
 
 #[cfg(test)]
 mod tests_model;

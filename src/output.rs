@@ -1,4 +1,6 @@
-//! The one place that writes files: atomic single files and report folders.
+//! The one place that writes: the report to stdout or a file ([`write_output`]), atomic
+//! single files and report folders, and the run's warnings and notes on stderr
+//! ([`Messages`], printed once, grouped by kind).
 //!
 //! - [`write_atomic`]: a temporary file beside the target (named so that it is ours),
 //!   written, fsynced, renamed over the target, then the directory fsynced. A killed
@@ -17,9 +19,110 @@
 // This is the module the rest of the code writes through (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+use redshift_cost_core::messages::{RunNote, Warning};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `out` atomically (a temporary file in the same directory, then a
+/// rename), or to stdout when `out` is `None`. A closed stdout (`| head`) is not an
+/// error: the reader has what it wanted.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), OutputError> {
+    match out {
+        None => {
+            let mut stdout = io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|source| OutputError {
+                    target: "stdout".into(),
+                    source,
+                }),
+            }
+        }
+        Some(path) => write_atomic(path, bytes).map_err(|source| OutputError {
+            target: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// The report could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}{target}", if target == "stdout" { "to " } else { "" })]
+pub struct OutputError {
+    pub target: String,
+    #[source]
+    pub source: io::Error,
+}
+
+/// The warnings and notes of a run, each kept once, printed together at its end.
+#[derive(Debug, Default)]
+pub struct Messages {
+    warnings: Vec<Warning>,
+    notes: Vec<RunNote>,
+}
+
+/// How the printer words warnings and notes (the report's sentences).
+pub struct Words {
+    pub warning: fn(&Warning) -> String,
+    pub note: fn(&RunNote) -> String,
+}
+
+impl Messages {
+    /// Records `w`, unless the run has said it already.
+    pub fn warn(&mut self, w: Warning) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
+    /// Records a note (printed unless `--quiet`).
+    pub fn note(&mut self, n: RunNote) {
+        if !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    pub fn notes(&self) -> &[RunNote] {
+        &self.notes
+    }
+
+    /// The lines the run prints on stderr: warnings grouped by kind (scenario files,
+    /// prices, observed usage, the run, budgets), each in the order it arose and said
+    /// once, then the notes unless `quiet`.
+    pub fn lines(&self, quiet: bool, words: &Words) -> Vec<String> {
+        let mut warnings: Vec<&Warning> = self.warnings.iter().collect();
+        warnings.sort_by_key(|w| w.kind());
+        let mut out: Vec<String> = Vec::new();
+        for w in warnings {
+            let line = format!("warning: {}", (words.warning)(w));
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+        if !quiet {
+            for n in &self.notes {
+                let line = format!("note: {}", (words.note)(n));
+                if !out.contains(&line) {
+                    out.push(line);
+                }
+            }
+        }
+        out
+    }
+
+    /// Prints [`Messages::lines`] on stderr.
+    pub fn print(&self, quiet: bool, words: &Words) {
+        let mut err = io::stderr().lock();
+        for line in self.lines(quiet, words) {
+            let _ = writeln!(err, "{line}");
+        }
+    }
+}
 
 /// The marker file of a report folder: its first line says what wrote it, the rest
 /// name the files the report wrote, one a line.

@@ -1,10 +1,10 @@
 //! Charts as SVG or PNG bytes (plotters, with a vendored font so the output is the same
 //! on every machine): the cost breakdown, the sweep curve and the capacity timeline.
 
-use crate::units::SECONDS_PER_HOUR;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use redshift_cost_core::engine::Timeline;
+use redshift_cost_core::units::SECONDS_PER_HOUR;
 use std::path::Path;
 use std::sync::OnceLock;
 

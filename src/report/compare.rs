@@ -7,8 +7,8 @@ use super::markdown::escape;
 use super::table::{new_table, right_align};
 use super::wire::ComparisonJson as Comparison;
 use super::{Format, Report, ScenarioReport, SCHEMA_VERSION};
-use crate::model::compare::compare;
-use crate::model::figures::ScenarioEstimate;
+use redshift_cost_core::model::compare::compare;
+use redshift_cost_core::model::figures::ScenarioEstimate;
 use serde::Serialize;
 use std::fmt::Write;
 

@@ -5,7 +5,7 @@
 use super::format::{quantity, unit_price, usd};
 use super::wire::ComparisonJson as Comparison;
 use super::{ProvisionedReport, ScenarioReport, ServerlessReport};
-use crate::units::SECONDS_PER_HOUR;
+use redshift_cost_core::units::SECONDS_PER_HOUR;
 
 /// Hours with one decimal: `17.4`.
 fn h1(x: f64) -> String {

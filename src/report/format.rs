@@ -1,6 +1,6 @@
 //! Number formatting for the human formats (table, markdown). JSON and CSV stay unrounded.
 
-use crate::units::SECONDS_PER_HOUR;
+use redshift_cost_core::units::SECONDS_PER_HOUR;
 
 /// Groups the integer part with commas: `1234567.891` → `1,234,567.891`.
 fn group(s: &str) -> String {

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod format;
 mod json;
 pub mod markdown;
+pub mod messages;
 pub mod notes;
 pub mod observe;
 pub mod prices;
@@ -17,7 +18,7 @@ pub mod sweep;
 pub(crate) mod table;
 pub mod wire;
 
-use crate::model::figures::ScenarioEstimate;
+use redshift_cost_core::model::figures::ScenarioEstimate;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -191,7 +192,7 @@ impl Report {
 
 impl ScenarioReport {
     fn new(e: &ScenarioEstimate, budget_usd: Option<f64>) -> ScenarioReport {
-        let component = |l: &crate::model::costs::CostLine| Component {
+        let component = |l: &redshift_cost_core::model::costs::CostLine| Component {
             component: l.component.clone(),
             kind: l.kind.name(),
             quantity: l.quantity,
@@ -249,7 +250,9 @@ impl ScenarioReport {
             components,
             serverless,
             observed: None,
-            deployment: e.deployment.map(crate::model::figures::Deployment::name),
+            deployment: e
+                .deployment
+                .map(redshift_cost_core::model::figures::Deployment::name),
             provisioned,
             comparison: e.comparison.as_ref().map(wire::ComparisonJson::from),
             comparisons,

@@ -2,7 +2,7 @@
 //! documents show (JSON `notes`, the table, Markdown and the report folder).
 
 use super::format;
-use crate::model::notes::{Note, PipelineWork};
+use redshift_cost_core::model::notes::{Note, PipelineWork};
 
 /// A number for notes: grouped, at most 2 decimals, trailing zeros dropped.
 fn num(x: f64) -> String {
@@ -112,7 +112,7 @@ pub fn sentence(note: &Note) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::GB_PER_TB;
+    use redshift_cost_core::units::GB_PER_TB;
 
     #[test]
     fn numbers_in_notes_are_grouped_without_trailing_zeros() {

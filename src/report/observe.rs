@@ -1,13 +1,13 @@
 //! What `observe` prints, and the modelled-vs-observed lines `estimate` adds to a
 //! scenario. Pure: figures in, bytes or sentences out.
 
-use crate::model::costs::snapshot_lines;
-use crate::pricing::RegionPrices;
 use crate::report::format::{quantity, signed_percent, unit_price, usd};
 use crate::report::table::{new_table, right_align};
-use crate::units::{HOURS_PER_MONTH, SECONDS_PER_HOUR};
-use crate::usage::aggregate::Observation;
-use crate::usage::calibrate::{Calibration, WindowCompute};
+use crate::sources::cloudwatch::aggregate::Observation;
+use crate::sources::prices::RegionPrices;
+use redshift_cost_core::calibrate::{Calibration, WindowCompute};
+use redshift_cost_core::model::costs::snapshot_lines;
+use redshift_cost_core::units::{HOURS_PER_MONTH, SECONDS_PER_HOUR};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -109,11 +109,11 @@ fn snapshot_cost(gb: f64, prices: &RegionPrices, months: f64) -> Option<f64> {
     if prices.backup_tiers.is_empty() {
         return None;
     }
-    let per_month: crate::units::Money = snapshot_lines(gb, &prices.backup_tiers)
+    let per_month: redshift_cost_core::units::Money = snapshot_lines(gb, &prices.backup_tiers)
         .iter()
         .map(|l| l.cost)
         .sum();
-    Some(crate::units::Money::from_usd(per_month.usd() * months).usd())
+    Some(redshift_cost_core::units::Money::from_usd(per_month.usd() * months).usd())
 }
 
 impl ObserveReport {
@@ -558,9 +558,9 @@ impl ObservedComparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::{Price, Provenance};
-    use crate::usage::aggregate::{ComputeObs, Day, StorageObs};
-    use crate::usage::plan::ObservedWindow;
+    use crate::sources::cloudwatch::aggregate::{ComputeObs, Day, StorageObs};
+    use crate::sources::cloudwatch::plan::ObservedWindow;
+    use crate::sources::prices::{Price, Provenance};
     use chrono::{NaiveDate, TimeZone, Utc};
 
     fn observation(gaps: bool) -> Observation {

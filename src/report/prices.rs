@@ -1,11 +1,11 @@
 //! The `prices` command's output: the prices a run would use for some regions, each with
 //! its source and date, as a table or as JSON.
 
-use crate::model::costs::tier_label;
-use crate::pricing::resolve::{price_label, RegionSource, Resolved};
-use crate::pricing::RegionPrices;
 use crate::report::format::unit_price;
+use crate::sources::prices::resolve::{price_label, RegionSource, Resolved};
+use crate::sources::prices::RegionPrices;
 use comfy_table::Table;
+use redshift_cost_core::model::costs::tier_label;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -128,8 +128,8 @@ fn label_of(prices: &RegionPrices, name: &str) -> String {
 
 fn origin(s: &RegionSource) -> &'static str {
     match s.kind {
-        crate::pricing::SourceKind::Live => "live",
-        crate::pricing::SourceKind::Cache => "cache",
+        crate::sources::prices::SourceKind::Live => "live",
+        crate::sources::prices::SourceKind::Cache => "cache",
         _ => "bundled",
     }
 }
@@ -142,7 +142,7 @@ pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
         .filter_map(|code| {
             let p = resolved.book.region(code)?;
             let default_source = RegionSource {
-                kind: crate::pricing::SourceKind::Bundled,
+                kind: crate::sources::prices::SourceKind::Bundled,
                 fetched_at: None,
                 endpoint_region: None,
                 fallback: Vec::new(),
@@ -277,8 +277,8 @@ pub fn render_json(l: &PriceListing) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::bundled::bundled;
-    use crate::pricing::resolve::{resolve, PriceMode, ResolveOptions};
+    use crate::sources::prices::bundled::bundled;
+    use crate::sources::prices::resolve::{resolve, PriceMode, ResolveOptions};
 
     #[test]
     fn bundled_listing() {

@@ -4,7 +4,7 @@
 use crate::report::charts::SweepCurve;
 use crate::report::format::{seconds, usd};
 use crate::report::table::{new_table, right_align};
-use crate::sweep::{number, Point, REFRESH_INTERVAL};
+use redshift_cost_core::sweep::{number, Point, REFRESH_INTERVAL};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 

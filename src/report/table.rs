@@ -2,8 +2,8 @@
 
 use super::format::{count, quantity, seconds, signed_percent, unit_price, usd};
 use super::{Report, ServerlessReport};
-use crate::units::SECONDS_PER_HOUR;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use redshift_cost_core::units::SECONDS_PER_HOUR;
 use std::fmt::Write;
 
 /// A table in the house style: no colour, no wrapping, the same bytes on every terminal.

@@ -2,8 +2,10 @@
 //! of `report/` is built from them through these structs, so the contract (its keys, their
 //! order, their names) is written down here and nowhere else.
 
-use crate::model::figures::{Comparison, LambdaSummary, PipelineFigures, ReservationFigures, Side};
-use crate::units::Rpu;
+use redshift_cost_core::model::figures::{
+    Comparison, LambdaSummary, PipelineFigures, ReservationFigures, Side,
+};
+use redshift_cost_core::units::Rpu;
 use serde::Serialize;
 
 /// One side of a Serverless-vs-provisioned comparison.

@@ -3,7 +3,6 @@
 use super::diag::{did_you_mean, list_code, show, Diagnostic, Diagnostics, Location, SourceText};
 use super::doc::{Node, Origin, Table, Value};
 use super::set::SetArg;
-use super::trace;
 use super::{
     ArrivalPattern, Arrivals, DataSharing, Days, InstanceUse, LambdaArch, LambdaExtract, Locations,
     Ml, NodeType, Observed, Period, Pipeline, PipelineKind, PriceOverrides, Provisioned,
@@ -11,12 +10,13 @@ use super::{
     Spectrum, Storage, SurfacePriceOverrides, Window, Workload, WorkloadSource, ZeroEtl,
     ZeroEtlSource,
 };
-use crate::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use chrono::NaiveDate;
 use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
+use redshift_cost_core::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use std::path::{Path, PathBuf};
 
 mod surface;
+mod trace;
 
 /// The largest max capacity Redshift Serverless allows.
 pub(super) const MAX_RPU_LIMIT: Rpu = 5632.0;
@@ -129,6 +129,9 @@ pub(crate) struct Ctx<'a> {
     pub period_secs: Seconds,
     /// The most jobs the scenario may ask for.
     pub max_jobs: u64,
+    /// Traces already read in this run (a sweep point decodes its scenario again
+    /// without reading the trace again).
+    pub traces: &'a super::trace::TraceCache,
 }
 
 impl Ctx<'_> {

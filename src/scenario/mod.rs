@@ -23,7 +23,7 @@ pub use redshift_cost_core::durations::{format_duration, parse_duration, parse_w
 /// The validated domain types live in the pure core crate.
 pub use redshift_cost_core::scenario::*;
 pub use set::{parse_set_arg, SetArg};
-pub use trace::{parse_timestamp, parse_trace, ParsedTrace, TraceError};
+pub use trace::{parse_timestamp, parse_trace, ParsedTrace, TraceCache, TraceError};
 
 use decode::Ctx;
 use diag::SourceText;
@@ -85,14 +85,7 @@ pub fn load_scenario_with(
     regions: &[(String, String)],
     limits: &Limits,
 ) -> Result<Loaded, ScenarioError> {
-    let bytes =
-        crate::fsx::read_regular(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let text = utf8_or_located(bytes, &path.display().to_string())
-        .map_err(|d| ScenarioError::Invalid(d.finish(&path.display().to_string())))?;
-    parse_scenario_with(&text, path, sets, regions, limits)
+    Document::read(path)?.decode(sets, regions, limits, &TraceCache::default())
 }
 
 /// The largest scenario file read (scenario files are a few kilobytes).
@@ -178,76 +171,141 @@ pub fn parse_scenario_with(
     regions: &[(String, String)],
     limits: &Limits,
 ) -> Result<Loaded, ScenarioError> {
-    let file = path.display().to_string();
-    let src = SourceText { file: &file, text };
-    let mut diags = Diagnostics::default();
+    Document::parse(text.to_string(), path)?.decode(sets, regions, limits, &TraceCache::default())
+}
 
-    let parsed = match toml::de::DeTable::parse(text) {
-        Ok(t) => t,
-        Err(e) => {
-            let message = e.message().trim();
-            let location = match e.span() {
-                Some(span) => src.locate(span),
-                // The parser gives no place for its recursion limit: the deepest line
-                // is where it was hit.
-                None => src.locate(deepest_line(text)),
-            };
-            let d = if message.contains("recursion limit") {
-                Diagnostic::new(
-                    "invalid TOML: the keys or values nest too deeply (the parser's recursion limit)",
-                    Some(location),
-                )
-                .help("a scenario's keys are at most 3 levels deep, e.g. `prices.node_hour.\"ra3.4xlarge\"`")
-            } else {
-                Diagnostic::new(format!("invalid TOML: {message}"), Some(location))
-            };
-            diags.push(d);
-            return Err(ScenarioError::Invalid(diags.finish(&file)));
-        }
-    };
-    let mut root = match doc::table_from_de(parsed.get_ref(), &Origin::File, 1) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(Diagnostic::new(e.message(), Some(src.locate(e.span()))));
-            return Err(ScenarioError::Invalid(diags.finish(&file)));
-        }
-    };
-    drop(parsed);
+/// A scenario file read and parsed as TOML, not yet validated: what a run keeps so that
+/// it can decode the scenario again with other overrides (a sweep point, the scenario as
+/// written for a calibration) without reading or parsing any text again.
+#[derive(Debug, Clone)]
+pub struct Document {
+    path: PathBuf,
+    text: String,
+    root: doc::Table,
+}
 
-    for (i, set) in sets.iter().enumerate() {
-        if let Err(d) = doc::apply_set(&mut root, set, i) {
-            diags.push(d);
-        }
-    }
-    if !diags.is_empty() {
-        return Err(ScenarioError::Invalid(diags.finish(&file)));
-    }
-
-    let mut ctx = Ctx {
-        src,
-        sets,
-        base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        diags,
-        warnings: Vec::new(),
-        suggested: Vec::new(),
-        max_rpu: None,
-        period_secs: crate::units::HOURS_PER_MONTH * crate::units::SECONDS_PER_HOUR,
-        max_jobs: limits.max_jobs,
-    };
-    let scenario = decode::decode(&mut ctx, &root, path, regions);
-    match scenario {
-        Some(scenario) if ctx.diags.is_empty() => Ok(Loaded {
-            scenario,
-            warnings: ctx.warnings,
-        }),
-        _ => {
-            if ctx.diags.is_empty() {
-                ctx.diags.push(Diagnostic::new(
-                    "the scenario is incomplete",
-                    Some(Location::File { file: file.clone() }),
-                ));
+impl Document {
+    /// Reads the scenario at `path` (bounded, UTF-8) and parses it.
+    pub fn read(path: &Path) -> Result<Document, ScenarioError> {
+        let bytes = crate::fsx::read_regular(path, MAX_SCENARIO_BYTES).map_err(|source| {
+            ScenarioError::Io {
+                path: path.to_path_buf(),
+                source,
             }
-            Err(ScenarioError::Invalid(ctx.diags.finish(&file)))
+        })?;
+        let text = utf8_or_located(bytes, &path.display().to_string())
+            .map_err(|d| ScenarioError::Invalid(d.finish(&path.display().to_string())))?;
+        Document::parse(text, path)
+    }
+
+    /// Parses `text` as the scenario file at `path`.
+    pub fn parse(text: String, path: &Path) -> Result<Document, ScenarioError> {
+        let file = path.display().to_string();
+        let src = SourceText {
+            file: &file,
+            text: &text,
+        };
+        let mut diags = Diagnostics::default();
+        let parsed = match toml::de::DeTable::parse(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                let message = e.message().trim();
+                let location = match e.span() {
+                    Some(span) => src.locate(span),
+                    // The parser gives no place for its recursion limit: the deepest line
+                    // is where it was hit.
+                    None => src.locate(deepest_line(&text)),
+                };
+                let d = if message.contains("recursion limit") {
+                    Diagnostic::new(
+                        "invalid TOML: the keys or values nest too deeply (the parser's recursion limit)",
+                        Some(location),
+                    )
+                    .help("a scenario's keys are at most 3 levels deep, e.g. `prices.node_hour.\"ra3.4xlarge\"`")
+                } else {
+                    Diagnostic::new(format!("invalid TOML: {message}"), Some(location))
+                };
+                diags.push(d);
+                return Err(ScenarioError::Invalid(diags.finish(&file)));
+            }
+        };
+        let root = match doc::table_from_de(parsed.get_ref(), &Origin::File, 1) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::new(e.message(), Some(src.locate(e.span()))));
+                return Err(ScenarioError::Invalid(diags.finish(&file)));
+            }
+        };
+        drop(parsed);
+        Ok(Document {
+            path: path.to_path_buf(),
+            text,
+            root,
+        })
+    }
+
+    /// The file the document was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Applies `sets` to a copy of the document and validates it: the scenario and its
+    /// warnings, or every problem found, located. Traces are read through `traces`, once
+    /// per run.
+    pub fn decode(
+        &self,
+        sets: &[SetArg],
+        regions: &[(String, String)],
+        limits: &Limits,
+        traces: &TraceCache,
+    ) -> Result<Loaded, ScenarioError> {
+        let file = self.path.display().to_string();
+        let src = SourceText {
+            file: &file,
+            text: &self.text,
+        };
+        let mut diags = Diagnostics::default();
+        let mut root = self.root.clone();
+        for (i, set) in sets.iter().enumerate() {
+            if let Err(d) = doc::apply_set(&mut root, set, i) {
+                diags.push(d);
+            }
+        }
+        if !diags.is_empty() {
+            return Err(ScenarioError::Invalid(diags.finish(&file)));
+        }
+        let mut ctx = Ctx {
+            src,
+            sets,
+            base_dir: self
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            diags,
+            warnings: Vec::new(),
+            suggested: Vec::new(),
+            max_rpu: None,
+            period_secs: redshift_cost_core::units::HOURS_PER_MONTH
+                * redshift_cost_core::units::SECONDS_PER_HOUR,
+            max_jobs: limits.max_jobs,
+            traces,
+        };
+        let scenario = decode::decode(&mut ctx, &root, &self.path, regions);
+        match scenario {
+            Some(scenario) if ctx.diags.is_empty() => Ok(Loaded {
+                scenario,
+                warnings: ctx.warnings,
+            }),
+            _ => {
+                if ctx.diags.is_empty() {
+                    ctx.diags.push(Diagnostic::new(
+                        "the scenario is incomplete",
+                        Some(Location::File { file: file.clone() }),
+                    ));
+                }
+                Err(ScenarioError::Invalid(ctx.diags.finish(&file)))
+            }
         }
     }
 }

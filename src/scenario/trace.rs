@@ -1,13 +1,11 @@
 //! Trace CSV files: `arrival_s,duration_s[,rpu][,class]`, or a SYS_QUERY_HISTORY export
 //! with `start_time` and `elapsed_time` (microseconds).
 
-use super::decode::{fmt_num, Ctx};
 use super::diag::{did_you_mean, list_code, show, snippet, Diagnostic, Location, MAX_ERRORS};
-use super::doc::Node;
-use super::{Period, Trace, TraceRow};
-use crate::units::Rpu;
+use super::TraceRow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-use std::io::Read;
+use redshift_cost_core::durations::fmt_num;
+use redshift_cost_core::units::Rpu;
 use std::sync::Arc;
 
 const FORM1_COLUMNS: &[&str] = &["arrival_s", "duration_s", "rpu", "class"];
@@ -65,138 +63,76 @@ impl RowLimits {
     };
 }
 
-/// Reads the trace named by `node` (relative to the scenario's directory) and reports
-/// problems into `ctx`.
-pub(crate) fn load(
-    ctx: &mut Ctx<'_>,
-    node: &Node,
-    rel: &str,
-    workload: &str,
-    default_rpu: Option<Rpu>,
-    period: &Period,
-    max_rpu: Option<Rpu>,
-) -> Option<Trace> {
-    let path = ctx.base_dir.join(rel);
-    let display = path.display().to_string();
-    let file = match open_bounded(&path) {
-        Ok(f) => f,
-        Err(e) => {
-            ctx.error(
-                &node.origin,
-                format!("cannot read trace file `{}`: {e}", show(&display)),
-            );
-            return None;
-        }
-    };
-    let period_secs = period.seconds();
-    let limits = RowLimits {
-        max_duration: ctx.max_job_seconds(),
-        min_rpu: super::MIN_DEMAND_RPU,
-        max_rpu: super::MAX_DEMAND_FACTOR * max_rpu.unwrap_or(super::decode::MAX_RPU_LIMIT),
-    };
-    let lines = |n: usize| nth_line_of(&path, n);
-    let parsed = parse_trace_reader(
-        std::io::BufReader::with_capacity(1 << 16, file.take(MAX_TRACE_BYTES)),
-        &lines,
-        &display,
-        period.start,
-        &limits,
-    );
-    let at = ctx.loc(&node.origin).short();
-    let failed = !parsed.errors.is_empty();
-    for e in parsed.errors {
-        let d = match e {
-            TraceError::File(msg) => ctx
-                .diag(
-                    &node.origin,
-                    format!("trace file `{}`: {msg}", show(&display)),
-                )
-                .note(format!("trace of workload `{}`", show(workload))),
-            TraceError::Line(d) => d.note(format!("trace of workload `{}` ({at})", show(workload))),
-        };
-        ctx.push(d);
-    }
-    if failed {
-        return None;
-    }
-    let late = parsed
-        .rows
-        .iter()
-        .filter(|r| r.arrival >= period_secs)
-        .count();
-    if late > 0 {
-        ctx.warn(
-            &node.origin,
-            format!(
-                "workload `{}`: {late} of {} rows of `{}` arrive at or after the period end ({} h) and are ignored",
-                show(workload),
-                parsed.rows.len(),
-                show(&display),
-                fmt_num(period.hours)
-            ),
-        );
-    }
-    if parsed.skipped_zero > 0 {
-        ctx.warn(
-            &node.origin,
-            format!(
-                "workload `{}`: skipped {} rows of `{}` with elapsed_time 0",
-                show(workload),
-                parsed.skipped_zero,
-                show(&display)
-            ),
-        );
-    }
-    if let Some(max) = max_rpu {
-        let over = parsed
-            .rows
-            .iter()
-            .filter(|r| parsed.rpus.get(r.rpu as usize).is_some_and(|x| *x > max))
-            .count();
-        if over > 0 {
-            ctx.warn(
-                &node.origin,
-                format!(
-                    "workload `{}`: {over} rows of `{}` have rpu above max_rpu {}",
-                    show(workload),
-                    show(&display),
-                    fmt_num(max)
-                ),
-            );
-        }
-    }
-    Some(Trace {
-        path,
-        rpu: default_rpu,
-        // Arc<Vec> rather than Arc<[T]>: taking the vector is free, a slice would be a
-        // copy (twice the memory at the peak for a trace of millions of rows).
-        rows: Arc::new(parsed.rows),
-        rpus: parsed.rpus.into(),
-        classes: parsed.classes,
-    })
+/// A trace as read, shared by every decode of the run that names it (a sweep's points,
+/// a calibration's runs): the rows are read once and held once.
+#[derive(Debug, Default)]
+pub(crate) struct CachedTrace {
+    /// Arc<Vec> rather than Arc<[T]>: taking the vector is free, a slice would be a copy
+    /// (twice the memory at the peak for a trace of millions of rows).
+    pub(crate) rows: Arc<Vec<TraceRow>>,
+    pub(crate) rpus: Arc<[Rpu]>,
+    pub(crate) classes: Vec<String>,
+    pub(crate) errors: Vec<TraceError>,
+    pub(crate) skipped_zero: usize,
 }
 
-/// Opens a regular file of at most [`MAX_TRACE_BYTES`]: a device or a FIFO would be
-/// read forever.
-fn open_bounded(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    crate::fsx::open_regular(path, MAX_TRACE_BYTES)
-}
-
-/// Line `n` (1-based) of the file, for showing under an error (read again: errors are
-/// few and the file is not kept in memory).
-fn nth_line_of(path: &std::path::Path, n: usize) -> Option<String> {
-    use std::io::BufRead;
-    let file = open_bounded(path).ok()?;
-    let mut reader = std::io::BufReader::new(file.take(MAX_TRACE_BYTES));
-    let mut buf = Vec::new();
-    for _ in 0..n {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).ok()? == 0 {
-            return None;
+impl CachedTrace {
+    fn from_parsed(p: ParsedTrace) -> CachedTrace {
+        CachedTrace {
+            rows: Arc::new(p.rows),
+            rpus: p.rpus.into(),
+            classes: p.classes,
+            errors: p.errors,
+            skipped_zero: p.skipped_zero,
         }
     }
-    let line = String::from_utf8_lossy(&buf).into_owned();
-    Some(line.trim_end_matches(['\n', '\r']).to_string())
+
+    /// A read that failed: its errors, reported and not kept.
+    pub(crate) fn failed(p: ParsedTrace) -> CachedTrace {
+        CachedTrace::from_parsed(p)
+    }
+
+    /// Every row is within `limits` (else the trace is read again under them, so that
+    /// the errors name their lines).
+    pub(crate) fn within(&self, limits: &RowLimits) -> bool {
+        self.rows.iter().all(|r| r.duration <= limits.max_duration)
+            && self
+                .rpus
+                .iter()
+                .all(|v| *v >= limits.min_rpu && *v <= limits.max_rpu)
+    }
+}
+
+/// The traces a run has read, by file and period start (SYS_QUERY_HISTORY timestamps are
+/// measured from the period's first day). Only traces read without errors are kept.
+#[derive(Debug, Default)]
+pub struct TraceCache {
+    map: std::sync::Mutex<
+        std::collections::HashMap<(std::path::PathBuf, NaiveDate), Arc<CachedTrace>>,
+    >,
+}
+
+impl TraceCache {
+    pub(crate) fn get(&self, key: &(std::path::PathBuf, NaiveDate)) -> Option<Arc<CachedTrace>> {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    pub(crate) fn insert(
+        &self,
+        key: (std::path::PathBuf, NaiveDate),
+        parsed: ParsedTrace,
+    ) -> Arc<CachedTrace> {
+        let t = Arc::new(CachedTrace::from_parsed(parsed));
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::clone(&t));
+        t
+    }
 }
 
 enum Form {

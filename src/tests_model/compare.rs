@@ -1,8 +1,8 @@
 //! Tests of `model::compare` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::{compare::*, estimate::*, figures::*};
 use crate::scenario::*;
 use approx::assert_relative_eq;
+use redshift_cost_core::model::{compare::*, estimate::*, figures::*};
 use std::path::Path;
 
 fn both(extra: &str) -> (ScenarioEstimate, ScenarioEstimate) {
@@ -28,11 +28,11 @@ fn break_even_busy_hours() {
     );
     assert_eq!(
         sv.deployment,
-        Some(crate::model::figures::Deployment::Serverless)
+        Some(redshift_cost_core::model::figures::Deployment::Serverless)
     );
     assert_eq!(
         pv.deployment,
-        Some(crate::model::figures::Deployment::Provisioned)
+        Some(redshift_cost_core::model::figures::Deployment::Provisioned)
     );
     let c = compare(&sv, &pv);
     assert_relative_eq!(c.serverless.total_usd, 90.0, epsilon = 1e-6);

@@ -1,9 +1,9 @@
 //! Tests of `model::surface` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::{costs::*, estimate::*, figures::*, notes::*, workload::*};
-use crate::pricing::*;
 use crate::scenario::*;
+use crate::sources::prices::*;
 use approx::assert_relative_eq;
+use redshift_cost_core::model::{costs::*, estimate::*, figures::*, notes::*, workload::*};
 use std::path::Path;
 
 fn scenario(body: &str) -> Scenario {
@@ -33,17 +33,17 @@ fn line<'a>(e: &'a ScenarioEstimate, component: &str) -> &'a CostLine {
 #[test]
 fn a_money_figure_that_is_not_a_number_is_an_error_and_fails_any_budget() {
     let mut e = run("[serverless]\nbase_rpu = 8\n[storage]\nmanaged_gb = 100\n");
-    assert!(crate::model::estimate::check_finite(&e).is_ok());
-    e.lines[0].cost = crate::units::Money::from_usd(f64::NAN);
-    let err = crate::model::estimate::check_finite(&e)
+    assert!(redshift_cost_core::model::estimate::check_finite(&e).is_ok());
+    e.lines[0].cost = redshift_cost_core::units::Money::from_usd(f64::NAN);
+    let err = redshift_cost_core::model::estimate::check_finite(&e)
         .unwrap_err()
         .to_string();
     assert!(err.contains("came out as NaN USD"), "{err}");
     assert!(err.contains(&e.lines[0].component), "{err}");
-    e.lines[0].cost = crate::units::Money::from_usd(-1.0);
-    assert!(crate::model::estimate::check_finite(&e).is_err());
+    e.lines[0].cost = redshift_cost_core::units::Money::from_usd(-1.0);
+    assert!(redshift_cost_core::model::estimate::check_finite(&e).is_err());
     // Should one reach a report anyway, a non-finite total never passes a budget.
-    e.lines[0].cost = crate::units::Money::from_usd(f64::NAN);
+    e.lines[0].cost = redshift_cost_core::units::Money::from_usd(f64::NAN);
     let report = crate::report::Report::new(std::slice::from_ref(&e), Some(1.0));
     assert_eq!(report.budget_breaches.len(), 1);
 }

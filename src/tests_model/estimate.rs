@@ -1,7 +1,7 @@
 //! Tests of `model::estimate` with scenarios read by the loader and the bundled prices.
-use crate::model::{estimate::*, workload::*};
 use crate::scenario::*;
 use redshift_cost_core::engine::*;
+use redshift_cost_core::model::{estimate::*, workload::*};
 use std::path::Path;
 
 #[test]

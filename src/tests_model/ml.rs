@@ -1,10 +1,10 @@
 //! Tests of `model::ml` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::{costs::*, ml::*};
-use crate::pricing::*;
 use crate::scenario::*;
+use crate::sources::prices::*;
 use approx::assert_relative_eq;
 use proptest::prelude::*;
+use redshift_cost_core::model::{costs::*, ml::*};
 
 fn ml(rows: f64, columns: f64, max_cells: f64) -> Ml {
     Ml {

@@ -14,11 +14,11 @@ mod pipelines;
 mod provisioned;
 mod snapshots;
 
-use crate::model::estimate::estimate_scenario;
-use crate::model::figures::{EstimateError, ScenarioEstimate};
-use crate::pricing::bundled::bundled;
-use crate::pricing::{PriceSheet, RegionPrices};
 use crate::scenario::Scenario;
+use crate::sources::prices::bundled::bundled;
+use crate::sources::prices::{PriceSheet, RegionPrices};
+use redshift_cost_core::model::estimate::estimate_scenario;
+use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
 
 /// A sheet of `prices` with the bundled book's reserved discounts and every bundled
 /// region as a possible snapshot copy region.

@@ -1,9 +1,9 @@
 //! Tests of `model::pipelines` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::pipelines::*;
 use crate::scenario::*;
 use approx::assert_relative_eq;
 use proptest::prelude::*;
+use redshift_cost_core::model::pipelines::*;
 
 fn extract(rows: f64, table_gb: f64, page_rows: Option<f64>) -> LambdaExtract {
     LambdaExtract {

@@ -1,9 +1,9 @@
 //! Tests of `model::provisioned` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::{costs::*, provisioned::*};
 use crate::scenario::*;
 use approx::assert_relative_eq;
 use proptest::prelude::*;
+use redshift_cost_core::model::{costs::*, figures::*, provisioned::*};
 
 fn cluster(node_type: NodeType, nodes: u32) -> Provisioned {
     Provisioned {

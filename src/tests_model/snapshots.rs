@@ -1,10 +1,10 @@
 //! Tests of `model::backups` with scenarios read by the loader and the bundled prices.
 use super::*;
-use crate::model::{costs::*, snapshots::*};
-use crate::pricing::*;
 use crate::scenario::*;
+use crate::sources::prices::*;
 use approx::assert_relative_eq;
 use proptest::prelude::*;
+use redshift_cost_core::model::{costs::*, snapshots::*};
 
 fn tiers() -> Vec<Tier> {
     bundled().region("us-east-1").unwrap().backup_tiers.clone()

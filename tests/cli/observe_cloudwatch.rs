@@ -284,7 +284,7 @@ fn observe_reports_exactly_what_was_written() {
     assert_eq!(j["storage_gb_avg"].as_f64(), Some(100.0));
     assert_eq!(j["storage_unit"], "Megabytes");
     // Monthly figures: the 720-hour window scaled to 730 hours, at bundled prices.
-    let prices = redshift_cost::pricing::bundled::bundled()
+    let prices = redshift_cost::sources::prices::bundled::bundled()
         .region("us-east-1")
         .unwrap()
         .clone();

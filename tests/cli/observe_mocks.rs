@@ -10,8 +10,10 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataResult, StatusCode}
 use aws_sdk_cloudwatch::Client as SdkClient;
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use redshift_cost::usage::fetch::{get_metric_data, list_metrics, observe, Client, UsageError};
-use redshift_cost::usage::plan::{plan, ObservedWindow, Target};
+use redshift_cost::sources::cloudwatch::fetch::{
+    get_metric_data, list_metrics, observe, Client, UsageError,
+};
+use redshift_cost::sources::cloudwatch::plan::{plan, ObservedWindow, Target};
 
 const ATTEMPTS: u32 = 3;
 
@@ -179,7 +181,7 @@ async fn pages_are_followed_and_merged() {
     assert!(f.failed.is_empty());
 
     // Aggregated: all pages count, each day once.
-    let o = redshift_cost::usage::aggregate::aggregate(&p, &f);
+    let o = redshift_cost::sources::cloudwatch::aggregate::aggregate(&p, &f);
     let compute = o.compute.unwrap();
     assert_eq!(compute.rpu_seconds, 10.0);
     assert_eq!(compute.daily.len(), 3);

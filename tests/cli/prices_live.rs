@@ -4,7 +4,7 @@
 
 use crate::support::pricelist::{closed_port_url, Fault, PriceListServer};
 use assert_cmd::Command;
-use redshift_cost::pricing::live::{self, FetchError, LiveConfig};
+use redshift_cost::sources::prices::live::{self, FetchError, LiveConfig};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -7,6 +7,7 @@
 pub mod calibrate;
 pub mod durations;
 pub mod engine;
+pub mod messages;
 pub mod model;
 pub mod prices;
 pub mod scenario;

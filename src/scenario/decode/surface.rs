@@ -505,7 +505,7 @@ fn spectrum(ctx: &mut Ctx<'_>, node: &Node, serverless: bool) -> Option<Spectrum
     let (queries_per_day, tb_per_day) = scans?;
     if let (Some(rate), Some(rate_node)) = (rate, t.get("scan_gb_per_second")) {
         let seconds = if queries_per_day > 0.0 {
-            tb_per_day * crate::units::GB_PER_TB / queries_per_day / rate
+            tb_per_day * redshift_cost_core::units::GB_PER_TB / queries_per_day / rate
         } else {
             0.0
         };

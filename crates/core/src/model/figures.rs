@@ -4,12 +4,10 @@
 
 use super::costs::CostLine;
 use super::notes::Note;
-use super::pipelines::LambdaFigures;
-use super::provisioned::ProvisionedFigures;
 use crate::engine::{EngineError, SimResult};
 use crate::prices::Price;
-use crate::scenario::Scenario;
-use crate::units::{Money, Rpu};
+use crate::scenario::{NodeType, ReservedTerm, Scenario};
+use crate::units::{Money, Rpu, Seconds};
 use thiserror::Error;
 
 /// A scenario that cannot be priced with the prices at hand.
@@ -266,4 +264,54 @@ pub struct Comparison {
     pub cheaper: &'static str,
     /// How much the cheaper one saves, USD.
     pub saving_usd: f64,
+}
+
+/// What the report says about a provisioned cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionedFigures {
+    pub node_type: NodeType,
+    pub nodes: u32,
+    pub reservation: Option<ReservedTerm>,
+    /// The reserved discount used (fraction off on demand), when reserved.
+    pub reserved_discount: Option<f64>,
+    /// Hours the cluster runs in the period.
+    pub running_hours: f64,
+    pub hours_per_day: f64,
+    pub days_per_week: u32,
+    /// The cluster's storage capacity (RA3 managed-storage quota, DC2 SSDs), GB.
+    pub storage_capacity_gb: f64,
+    /// Data stored (`[storage] managed_gb`), GB.
+    pub data_gb: f64,
+    pub concurrency_scaling: CsCredits,
+    /// Hours a day the scenario's workloads keep the warehouse busy, when it has any.
+    pub workload_busy_hours_per_day: Option<f64>,
+}
+
+/// Concurrency-scaling credits over days: each day the cluster earns `accrual[d]` seconds
+/// of credit (the bank never exceeds [`CS_MAX_CREDIT_SECONDS`]) and then uses what it
+/// has for `demand[d]`; the rest is billed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CsCredits {
+    pub demand_seconds: Seconds,
+    pub free_seconds: Seconds,
+    pub billed_seconds: Seconds,
+    /// Credit left at the end.
+    pub bank_seconds: Seconds,
+}
+
+/// The figures of a Lambda extract over a period with `syncs` full syncs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LambdaFigures {
+    pub bytes_per_row: f64,
+    pub rows_per_page: f64,
+    /// Size of a full page, MB.
+    pub page_mb: f64,
+    /// A page is larger than the 6 MB response limit (those invocations would fail).
+    pub page_over_limit: bool,
+    pub invocations_per_sync: f64,
+    pub syncs: f64,
+    pub invocations: f64,
+    pub gb_seconds: f64,
+    /// Elapsed time of one full sync (invocations one after another), seconds.
+    pub sync_elapsed_s: Seconds,
 }

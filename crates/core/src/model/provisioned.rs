@@ -2,7 +2,7 @@
 //! concurrency scaling beyond the free credits, and the cluster's storage capacity.
 
 use super::costs::{ComponentKind, CostLine, NODE_HOUR, NODE_SECOND};
-use super::figures::{EstimateError, Parts};
+use super::figures::{CsCredits, EstimateError, Parts, ProvisionedFigures};
 use super::notes::Note;
 use super::workload::plan;
 use crate::engine::{simulate, Capacity};
@@ -33,18 +33,6 @@ pub fn running_hours_by_day(p: &Provisioned, period: &Period) -> Vec<f64> {
         .collect()
 }
 
-/// Concurrency-scaling credits over days: each day the cluster earns `accrual[d]` seconds
-/// of credit (the bank never exceeds [`CS_MAX_CREDIT_SECONDS`]) and then uses what it
-/// has for `demand[d]`; the rest is billed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CsCredits {
-    pub demand_seconds: Seconds,
-    pub free_seconds: Seconds,
-    pub billed_seconds: Seconds,
-    /// Credit left at the end.
-    pub bank_seconds: Seconds,
-}
-
 /// Runs the credit bank over `demand` and `accrual` (seconds per day), from `start_bank`.
 pub fn cs_credits(demand: &[Seconds], accrual: &[Seconds], start_bank: Seconds) -> CsCredits {
     let mut bank = start_bank.min(CS_MAX_CREDIT_SECONDS);
@@ -69,27 +57,6 @@ pub fn cs_credits(demand: &[Seconds], accrual: &[Seconds], start_bank: Seconds) 
 pub fn cs_credits_steady(demand: &[Seconds], accrual: &[Seconds]) -> CsCredits {
     let warm = cs_credits(demand, accrual, 0.0);
     cs_credits(demand, accrual, warm.bank_seconds)
-}
-
-/// What the report says about a provisioned cluster.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProvisionedFigures {
-    pub node_type: NodeType,
-    pub nodes: u32,
-    pub reservation: Option<ReservedTerm>,
-    /// The reserved discount used (fraction off on demand), when reserved.
-    pub reserved_discount: Option<f64>,
-    /// Hours the cluster runs in the period.
-    pub running_hours: f64,
-    pub hours_per_day: f64,
-    pub days_per_week: u32,
-    /// The cluster's storage capacity (RA3 managed-storage quota, DC2 SSDs), GB.
-    pub storage_capacity_gb: f64,
-    /// Data stored (`[storage] managed_gb`), GB.
-    pub data_gb: f64,
-    pub concurrency_scaling: CsCredits,
-    /// Hours a day the scenario's workloads keep the warehouse busy, when it has any.
-    pub workload_busy_hours_per_day: Option<f64>,
 }
 
 /// A price the provisioned lines need and the book lacks: `(what, [prices] key)`.

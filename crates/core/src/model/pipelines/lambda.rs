@@ -5,26 +5,10 @@
 use super::spread;
 use crate::engine::{ClassId, WorkJob};
 use crate::model::costs::{ComponentKind, CostLine, GB_SECOND, REQUEST};
+use crate::model::figures::LambdaFigures;
 use crate::prices::{Price, PriceKey};
 use crate::scenario::{LambdaExtract, LAMBDA_PAYLOAD_BYTES};
 use crate::units::{Rpu, Seconds};
-
-/// The figures of a Lambda extract over a period with `syncs` full syncs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LambdaFigures {
-    pub bytes_per_row: f64,
-    pub rows_per_page: f64,
-    /// Size of a full page, MB.
-    pub page_mb: f64,
-    /// A page is larger than the 6 MB response limit (those invocations would fail).
-    pub page_over_limit: bool,
-    pub invocations_per_sync: f64,
-    pub syncs: f64,
-    pub invocations: f64,
-    pub gb_seconds: f64,
-    /// Elapsed time of one full sync (invocations one after another), seconds.
-    pub sync_elapsed_s: Seconds,
-}
 
 /// Works out pages, invocations and GB-seconds of `l` for `syncs` syncs.
 pub fn lambda_figures(l: &LambdaExtract, syncs: f64) -> LambdaFigures {

@@ -11,7 +11,7 @@
 pub mod lambda;
 pub mod sagemaker;
 
-pub use lambda::{lambda_figures, lambda_jobs, lambda_lines, LambdaFigures};
+pub use lambda::{lambda_figures, lambda_jobs, lambda_lines};
 pub use sagemaker::{instance_hours, sagemaker_line, unload_jobs, unload_storage_line};
 
 use super::figures::{need, Deployment, EstimateError, Parts, PipelineFigures};

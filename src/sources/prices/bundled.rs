@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 /// The JSON format version this parser reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-const BUNDLED_JSON: &str = include_str!("../../data/pricebook.json");
+const BUNDLED_JSON: &str = include_str!("../../../data/pricebook.json");
 
 /// The bundled price book, parsed on first use.
 ///

@@ -1,6 +1,7 @@
 //! Talking to CloudWatch: the client (aws-config's standard chain, bounded retries and
-//! timeouts), ListMetrics discovery and GetMetricData with pagination. The only tokio code
-//! besides the pricing fetch; everything it returns is handed to the pure `aggregate`.
+//! timeouts), ListMetrics discovery and GetMetricData with pagination. Async, run on the
+//! run's runtime by [`super::CloudWatch`]; everything it returns is handed to the pure
+//! `aggregate`.
 
 use super::aggregate::{aggregate, FetchedMetrics, Observation};
 use super::plan::{
@@ -156,27 +157,6 @@ impl Client {
             max_attempts,
         }
     }
-}
-
-/// Runs `fut` on a runtime of its own (the CLI is synchronous) for at most `deadline`;
-/// `Err` with the reason when the runtime cannot start or the deadline passes. Tasks
-/// still hanging then (a blackholed connection) are abandoned, not waited for.
-pub fn block_on_within<F: std::future::Future>(
-    deadline: Duration,
-    fut: F,
-) -> Result<F::Output, UsageError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| UsageError::Unreachable(format!("cannot start the async runtime: {e}")))?;
-    let r = runtime.block_on(async { tokio::time::timeout(deadline, fut).await });
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    r.map_err(|_| {
-        UsageError::Unreachable(format!(
-            "CloudWatch did not answer within {} s (connect timeout 3 s, each call 10 s)",
-            deadline.as_secs()
-        ))
-    })
 }
 
 fn classify<E>(

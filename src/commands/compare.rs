@@ -1,46 +1,40 @@
 //! `redshift-cost compare`: Serverless vs provisioned for scenarios that have both a
 //! `[serverless]` and a `[provisioned]` section, with the break-even busy hours a day.
 
-use super::{
-    expand_scenario_paths, load_all, note_prices, resolve_prices, warn_fallbacks, write_output,
-    Error, Exit, Messages, PriceArgs,
-};
-use crate::model::estimate::estimate_deployments;
-use crate::model::figures::{Deployment, ScenarioEstimate};
-use crate::pricing::bundled::bundled;
-use crate::pricing::price_sheet;
+use super::{PriceConfig, ScenarioConfig};
+use crate::error::{Error, Exit};
+use crate::output::{write_output, Messages};
+use crate::pipeline::{self, LoadedScenario, Loader};
 use crate::report::compare::CompareReport;
 use crate::report::Format;
-use crate::scenario::{parse_set_arg, SetArg};
-use clap::Args;
+use crate::sources::prices::bundled::bundled;
+use crate::sources::prices::price_sheet;
+use crate::sources::AsyncRuntime;
+use redshift_cost_core::model::estimate::estimate_deployments;
+use redshift_cost_core::model::figures::{Deployment, ScenarioEstimate};
 use std::path::PathBuf;
 
-#[derive(Debug, Args)]
-pub struct CompareArgs {
-    /// Scenario files (TOML) with both `[serverless]` and `[provisioned]`, or directories.
-    #[arg(required = true, value_name = "SCENARIO")]
-    pub scenarios: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Override a scenario value, e.g. `--set provisioned.nodes=4` (repeatable).
-    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_set_arg)]
-    pub sets: Vec<SetArg>,
-    #[command(flatten)]
-    pub pricing: PriceArgs,
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) scenarios: ScenarioConfig,
+    pub(crate) format: Format,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) prices: PriceConfig,
 }
 
-pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, Error> {
-    let paths = expand_scenario_paths(&args.scenarios)?;
-    let loaded = load_all(&paths, &args.sets, bundled(), messages)?;
+pub(crate) fn run(
+    c: &Config,
+    runtime: &AsyncRuntime,
+    messages: &mut Messages,
+) -> Result<Exit, Error> {
+    let paths = pipeline::expand_scenario_paths(&c.scenarios.paths)?;
+    let loader = Loader::new(bundled(), c.scenarios.limits);
+    let loaded = loader.load(&paths, &c.scenarios.sets, messages)?;
     let lacking: Vec<String> = loaded
         .iter()
-        .filter(|l| l.scenario.serverless.is_none() || l.scenario.provisioned.is_none())
-        .map(|l| {
-            let s = &l.scenario;
+        .map(LoadedScenario::scenario)
+        .filter(|s| s.serverless.is_none() || s.provisioned.is_none())
+        .map(|s| {
             let missing = match (s.serverless.is_none(), s.provisioned.is_none()) {
                 (true, true) => "neither a [serverless] nor a [provisioned] section",
                 (true, false) => "no [serverless] section",
@@ -56,12 +50,11 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
     if !lacking.is_empty() {
         return Err(Error::Diagnostics(lacking.join("\n\n")));
     }
-    let regions: Vec<String> = loaded.iter().map(|l| l.scenario.region.clone()).collect();
-    let resolved = resolve_prices(&args.pricing, &regions, messages)?;
+    let needs = pipeline::needs(loaded.iter().map(LoadedScenario::scenario));
+    let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
     let book = &resolved.book;
     let mut pairs: Vec<(ScenarioEstimate, ScenarioEstimate)> = Vec::new();
-    for l in &loaded {
-        let s = &l.scenario;
+    for s in loaded.iter().map(LoadedScenario::scenario) {
         let sheet = price_sheet(book, s)
             .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
         let mut all = estimate_deployments(s, &sheet).map_err(|e| Error::Input(format!("{e}")))?;
@@ -79,9 +72,9 @@ pub fn run_compare(args: &CompareArgs, messages: &mut Messages) -> Result<Exit, 
         .iter()
         .flat_map(|(s, p)| [s.clone(), p.clone()])
         .collect();
-    warn_fallbacks(&resolved, &flat, messages);
-    note_prices(messages, &resolved, &flat);
+    pipeline::warn_fallbacks(&resolved, &flat, messages);
+    pipeline::note_prices(messages, &resolved, &flat);
     let report = CompareReport::new(&pairs);
-    write_output(args.out.as_deref(), &report.render(args.format))?;
+    write_output(c.out.as_deref(), &report.render(c.format))?;
     Ok(Exit::Ok)
 }

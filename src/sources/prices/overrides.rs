@@ -105,8 +105,8 @@ fn apply_surface_overrides(out: &mut RegionPrices, o: &SurfacePriceOverrides) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::bundled::bundled;
-    use crate::pricing::SourceKind;
+    use crate::sources::prices::bundled::bundled;
+    use crate::sources::prices::SourceKind;
 
     #[test]
     fn overrides_win_and_say_so() {

@@ -710,12 +710,12 @@ mod tests {
         let p = LivePrices::from_records("ap-southeast-1", &records(&[SGP_SERVERLESS]));
         let rate = |term: &str| {
             let r = p.reserved.iter().find(|r| r.term == term).unwrap();
-            crate::pricing::ReservedRate {
+            crate::sources::prices::ReservedRate {
                 product: r.product.clone(),
                 term: r.term.clone(),
                 hourly_usd: r.hourly_usd,
                 upfront_usd: r.upfront_usd,
-                source: crate::pricing::Provenance::override_(),
+                source: crate::sources::prices::Provenance::override_(),
             }
         };
         assert_relative_eq!(rate("1yr-no-upfront").discount(0.45).unwrap(), 0.20);
@@ -910,11 +910,11 @@ mod tests {
         for (region, text) in [
             (
                 "us-east-1",
-                include_str!("../../tests/fixtures/pricelist/us-east-1.json"),
+                include_str!("../../../tests/fixtures/pricelist/us-east-1.json"),
             ),
             (
                 "ap-northeast-1",
-                include_str!("../../tests/fixtures/pricelist/ap-northeast-1.json"),
+                include_str!("../../../tests/fixtures/pricelist/ap-northeast-1.json"),
             ),
         ] {
             let file: serde_json::Value = serde_json::from_str(text).unwrap();

@@ -13,10 +13,11 @@ use super::live::FetchError;
 use super::records::LivePrices;
 use super::{Price, PriceBook, Provenance, RegionPrices, ReservedRate, SourceKind, Tier};
 use chrono::{DateTime, NaiveDate, Utc};
+use redshift_cost_core::messages::{PriceAnswer, PriceFallback, Warning};
 use std::collections::BTreeMap;
 
 /// `--prices`: where prices may come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PriceMode {
     /// Cached prices if fresh, else live, else bundled (with one warning).
     #[default]
@@ -95,8 +96,8 @@ pub struct Resolved {
     pub book: PriceBook,
     /// The regions asked for, and where their prices came from.
     pub sources: BTreeMap<String, RegionSource>,
-    /// One line each, without a `warning:` prefix.
-    pub warnings: Vec<String>,
+    /// What went wrong on the way (the run prints them once, grouped).
+    pub warnings: Vec<Warning>,
 }
 
 impl Resolved {
@@ -127,31 +128,30 @@ impl Resolved {
         }
     }
 
-    /// A warning when any of `used` (price names of `region`) fell back from the live or
+    /// A warning when any of `used` (price keys of `region`) fell back from the live or
     /// cached answer to the bundled book.
-    pub fn fallback_warning(&self, region: &str, used: &[String]) -> Option<String> {
+    pub fn fallback_warning(&self, region: &str, used: &[String]) -> Option<Warning> {
         let s = self.sources.get(region)?;
         let missing: Vec<&String> = used.iter().filter(|n| s.fallback.contains(n)).collect();
         if missing.is_empty() {
             return None;
         }
-        let what = if s.kind == SourceKind::Cache {
-            "the cached Price List answer"
-        } else {
-            "the live Price List answer"
-        };
         let mut labels: Vec<String> = Vec::new();
         for label in missing.iter().map(|n| price_label(n)) {
             if !labels.contains(&label) {
                 labels.push(label);
             }
         }
-        Some(format!(
-            "{what} for {region} has no {}; using the bundled price{} (bundled {})",
-            labels.join(", "),
-            if labels.len() == 1 { "" } else { "s" },
-            self.book.as_of.format("%Y-%m-%d")
-        ))
+        Some(Warning::PricesFellBack {
+            region: region.to_string(),
+            answer: if s.kind == SourceKind::Cache {
+                PriceAnswer::Cached
+            } else {
+                PriceAnswer::Live
+            },
+            prices: labels,
+            as_of: self.book.as_of,
+        })
     }
 }
 
@@ -197,15 +197,15 @@ enum Choice {
 fn read_cache(
     opts: &ResolveOptions,
     region: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Option<CachedPrices> {
     let cache = opts.cache.as_ref()?;
     match cache.read(region) {
         Ok(c) => c,
         Err(e) => {
-            warnings.push(format!(
-                "ignoring the price cache: {e}; it will be replaced"
-            ));
+            warnings.push(Warning::PriceCacheUnreadable {
+                reason: e.to_string(),
+            });
             None
         }
     }
@@ -226,8 +226,6 @@ pub fn resolve(
     regions.sort();
     regions.dedup();
     let mut warnings = Vec::new();
-    let bundled_label = format!("bundled prices as of {}", base.as_of.format("%Y-%m-%d"));
-    let day = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
 
     let mut choices: BTreeMap<String, Choice> = BTreeMap::new();
     for region in &regions {
@@ -237,17 +235,18 @@ pub fn resolve(
             PriceMode::Cache => {
                 if let Some(c) = read_cache(opts, region, &mut warnings) {
                     if !c.is_fresh(opts.now, opts.max_age) {
-                        warnings.push(format!(
-                        "the cached prices for {region} are {} days old (fetched {}); refresh them with --refresh-prices",
-                        c.age(opts.now).num_days(),
-                        day(c.fetched_at)
-                    ));
+                        warnings.push(Warning::PriceCacheOld {
+                            region: region.clone(),
+                            days: c.age(opts.now).num_days(),
+                            fetched: c.fetched_at.date_naive(),
+                        });
                     }
                     Choice::Cached(c)
                 } else {
-                    warnings.push(format!(
-                        "no cached prices for {region}; using {bundled_label}"
-                    ));
+                    warnings.push(Warning::NoCachedPrices {
+                        region: region.clone(),
+                        as_of: base.as_of,
+                    });
                     Choice::Bundled
                 }
             }
@@ -271,7 +270,7 @@ pub fn resolve(
     };
 
     // Failures grouped by (reason, fallback), so a run says it once.
-    let mut failures: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut failures: BTreeMap<(String, PriceFallback), Vec<String>> = BTreeMap::new();
     for region in &to_fetch {
         let result = fetched
             .remove(region)
@@ -282,26 +281,30 @@ pub fn resolve(
         let choice = match result {
             Ok(mut prices) => {
                 for n in &prices.notes {
-                    warnings.push(format!("live prices for {region}: {n}"));
+                    warnings.push(Warning::LivePriceRemark {
+                        region: region.clone(),
+                        remark: n.clone(),
+                    });
                 }
                 let rejected = base
                     .region(region)
                     .map(|b| reject_implausible(b, &mut prices))
                     .unwrap_or_default();
-                if !rejected.is_empty() {
-                    warnings.push(rejected_warning(region, "live prices", &rejected));
+                let trusted = rejected.is_empty();
+                if !trusted {
+                    warnings.push(rejected_warning(region, PriceAnswer::Live, rejected));
                 }
-                if let (Some(cache), true) = (&opts.cache, rejected.is_empty()) {
+                if let (Some(cache), true) = (&opts.cache, trusted) {
                     let entry = CachedPrices {
                         fetched_at: opts.now,
                         endpoint_region: opts.endpoint_region.clone(),
                         prices: prices.clone(),
                     };
                     if let Err(e) = cache.write(&entry) {
-                        warnings.push(format!(
-                            "cannot write the price cache {}: {e}",
-                            cache.path(region).display()
-                        ));
+                        warnings.push(Warning::PriceCacheUnwritable {
+                            path: cache.path(region).display().to_string(),
+                            reason: e.to_string(),
+                        });
                     }
                 }
                 Choice::Live(prices)
@@ -316,10 +319,15 @@ pub fn resolve(
             Err(reason) => {
                 let (label, choice) = match stale {
                     Some(c) => (
-                        format!("cached prices fetched {}", day(c.fetched_at)),
+                        PriceFallback::Cached {
+                            fetched: c.fetched_at.date_naive(),
+                        },
                         Choice::Cached(c),
                     ),
-                    None => (bundled_label.clone(), Choice::Bundled),
+                    None => (
+                        PriceFallback::Bundled { as_of: base.as_of },
+                        Choice::Bundled,
+                    ),
                 };
                 failures
                     .entry((reason.to_string(), label))
@@ -333,14 +341,11 @@ pub fn resolve(
     let failed: usize = failures.values().map(Vec::len).sum();
     for ((reason, label), failed_regions) in &failures {
         let whole_run = failures.len() == 1 && failed == to_fetch.len();
-        let which = if whole_run {
-            String::new()
-        } else {
-            format!(" for {}", failed_regions.join(", "))
-        };
-        warnings.push(format!(
-            "live prices unavailable ({reason}); using {label}{which}"
-        ));
+        warnings.push(Warning::LivePricesUnavailable {
+            reason: reason.clone(),
+            fallback: label.clone(),
+            regions: (!whole_run).then(|| failed_regions.clone()),
+        });
     }
 
     let mut book = base.clone();
@@ -363,7 +368,7 @@ pub fn resolve(
                 };
                 let rejected = reject_implausible(&bundled_region, &mut c.prices);
                 if !rejected.is_empty() {
-                    warnings.push(rejected_warning(&region, "cached prices", &rejected));
+                    warnings.push(rejected_warning(&region, PriceAnswer::Cached, rejected));
                 }
                 let (prices, fallback) = merge(&bundled_region, &c.prices, source);
                 (
@@ -468,18 +473,13 @@ pub fn reject_implausible(bundled: &RegionPrices, live: &mut LivePrices) -> Vec<
 }
 
 /// The one warning about rejected prices of a region.
-fn rejected_warning(region: &str, what: &str, rejected: &[String]) -> String {
-    format!(
-        "{what} for {region}: rejected {} (a price must be finite and within ×{}–×{} of the bundled one); the bundled price is used{}",
-        rejected.join(", "),
-        1.0 / PLAUSIBLE_FACTOR,
-        PLAUSIBLE_FACTOR,
-        if what.starts_with("live") {
-            " and the answer is not cached"
-        } else {
-            ""
-        }
-    )
+fn rejected_warning(region: &str, answer: PriceAnswer, rejected: Vec<String>) -> Warning {
+    Warning::PricesRejected {
+        region: region.to_string(),
+        answer,
+        rejected,
+        factor: PLAUSIBLE_FACTOR,
+    }
 }
 
 pub fn merge(
@@ -576,8 +576,8 @@ pub fn merge(
 #[allow(clippy::disallowed_methods)] // fixtures are written directly
 mod tests {
     use super::*;
-    use crate::pricing::bundled::bundled;
-    use crate::pricing::records::LiveTier;
+    use crate::sources::prices::bundled::bundled;
+    use crate::sources::prices::records::LiveTier;
     use std::cell::Cell;
 
     fn now() -> DateTime<Utc> {
@@ -703,7 +703,12 @@ mod tests {
             .unwrap();
         assert_eq!(
             w,
-            "the live Price List answer for ap-northeast-1 has no backup storage price; using the bundled price (bundled 2025-03-19)"
+            Warning::PricesFellBack {
+                region: "ap-northeast-1".into(),
+                answer: PriceAnswer::Live,
+                prices: vec!["backup storage price".into()],
+                as_of: bundled().as_of,
+            }
         );
         assert!(r
             .fallback_warning("ap-northeast-1", &["rpu_hour".into()])
@@ -740,9 +745,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.warnings,
-            vec![
-                "live prices unavailable (no AWS credentials found); using bundled prices as of 2025-03-19"
-            ]
+            vec![Warning::LivePricesUnavailable {
+                reason: "no AWS credentials found".into(),
+                fallback: PriceFallback::Bundled {
+                    as_of: bundled().as_of
+                },
+                regions: None,
+            }]
         );
         assert_eq!(r.describe(), "bundled price book as of 2025-03-19");
         assert_eq!(r.book, *bundled());
@@ -818,7 +827,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.warnings,
-            vec!["live prices unavailable (cannot reach the Price List API: Connection refused); using cached prices fetched 2026-11-21"]
+            vec![Warning::LivePricesUnavailable {
+                reason: "cannot reach the Price List API: Connection refused".into(),
+                fallback: PriceFallback::Cached {
+                    fetched: NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+                },
+                regions: None,
+            }]
         );
         assert_eq!(r.sources["ap-northeast-1"].kind, SourceKind::Cache);
     }
@@ -836,8 +851,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].starts_with("ignoring the price cache: "));
-        assert!(r.warnings[0].ends_with("; it will be replaced"));
+        assert!(
+            matches!(&r.warnings[0], Warning::PriceCacheUnreadable { .. }),
+            "{:?}",
+            r.warnings
+        );
         assert!(cache.read("ap-northeast-1").unwrap().is_some());
     }
 
@@ -854,7 +872,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.warnings,
-            vec!["no cached prices for us-east-1; using bundled prices as of 2025-03-19"]
+            vec![Warning::NoCachedPrices {
+                region: "us-east-1".into(),
+                as_of: bundled().as_of,
+            }]
         );
         cache
             .write(&CachedPrices {
@@ -880,7 +901,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.warnings.len(), 1);
-        assert!(r.warnings[0].contains("30 days old"), "{:?}", r.warnings);
+        assert!(
+            matches!(&r.warnings[0], Warning::PriceCacheOld { days: 30, .. }),
+            "{:?}",
+            r.warnings
+        );
         let use1 = r.book.region("us-east-1").unwrap();
         assert_eq!(
             use1.rpu_hour.unwrap().source.to_string(),
@@ -909,7 +934,14 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.warnings,
-            vec!["live prices unavailable (throttled by the Price List API (ThrottlingException) after 3 attempts); using bundled prices as of 2025-03-19 for us-east-1"]
+            vec![Warning::LivePricesUnavailable {
+                reason: "throttled by the Price List API (ThrottlingException) after 3 attempts"
+                    .into(),
+                fallback: PriceFallback::Bundled {
+                    as_of: bundled().as_of
+                },
+                regions: Some(vec!["us-east-1".into()]),
+            }]
         );
         assert_eq!(
             r.describe(),

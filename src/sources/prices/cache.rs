@@ -182,7 +182,7 @@ impl PriceCache {
 #[allow(clippy::disallowed_methods)] // fixtures are written directly
 mod tests {
     use super::*;
-    use crate::pricing::records::LiveTier;
+    use crate::sources::prices::records::LiveTier;
 
     fn entry(region: &str) -> CachedPrices {
         CachedPrices {

@@ -1,0 +1,161 @@
+//! The second stage of the command line: parsed arguments checked, once, into the plain
+//! `Config` of a command. Everything that can be refused before a file is read is
+//! refused here (contradictory price options, an empty timeline window).
+
+use super::{ChartArgs, Cli, Command, PriceArgs, PriceModeArg, ScenarioArgs, WindowArgs};
+use crate::commands::{self, ChartConfig, Config, PriceConfig, ScenarioConfig, TimelineWindow};
+use crate::error::Error;
+use crate::scenario::Limits;
+use crate::sources::prices::resolve::PriceMode;
+use redshift_cost_core::units::SECONDS_PER_DAY;
+
+/// The command's configuration.
+pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
+    let limits = Limits {
+        max_jobs: cli.max_jobs,
+    };
+    let scenarios = |paths: &[std::path::PathBuf], s: &ScenarioArgs| ScenarioConfig {
+        paths: paths.to_vec(),
+        sets: s.sets.clone(),
+        limits,
+    };
+    Ok(match &cli.command {
+        Command::Estimate(a) => Config::Estimate(commands::estimate::Config {
+            scenarios: scenarios(&a.scenarios, &a.scenario),
+            format: a.format.into(),
+            out: a.output.out.clone(),
+            budget: a.budget,
+            calibrate: a.calibrate,
+            prices: prices(&a.pricing)?,
+            charts: charts(&a.charts)?,
+        }),
+        Command::Compare(a) => Config::Compare(commands::compare::Config {
+            scenarios: scenarios(&a.scenarios, &a.scenario),
+            format: a.format.into(),
+            out: a.output.out.clone(),
+            prices: prices(&a.pricing)?,
+        }),
+        Command::Sweep(a) => Config::Sweep(commands::sweep::Config {
+            scenario: scenarios(std::slice::from_ref(&a.scenario_file), &a.scenario),
+            params: a.params.clone(),
+            max_staleness: a.max_staleness,
+            format: a.format.into(),
+            out: a.output.out.clone(),
+            chart: a.chart.clone(),
+            prices: prices(&a.pricing)?,
+        }),
+        Command::Report(a) => Config::Report(commands::report::Config {
+            scenarios: scenarios(&a.inputs, &a.scenario),
+            out: a.out.clone(),
+            force: a.force,
+            baseline: a.baseline.clone(),
+            budget: a.budget,
+            window: window(&a.window)?,
+            prices: prices(&a.pricing)?,
+        }),
+        Command::Diff(a) => Config::Diff(commands::diff::Config {
+            old: a.old.clone(),
+            new: a.new.clone(),
+            format: a.format.into(),
+            out: a.output.out.clone(),
+        }),
+        Command::Observe(a) => Config::Observe(commands::observe::Config {
+            workgroup: a.workgroup.clone(),
+            namespace: a.namespace.clone(),
+            region: a.region.clone(),
+            days: a.days,
+            end: a.end,
+            integration: a.integration.clone(),
+            cluster: a.cluster.clone(),
+            format: a.format.into(),
+            out: a.output.out.clone(),
+            prices: prices(&a.pricing)?,
+        }),
+        Command::Prices(a) => Config::Prices(commands::prices::Config {
+            regions: a.regions.clone(),
+            format: a.format.into(),
+            out: a.output.out.clone(),
+            prices: prices(&a.pricing)?,
+        }),
+    })
+}
+
+/// `--prices`, `--refresh-prices` and the endpoint region, checked together.
+fn prices(a: &PriceArgs) -> Result<PriceConfig, Error> {
+    let mode = match a.prices {
+        PriceModeArg::Auto => PriceMode::Auto,
+        PriceModeArg::Live => PriceMode::Live,
+        PriceModeArg::Cache => PriceMode::Cache,
+        PriceModeArg::Bundled => PriceMode::Bundled,
+    };
+    if a.refresh_prices && matches!(mode, PriceMode::Cache | PriceMode::Bundled) {
+        return Err(Error::Input(format!(
+            "--refresh-prices fetches live prices; it cannot be used with --prices {}",
+            if mode == PriceMode::Cache {
+                "cache"
+            } else {
+                "bundled"
+            }
+        )));
+    }
+    Ok(PriceConfig {
+        mode,
+        refresh: a.refresh_prices,
+        endpoint_region: a.pricing_endpoint_region.clone(),
+    })
+}
+
+/// `--from` and `--to`: a window that ends after it starts (default: one day).
+fn window(a: &WindowArgs) -> Result<TimelineWindow, Error> {
+    let to = a.to.unwrap_or(a.from + SECONDS_PER_DAY);
+    if to <= a.from {
+        return Err(Error::Input(format!(
+            "--to ({to} s) must be after --from ({} s)",
+            a.from
+        )));
+    }
+    Ok(TimelineWindow { from: a.from, to })
+}
+
+fn charts(a: &ChartArgs) -> Result<ChartConfig, Error> {
+    Ok(ChartConfig {
+        chart: a.chart.clone(),
+        timeline: a.timeline.clone(),
+        window: window(&a.window)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_needs_a_fetching_mode() {
+        let args = PriceArgs {
+            prices: PriceModeArg::Bundled,
+            refresh_prices: true,
+            pricing_endpoint_region: "us-east-1".into(),
+        };
+        assert!(matches!(prices(&args), Err(Error::Input(_))));
+        let args = PriceArgs {
+            prices: PriceModeArg::Auto,
+            ..args
+        };
+        assert_eq!(prices(&args).unwrap().mode, PriceMode::Auto);
+    }
+
+    #[test]
+    fn a_window_ends_after_it_starts() {
+        assert!(window(&WindowArgs {
+            from: 3600.0,
+            to: Some(3600.0)
+        })
+        .is_err());
+        let w = window(&WindowArgs {
+            from: 0.0,
+            to: None,
+        })
+        .unwrap();
+        assert_eq!(w.to, SECONDS_PER_DAY);
+    }
+}

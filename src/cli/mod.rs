@@ -1,0 +1,540 @@
+//! The command line, in two stages (as ripgrep does): clap parses the arguments into the
+//! structs of this module (the option groups every command shares — [`OutputArgs`],
+//! [`ScenarioArgs`], [`PriceArgs`], [`ChartArgs`] — are declared once each), then
+//! [`config`] checks them, once and early, into the plain `Config` of a command
+//! (`commands::Config`). No clap type goes further than this module.
+//!
+//! stdout carries only the report, so `| jq` works; warnings and notes are printed once,
+//! grouped, on stderr; errors get one `error:` prefix.
+
+mod config;
+
+use crate::commands::{self, diff::DiffFormat, observe::ObserveFormat, prices::PricesFormat};
+use crate::output::{Messages, Words};
+use crate::report::Format;
+use crate::scenario::{parse_duration, parse_set_arg, SetArg};
+use crate::sources::prices::live::DEFAULT_ENDPOINT_REGION;
+use crate::sources::AsyncRuntime;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use redshift_cost_core::sweep::{parse_param, Param};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (I/O, or network with no fallback)
+  2  invalid input or usage (scenario errors name file:line:column)
+  3  a budget was exceeded (the report is still written)";
+
+/// Environment variable with the default of `--prices`.
+const PRICES_ENV: &str = "REDSHIFT_COST_PRICES";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redshift-cost",
+    version,
+    about = "Cost and capacity estimator for Amazon Redshift Serverless, zero-ETL and storage",
+    long_about = "Simulates a month of Amazon Redshift Serverless from a scenario file (workloads, \
+zero-ETL refresh interval, storage) and prices it: 60-second minimum charges, concurrency and \
+idle time included.",
+    after_help = EXIT_CODES
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print no notes on stderr (warnings and errors are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Refuse a scenario that asks the simulation for more jobs than this (each takes
+    /// about 32 bytes of memory while it runs).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        env = "REDSHIFT_COST_MAX_JOBS",
+        default_value_t = crate::scenario::DEFAULT_MAX_JOBS
+    )]
+    max_jobs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Estimate the monthly cost of one or more scenarios (one report).
+    #[command(after_help = EXIT_CODES)]
+    Estimate(EstimateArgs),
+    /// Read a workgroup's observed usage from CloudWatch (compute, capacity, storage),
+    /// priced for a month. Needs cloudwatch:GetMetricData and cloudwatch:ListMetrics.
+    #[command(after_help = EXIT_CODES)]
+    Observe(ObserveArgs),
+    /// Show the prices in use for a region, with where each came from and its date.
+    #[command(after_help = EXIT_CODES)]
+    Prices(PricesArgs),
+    /// Compare Serverless with a provisioned cluster for scenarios that have both a
+    /// [serverless] and a [provisioned] section: totals and the break-even busy hours a day.
+    #[command(after_help = EXIT_CODES)]
+    Compare(CompareArgs),
+    /// Sweep one scenario over parameter values (e.g. REFRESH_INTERVAL): cost, latency and
+    /// data staleness per point, in parallel on all cores.
+    #[command(after_help = EXIT_CODES)]
+    Sweep(SweepArgs),
+    /// Write a monthly report folder: index.md, index.html, summary.json and charts.
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
+    /// Per-scenario, per-component deltas between two estimate JSON files.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+// ---------------------------------------------------------------------------------------
+// Option groups shared by the commands
+
+/// Where the output goes.
+#[derive(Debug, Clone, Args)]
+struct OutputArgs {
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// How the scenarios are decoded.
+#[derive(Debug, Clone, Args)]
+struct ScenarioArgs {
+    /// Override a scenario value, e.g. `--set zero_etl.refresh_interval=0` (repeatable;
+    /// applies to every scenario; a sweep applies it before the swept values).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE", value_parser = parse_set_arg)]
+    sets: Vec<SetArg>,
+}
+
+/// Where prices come from.
+#[derive(Debug, Clone, Args)]
+struct PriceArgs {
+    /// Where prices come from (scenario `[prices]` overrides always win).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SOURCE",
+        default_value_t = PriceModeArg::Auto,
+        env = PRICES_ENV,
+        help_heading = "Prices"
+    )]
+    prices: PriceModeArg,
+    /// Fetch live prices even when the cached ones are fresh (cache max age: 7 days).
+    #[arg(long, help_heading = "Prices")]
+    refresh_prices: bool,
+    /// Region of the Price List API endpoint: us-east-1, eu-central-1 or ap-south-1. It is
+    /// independent of the region priced. `AWS_ENDPOINT_URL_PRICING` overrides the URL.
+    #[arg(
+        long,
+        value_name = "REGION",
+        default_value = DEFAULT_ENDPOINT_REGION,
+        value_parser = parse_region_code,
+        help_heading = "Prices"
+    )]
+    pricing_endpoint_region: String,
+}
+
+/// `--prices`: where prices may come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PriceModeArg {
+    /// Cached prices if fresh, else live, else bundled (with one warning).
+    Auto,
+    /// Fetch from the AWS Price List API now; exit 1 if that fails.
+    Live,
+    /// Only the on-disk cache (whatever its age); bundled where there is none.
+    Cache,
+    /// Only the bundled price book: no network, no cache.
+    Bundled,
+}
+
+/// The capacity-timeline window.
+#[derive(Debug, Clone, Args)]
+struct WindowArgs {
+    /// Start of the timeline window, from the period start (e.g. 0, 2d, 36h).
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration_arg)]
+    from: f64,
+    /// End of the timeline window (default: one day after --from).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    to: Option<f64>,
+}
+
+/// The charts of `estimate`.
+#[derive(Debug, Clone, Args)]
+struct ChartArgs {
+    /// Draw the cost breakdown (stacked bar per scenario) to FILE (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    chart: Option<PathBuf>,
+    /// Draw the capacity timeline to FILE (.svg or .png; one file per scenario, suffixed,
+    /// when there are several).
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    timeline: Option<PathBuf>,
+    #[command(flatten)]
+    window: WindowArgs,
+}
+
+/// Output formats of `estimate`, `compare` (and the report's documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// A boxed table for terminals (the default).
+    Table,
+    /// The versioned JSON contract, numbers unrounded.
+    Json,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+    /// One row per cost line, numbers unrounded.
+    Csv,
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+#[derive(Debug, Args)]
+struct EstimateArgs {
+    /// Scenario files (TOML), or directories whose *.toml files are all estimated.
+    #[arg(required = true, value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Budget in USD for every scenario (replaces `budget_usd`); exit 3 when exceeded.
+    #[arg(long, value_name = "USD", value_parser = parse_budget)]
+    budget: Option<f64>,
+    /// Scale workload durations so that the modelled compute of each scenario's
+    /// `[observed]` window matches CloudWatch; `--set` what-ifs then apply on top.
+    #[arg(long)]
+    calibrate: bool,
+    #[command(flatten)]
+    pricing: PriceArgs,
+    #[command(flatten)]
+    charts: ChartArgs,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// Scenario files (TOML) with both `[serverless]` and `[provisioned]`, or directories.
+    #[arg(required = true, value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SweepFormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    /// The scenario file to sweep.
+    #[arg(value_name = "SCENARIO")]
+    scenario_file: PathBuf,
+    /// A parameter and its values: `key.path=v1,v2,...`, `key.path=start..end*factor` or
+    /// `key.path=start..end+step` (repeatable: the cartesian product is swept).
+    #[arg(long = "param", required = true, value_name = "KEY.PATH=VALUES", value_parser = parse_param)]
+    params: Vec<Param>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Mark the cheapest point whose worst-case data staleness is within this (e.g. 15m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    max_staleness: Option<f64>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = SweepFormatArg::Table)]
+    format: SweepFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Draw the sweep curve to FILE (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    chart: Option<PathBuf>,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Scenario files or directories of *.toml scenarios.
+    #[arg(required = true, value_name = "DIR_OR_FILES")]
+    inputs: Vec<PathBuf>,
+    /// The report folder to write: it must be absent, empty or an earlier report of this
+    /// tool, and is then replaced as a whole, atomically.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Write into a --out folder that holds other files: the report's files are written
+    /// (each atomically) beside them; nothing the tool did not write is deleted.
+    #[arg(long)]
+    force: bool,
+    /// A previous report's summary.json: adds month-over-month deltas.
+    #[arg(long, value_name = "OLD/summary.json")]
+    baseline: Option<PathBuf>,
+    /// Budget in USD for every scenario (replaces `budget_usd`); exit 3 when exceeded.
+    #[arg(long, value_name = "USD", value_parser = parse_budget)]
+    budget: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    #[command(flatten)]
+    window: WindowArgs,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormatArg {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier estimate JSON (`estimate --format json`, or a report's summary.json).
+    old: PathBuf,
+    /// The later estimate JSON.
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = DiffFormatArg::Table)]
+    format: DiffFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ObserveFormatArg {
+    /// Tables for terminals.
+    Table,
+    /// JSON, numbers unrounded.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ObserveArgs {
+    /// The Serverless workgroup whose CloudWatch metrics to read.
+    #[arg(long, value_name = "NAME", required_unless_present = "cluster")]
+    workgroup: Option<String>,
+    /// The namespace, for DataStorage (found from the workgroup's metrics when left out).
+    #[arg(long, value_name = "NAME")]
+    namespace: Option<String>,
+    /// AWS region (default: the standard chain: AWS_REGION, the profile).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// Whole UTC days to look back (1 to 455).
+    #[arg(
+        long,
+        default_value_t = crate::sources::cloudwatch::plan::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::sources::cloudwatch::plan::MAX_DAYS))
+    )]
+    days: u32,
+    /// The window ends at 00:00 UTC of this date, exclusive (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    end: Option<NaiveDate>,
+    /// A zero-ETL integration: IntegrationLag p50 and p95.
+    #[arg(long, value_name = "ID")]
+    integration: Option<String>,
+    /// A provisioned cluster: ConcurrencyScalingSeconds and
+    /// RedshiftManagedStorageTotalCapacity.
+    #[arg(long, value_name = "ID")]
+    cluster: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ObserveFormatArg::Table)]
+    format: ObserveFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PricesFormatArg {
+    /// One table per region (and one of its reserved terms).
+    Table,
+    /// Every price with its name, unit, source and date.
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct PricesArgs {
+    /// Region to show (repeatable). Default: $AWS_REGION, else $AWS_DEFAULT_REGION, else
+    /// us-east-1.
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = PricesFormatArg::Table)]
+    format: PricesFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+// ---------------------------------------------------------------------------------------
+// Value parsers
+
+/// A duration on the command line: seconds or `"90s"`, `"15m"`, `"2d"`.
+fn parse_duration_arg(s: &str) -> Result<f64, String> {
+    parse_duration(s).map_err(|e| format!("{e} (e.g. 15m, 1h, 2d)"))
+}
+
+fn chart_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    match crate::report::charts::ChartFormat::from_path(&p) {
+        Some(_) => Ok(p),
+        None => Err(format!("`{s}`: a chart file must end in .svg or .png")),
+    }
+}
+
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "expected a non-negative amount of USD, found `{s}`"
+        )),
+    }
+}
+
+/// A region code: lowercase letters, digits and dashes, e.g. `us-east-1`.
+fn parse_region_code(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let ok = !s.is_empty()
+        && s.contains('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not a region code such as us-east-1"))
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date like 2026-11-01, found `{s}`"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Entry points
+
+/// A parsed command line, ready to run.
+pub struct Invocation {
+    cli: Cli,
+}
+
+/// Parses the process's arguments; `Err` with the exit code once clap has printed the
+/// usage error (2) or the help or version (0).
+pub fn parse() -> Result<Invocation, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(Invocation { cli }),
+        Err(e) => {
+            let _ = e.print();
+            Err(ExitCode::from(if e.use_stderr() { 2 } else { 0 }))
+        }
+    }
+}
+
+/// Checks the invocation into its command's `Config`, runs it on `runtime`, prints the
+/// warnings and notes once, grouped, and then the error, if any; returns the exit code.
+pub fn run(invocation: Invocation, runtime: &AsyncRuntime) -> ExitCode {
+    let cli = invocation.cli;
+    let mut messages = Messages::default();
+    let result = config::config(&cli).and_then(|c| commands::run(&c, runtime, &mut messages));
+    messages.print(
+        cli.quiet,
+        &Words {
+            warning: crate::report::messages::warning,
+            note: crate::report::messages::note,
+        },
+    );
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("{}", e.render());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+impl From<SweepFormatArg> for commands::sweep::SweepFormat {
+    fn from(f: SweepFormatArg) -> commands::sweep::SweepFormat {
+        match f {
+            SweepFormatArg::Table => commands::sweep::SweepFormat::Table,
+            SweepFormatArg::Json => commands::sweep::SweepFormat::Json,
+            SweepFormatArg::Csv => commands::sweep::SweepFormat::Csv,
+        }
+    }
+}
+
+impl From<DiffFormatArg> for DiffFormat {
+    fn from(f: DiffFormatArg) -> DiffFormat {
+        match f {
+            DiffFormatArg::Table => DiffFormat::Table,
+            DiffFormatArg::Markdown => DiffFormat::Markdown,
+            DiffFormatArg::Json => DiffFormat::Json,
+        }
+    }
+}
+
+impl From<ObserveFormatArg> for ObserveFormat {
+    fn from(f: ObserveFormatArg) -> ObserveFormat {
+        match f {
+            ObserveFormatArg::Table => ObserveFormat::Table,
+            ObserveFormatArg::Json => ObserveFormat::Json,
+        }
+    }
+}
+
+impl From<PricesFormatArg> for PricesFormat {
+    fn from(f: PricesFormatArg) -> PricesFormat {
+        match f {
+            PricesFormatArg::Table => PricesFormat::Table,
+            PricesFormatArg::Json => PricesFormat::Json,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of every argument and command.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn region_codes() {
+        assert_eq!(parse_region_code("eu-central-1").unwrap(), "eu-central-1");
+        assert!(parse_region_code("EU").is_err());
+        assert!(parse_region_code("us east 1").is_err());
+    }
+
+    #[test]
+    fn budgets_are_non_negative_dollars() {
+        assert_eq!(parse_budget(" 12.5 ").unwrap(), 12.5);
+        assert!(parse_budget("-1").is_err());
+        assert!(parse_budget("NaN").is_err());
+    }
+}

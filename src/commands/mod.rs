@@ -1,0 +1,92 @@
+//! The commands. Each takes its checked `Config` (built by `cli`), runs the pipeline and
+//! writes its document through `output`; none knows the command line.
+
+pub(crate) mod charts;
+pub(crate) mod compare;
+pub(crate) mod diff;
+pub(crate) mod estimate;
+pub(crate) mod observe;
+pub(crate) mod prices;
+pub(crate) mod report;
+pub(crate) mod sweep;
+
+use crate::error::{Error, Exit};
+use crate::output::Messages;
+use crate::scenario::{Limits, SetArg};
+use crate::sources::prices::resolve::PriceMode;
+use crate::sources::prices::Resolver;
+use crate::sources::AsyncRuntime;
+use std::path::PathBuf;
+
+/// The checked configuration of one command.
+#[derive(Debug)]
+pub(crate) enum Config {
+    Estimate(estimate::Config),
+    Compare(compare::Config),
+    Sweep(sweep::Config),
+    Report(report::Config),
+    Diff(diff::Config),
+    Observe(observe::Config),
+    Prices(prices::Config),
+}
+
+/// The scenario files of a command and how they are decoded.
+#[derive(Debug, Clone)]
+pub(crate) struct ScenarioConfig {
+    /// As given: files, or directories of `*.toml` files.
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) sets: Vec<SetArg>,
+    pub(crate) limits: Limits,
+}
+
+/// Where prices come from (checked: `refresh` only with a mode that fetches).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PriceConfig {
+    pub(crate) mode: PriceMode,
+    pub(crate) refresh: bool,
+    pub(crate) endpoint_region: String,
+}
+
+impl PriceConfig {
+    /// The price source these options describe, fetching on `runtime`.
+    pub(crate) fn source<'a>(&self, runtime: &'a AsyncRuntime) -> Resolver<'a> {
+        Resolver {
+            mode: self.mode,
+            refresh: self.refresh,
+            endpoint_region: self.endpoint_region.clone(),
+            runtime,
+        }
+    }
+}
+
+/// The capacity-timeline window, seconds from the period start (`to` > `from`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimelineWindow {
+    pub(crate) from: f64,
+    pub(crate) to: f64,
+}
+
+/// The charts `estimate` draws.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChartConfig {
+    pub(crate) chart: Option<PathBuf>,
+    pub(crate) timeline: Option<PathBuf>,
+    pub(crate) window: TimelineWindow,
+}
+
+/// Runs the command `config` describes.
+pub(crate) fn run(
+    config: &Config,
+    runtime: &AsyncRuntime,
+    messages: &mut Messages,
+) -> Result<Exit, Error> {
+    match config {
+        Config::Estimate(c) => estimate::run(c, runtime, messages),
+        Config::Compare(c) => compare::run(c, runtime, messages),
+        Config::Sweep(c) => sweep::run(c, runtime, messages),
+        Config::Report(c) => report::run(c, runtime, messages),
+        Config::Diff(c) => diff::run(c),
+        Config::Observe(c) => observe::run(c, runtime, messages),
+        Config::Prices(c) => prices::run(c, runtime, messages),
+    }
+}

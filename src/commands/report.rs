@@ -1,0 +1,101 @@
+//! `redshift-cost report`: a monthly report folder (index.md, index.html, summary.json,
+//! charts), built in memory and swapped in as a whole.
+
+use super::charts::timeline_chart;
+use super::{PriceConfig, ScenarioConfig, TimelineWindow};
+use crate::error::{Error, Exit};
+use crate::output::Messages;
+use crate::pipeline::{self, LoadedScenario, Loader};
+use crate::report::diff::{diff, parse_totals};
+use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
+use crate::report::Report;
+use crate::sources::prices::bundled::bundled;
+use crate::sources::AsyncRuntime;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) scenarios: ScenarioConfig,
+    /// The report folder.
+    pub(crate) out: PathBuf,
+    pub(crate) force: bool,
+    /// A previous report's summary.json.
+    pub(crate) baseline: Option<PathBuf>,
+    pub(crate) budget: Option<f64>,
+    pub(crate) window: TimelineWindow,
+    pub(crate) prices: PriceConfig,
+}
+
+/// Builds the report folder in memory, then swaps it in as a whole.
+pub(crate) fn run(
+    c: &Config,
+    runtime: &AsyncRuntime,
+    messages: &mut Messages,
+) -> Result<Exit, Error> {
+    let paths = pipeline::expand_scenario_paths(&c.scenarios.paths)?;
+    let loader = Loader::new(bundled(), c.scenarios.limits);
+    let loaded = loader.load(&paths, &c.scenarios.sets, messages)?;
+    let scenarios = || loaded.iter().map(LoadedScenario::scenario);
+    let needs = pipeline::needs(scenarios());
+    let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
+    let estimates = pipeline::estimate(scenarios(), &resolved.book)?;
+    let report = Report::new(&estimates, c.budget);
+    let note = crate::report::messages::note(&pipeline::price_note(&resolved, &estimates));
+    let baseline = match &c.baseline {
+        None => None,
+        Some(path) => {
+            let text = crate::fsx::read_text(path, crate::fsx::MAX_JSON_BYTES).map_err(|e| {
+                Error::Input(format!("cannot read baseline {}: {e}", path.display()))
+            })?;
+            let old = parse_totals(&text, &path.display().to_string())
+                .map_err(|e| Error::Input(format!("{e}")))?;
+            let new_json =
+                String::from_utf8_lossy(&report.render(crate::report::Format::Json)).into_owned();
+            let new =
+                parse_totals(&new_json, "this report").map_err(|e| Error::Failure(e.into()))?;
+            Some(diff(&old, &new))
+        }
+    };
+    let mut charts = vec![SiteChart {
+        stem: "cost-breakdown".into(),
+        alt: "Monthly cost by component".into(),
+        scenario: None,
+        chart: cost_breakdown(&report),
+    }];
+    let mut used = std::collections::BTreeSet::new();
+    for s in scenarios() {
+        if let Some(chart) = timeline_chart(s, c.window)? {
+            let mut stem = format!("capacity-{}", slug(&s.name));
+            while !used.insert(stem.clone()) {
+                stem.push('x');
+            }
+            charts.push(SiteChart {
+                stem,
+                alt: format!("Capacity of {}", s.name),
+                scenario: Some(s.name.clone()),
+                chart,
+            });
+        }
+    }
+    let site = Site {
+        report: &report,
+        price_note: &note,
+        charts,
+        baseline,
+    };
+    let files = site.files().map_err(|e| Error::Failure(e.into()))?;
+    match crate::output::write_report_dir(&c.out, &files, c.force) {
+        Ok(()) => {}
+        Err(crate::output::DirError::Refused(why)) => {
+            return Err(Error::Input(format!("refusing to write the report: {why}")))
+        }
+        Err(crate::output::DirError::Io(e)) => {
+            return Err(Error::Failure(anyhow::Error::new(e).context(format!(
+                "cannot write the report to {}",
+                c.out.display()
+            ))))
+        }
+    }
+    pipeline::note_prices(messages, &resolved, &estimates);
+    Ok(pipeline::budget_exit(&report, messages))
+}

@@ -1,0 +1,430 @@
+//! The one flow of every command: **load** (the only reads of scenario files and traces,
+//! once) → **decode** with `--set` → **needs** (the regions to price, as data) →
+//! **resolve** through a [`PriceSource`] (and a [`UsageSource`] for `[observed]`) →
+//! **estimate** with `redshift_cost_core` → the report **document**.
+//!
+//! Repeated runs (a sweep's points, a calibration's scenario as written) decode the
+//! loaded [`Document`] again in memory with other overrides: no text is re-read or
+//! re-parsed, and a trace is read once per run ([`TraceCache`]).
+
+use crate::error::{Error, Exit};
+use crate::output::Messages;
+use crate::report::Report;
+use crate::scenario::{Document, Limits, Loaded, Scenario, ScenarioError, SetArg, TraceCache};
+use crate::sources::prices::price_sheet;
+use crate::sources::prices::resolve::Resolved;
+use crate::sources::PriceSource;
+use rayon::prelude::*;
+use redshift_cost_core::messages::{RunNote, Warning};
+use redshift_cost_core::model::estimate::estimate_scenario;
+use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
+use redshift_cost_core::prices::{PriceBook, Provenance, SourceKind};
+use redshift_cost_core::sweep::{summarize, Point};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The scenario files of a run and how they are decoded.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioInputs {
+    /// Files (directories already expanded to their `*.toml` files).
+    pub paths: Vec<PathBuf>,
+    /// `--set` overrides, applied to every scenario.
+    pub sets: Vec<SetArg>,
+    pub limits: Limits,
+}
+
+/// A scenario as loaded: its parsed document (to decode again) and the scenario decoded
+/// with the run's `--set`s.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    pub document: Document,
+    pub loaded: Loaded,
+}
+
+impl LoadedScenario {
+    pub fn scenario(&self) -> &Scenario {
+        &self.loaded.scenario
+    }
+}
+
+/// What a run has read, kept for decoding again.
+#[derive(Debug, Default)]
+pub struct Loader {
+    /// The region codes and location names scenarios are checked against.
+    pub regions: Vec<(String, String)>,
+    pub limits: Limits,
+    pub traces: TraceCache,
+}
+
+impl Loader {
+    /// A loader that checks regions against `book`'s.
+    pub fn new(book: &PriceBook, limits: Limits) -> Loader {
+        Loader {
+            regions: known_regions(book),
+            limits,
+            traces: TraceCache::default(),
+        }
+    }
+
+    /// Reads and decodes every scenario; all files' errors are reported together, and
+    /// their warnings go to `messages`.
+    pub fn load(
+        &self,
+        paths: &[PathBuf],
+        sets: &[SetArg],
+        messages: &mut Messages,
+    ) -> Result<Vec<LoadedScenario>, Error> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match Document::read(path).and_then(|d| {
+                let loaded = d.decode(sets, &self.regions, &self.limits, &self.traces)?;
+                Ok(LoadedScenario {
+                    document: d,
+                    loaded,
+                })
+            }) {
+                Ok(l) => out.push(l),
+                // Missing, or not a regular file / too large: the input's fault (exit 2).
+                Err(e @ ScenarioError::Io { .. })
+                    if !path.exists()
+                        || matches!(&e, ScenarioError::Io { source, .. }
+                            if source.kind() == std::io::ErrorKind::InvalidInput) =>
+                {
+                    errors.push(e.to_string());
+                }
+                Err(ScenarioError::Io { path, source }) => {
+                    return Err(Error::Failure(
+                        anyhow::Error::new(source)
+                            .context(format!("cannot read scenario file {}", path.display())),
+                    ))
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Diagnostics(errors.join("\n\n")));
+        }
+        for l in &out {
+            warn_loaded(&l.loaded, messages);
+        }
+        Ok(out)
+    }
+
+    /// `document` decoded again with `sets` (a sweep point, the scenario as written):
+    /// in memory, its traces as already read.
+    pub fn decode(&self, document: &Document, sets: &[SetArg]) -> Result<Loaded, Error> {
+        document
+            .decode(sets, &self.regions, &self.limits, &self.traces)
+            .map_err(|e| Error::Diagnostics(e.to_string()))
+    }
+}
+
+/// The loader's warnings of `loaded`, for the printer.
+pub fn warn_loaded(loaded: &Loaded, messages: &mut Messages) {
+    for w in &loaded.warnings {
+        messages.warn(Warning::Scenario { located: w.clone() });
+    }
+}
+
+/// Expands directories into their `*.toml` files (sorted); files pass through.
+pub fn expand_scenario_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| {
+                    Error::Failure(
+                        anyhow::Error::new(e)
+                            .context(format!("cannot read directory {}", p.display())),
+                    )
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(Error::Input(format!(
+                    "directory `{}` has no *.toml scenario files",
+                    p.display()
+                )));
+            }
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The (code, location) pairs scenario validation checks `region` against.
+pub fn known_regions(book: &PriceBook) -> Vec<(String, String)> {
+    book.regions
+        .values()
+        .map(|r| (r.region.clone(), r.location.clone()))
+        .collect()
+}
+
+/// What a run must resolve before it can estimate: the regions to price, once each, in
+/// the order the scenarios name them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub regions: Vec<String>,
+}
+
+/// The needs of `scenarios`.
+pub fn needs<'a>(scenarios: impl IntoIterator<Item = &'a Scenario>) -> Needs {
+    let mut regions: Vec<String> = Vec::new();
+    for s in scenarios {
+        if !regions.contains(&s.region) {
+            regions.push(s.region.clone());
+        }
+    }
+    Needs { regions }
+}
+
+/// Resolves the prices of `needs` through `source`; its warnings go to `messages`.
+///
+/// # Errors
+/// `Failure` (exit 1) when live prices were required and could not be fetched.
+pub fn resolve(
+    source: &dyn PriceSource,
+    needs: &Needs,
+    messages: &mut Messages,
+) -> Result<Resolved, Error> {
+    let resolved = source
+        .resolve(&needs.regions)
+        .map_err(|e| Error::Failure(anyhow::Error::msg(e.to_string())))?;
+    for w in &resolved.warnings {
+        messages.warn(w.clone());
+    }
+    Ok(resolved)
+}
+
+/// Prices and simulates one scenario with `book`.
+pub fn estimate_one(s: &Scenario, book: &PriceBook) -> Result<ScenarioEstimate, Error> {
+    let sheet = price_sheet(book, s)
+        .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
+    estimate_scenario(s, &sheet).map_err(|e| match e {
+        // A price source gave a price that is not a number: not the input's fault.
+        EstimateError::NotFinite {
+            from_source: true, ..
+        } => Error::Failure(anyhow::anyhow!("{e}")),
+        e => Error::Input(format!("{e}")),
+    })
+}
+
+/// Prices and simulates every scenario with `book`.
+pub fn estimate<'a>(
+    scenarios: impl IntoIterator<Item = &'a Scenario>,
+    book: &PriceBook,
+) -> Result<Vec<ScenarioEstimate>, Error> {
+    scenarios
+        .into_iter()
+        .map(|s| estimate_one(s, book))
+        .collect()
+}
+
+/// Says once which prices were used and their dates: as a note, unless a fallback
+/// warning (which names the prices and their date) has said it already.
+pub fn note_prices(messages: &mut Messages, resolved: &Resolved, estimates: &[ScenarioEstimate]) {
+    if resolved.warnings.is_empty() {
+        messages.note(price_note(resolved, estimates));
+    }
+}
+
+/// The one note that says which prices were used and their dates.
+pub fn price_note(resolved: &Resolved, estimates: &[ScenarioEstimate]) -> RunNote {
+    let mut used: BTreeMap<Provenance, usize> = BTreeMap::new();
+    for line in estimates.iter().flat_map(|e| &e.lines) {
+        *used.entry(line.price_source()).or_default() += 1;
+    }
+    RunNote::Prices {
+        description: resolved.describe(),
+        lines_by_source: Some(used.into_iter().collect()),
+    }
+}
+
+/// One warning per scenario region whose cost lines used bundled prices because the
+/// live (or cached) answer lacked them: each line names the key of its price, which is
+/// looked up in the region's fallback keys, so every kind of cost line is covered.
+pub fn warn_fallbacks(
+    resolved: &Resolved,
+    estimates: &[ScenarioEstimate],
+    messages: &mut Messages,
+) {
+    for e in estimates {
+        let Some(source) = resolved.sources.get(&e.region) else {
+            continue;
+        };
+        if source.fallback.is_empty() {
+            continue;
+        }
+        let mut used: Vec<String> = Vec::new();
+        for line in &e.lines {
+            if line.price_region.is_some()
+                || !matches!(
+                    line.price_source().kind,
+                    SourceKind::Bundled | SourceKind::BundledUnverified
+                )
+            {
+                continue;
+            }
+            let key = line.price_key.to_string();
+            if source.fallback.contains(&key) && !used.contains(&key) {
+                used.push(key);
+            }
+        }
+        if let Some(w) = resolved.fallback_warning(&e.region, &used) {
+            messages.warn(w);
+        }
+    }
+}
+
+/// Exit 3 (after the output is written) when any scenario is over budget, each breach
+/// a warning.
+pub fn budget_exit(report: &Report, messages: &mut Messages) -> Exit {
+    for b in &report.budget_breaches {
+        messages.warn(Warning::OverBudget {
+            scenario: b.scenario.clone(),
+            budget_usd: b.budget_usd,
+            estimate_usd: b.estimate_usd,
+            excess_usd: b.excess_usd,
+        });
+    }
+    if report.budget_breaches.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::OverBudget
+    }
+}
+
+/// A sweep's points evaluated: each point is the loaded document decoded again with the
+/// base `--set`s and the point's values (in memory, the traces as read), estimated with
+/// `book`; in parallel on `threads` threads, results in grid order whatever the thread
+/// count. `progress` is called once per finished point.
+pub fn sweep_points(
+    loader: &Loader,
+    document: &Document,
+    base_sets: &[SetArg],
+    points: &[Vec<(String, String)>],
+    book: &PriceBook,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<(Loaded, Point)>, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Failure(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
+    let results: Vec<Result<(Loaded, Point), Error>> = pool.install(|| {
+        points
+            .par_iter()
+            .map(|point| {
+                let mut sets = base_sets.to_vec();
+                for (path, value) in point {
+                    sets.push(point_set(path, value)?);
+                }
+                let loaded = loader.decode(document, &sets)?;
+                let estimate = estimate_one(&loaded.scenario, book)?;
+                let interval = loaded
+                    .scenario
+                    .zero_etl
+                    .as_ref()
+                    .map(|z| z.refresh_interval);
+                progress();
+                let summary = summarize(point.clone(), &estimate, interval);
+                Ok((loaded, summary))
+            })
+            .collect()
+    });
+    results.into_iter().collect()
+}
+
+/// The `--set` of one swept value: `path` = `value`.
+pub fn point_set(path: &str, value: &str) -> Result<SetArg, Error> {
+    let arg = format!("{path}={value}");
+    crate::scenario::parse_set_arg(&arg).map_err(|e| Error::Input(format!("--param {arg}: {e}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // fixtures are written and removed directly
+mod tests {
+    use super::*;
+    use crate::scenario::parse_set_arg;
+    use crate::sources::prices::bundled::bundled;
+
+    const SCENARIO: &str = "name = \"t\"\nregion = \"us-east-1\"\nperiod = \"1d\"\n[serverless]\nbase_rpu = 8\nmax_rpu = 64\n[[workload]]\nname = \"w\"\ntrace = \"t.csv\"\n";
+
+    /// A scenario with a trace in a temporary directory, loaded.
+    fn loaded() -> (tempfile::TempDir, Loader, LoadedScenario) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
+        std::fs::write(
+            dir.path().join("t.csv"),
+            "arrival_s,duration_s,rpu\n0,30,8\n100,40,900\n",
+        )
+        .unwrap();
+        let loader = Loader::new(bundled(), Limits::default());
+        let mut messages = Messages::default();
+        let mut all = loader
+            .load(&[dir.path().join("s.toml")], &[], &mut messages)
+            .unwrap();
+        (dir, loader, all.remove(0))
+    }
+
+    #[test]
+    fn a_point_decodes_in_memory_without_reading_any_file_again() {
+        let (dir, loader, base) = loaded();
+        // Neither the scenario nor its trace is there any more: a point must not need them.
+        std::fs::remove_file(dir.path().join("s.toml")).unwrap();
+        std::fs::remove_file(dir.path().join("t.csv")).unwrap();
+        let set = parse_set_arg("serverless.max_rpu=128").unwrap();
+        let point = loader.decode(&base.document, &[set]).unwrap();
+        assert_eq!(point.scenario.serverless.as_ref().unwrap().max_rpu, 128.0);
+        let (crate::scenario::WorkloadSource::Trace(a), crate::scenario::WorkloadSource::Trace(b)) = (
+            &base.scenario().workloads[0].source,
+            &point.scenario.workloads[0].source,
+        ) else {
+            panic!("trace workloads");
+        };
+        // The rows are shared, not copied.
+        assert!(std::sync::Arc::ptr_eq(&a.rows, &b.rows));
+        assert_eq!(b.rows.len(), 2);
+    }
+
+    #[test]
+    fn a_point_outside_the_trace_limits_is_refused_at_the_trace_line() {
+        let (_dir, loader, base) = loaded();
+        // A demand of 900 RPU is above 100 × max_rpu 8 = 800 RPU: read again under the
+        // point's limits, the row is named where it is.
+        let set = parse_set_arg("serverless.max_rpu=8").unwrap();
+        let err = loader.decode(&base.document, &[set]).unwrap_err().render();
+        assert!(err.contains("t.csv:3"), "{err}");
+        assert!(
+            err.contains("rpu must be from 0.01 to 800; found 900"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn sweep_points_come_back_in_grid_order() {
+        let (_dir, loader, base) = loaded();
+        let points: Vec<Vec<(String, String)>> = [64, 16, 256, 24]
+            .iter()
+            .map(|m| vec![("serverless.max_rpu".to_string(), m.to_string())])
+            .collect();
+        let one =
+            sweep_points(&loader, &base.document, &[], &points, bundled(), 1, &|| {}).unwrap();
+        let many =
+            sweep_points(&loader, &base.document, &[], &points, bundled(), 4, &|| {}).unwrap();
+        let params = |r: &[(Loaded, Point)]| -> Vec<String> {
+            r.iter().map(|(_, p)| p.params[0].1.clone()).collect()
+        };
+        assert_eq!(params(&one), ["64", "16", "256", "24"]);
+        assert_eq!(params(&many), params(&one));
+        let totals = |r: &[(Loaded, Point)]| -> Vec<f64> {
+            r.iter().map(|(_, p)| p.total_monthly_usd).collect()
+        };
+        assert_eq!(totals(&one), totals(&many));
+    }
+}
