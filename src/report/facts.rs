@@ -1,4 +1,4 @@
-//! Short sentences about the rest of the cost surface (shared by the table and Markdown
+//! Short sentences about the services around the warehouse (shared by the table and Markdown
 //! renderers): the provisioned cluster, the Serverless reservation, the comparison with
 //! the alternative, comparison lines and the model's notes.
 
@@ -146,8 +146,8 @@ pub fn comparison_facts(c: &Comparison) -> Vec<String> {
     out
 }
 
-/// Every sentence about the rest of the surface for one scenario, in report order.
-pub fn surface_facts(s: &ScenarioReport) -> Vec<String> {
+/// Every sentence about the services around the warehouse for one scenario, in report order.
+pub fn service_facts(s: &ScenarioReport) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &s.provisioned {
         out.extend(provisioned_facts(p, s.period_hours));

@@ -54,7 +54,7 @@ pub fn scenario_section(s: &ScenarioReport) -> String {
         }
         out.push('\n');
     }
-    let facts = super::facts::surface_facts(s);
+    let facts = super::facts::service_facts(s);
     if !facts.is_empty() {
         for fact in facts {
             let _ = writeln!(out, "- {fact}");

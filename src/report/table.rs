@@ -124,7 +124,7 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
                 let _ = writeln!(out, "{fact}");
             }
         }
-        for fact in super::facts::surface_facts(s) {
+        for fact in super::facts::service_facts(s) {
             let _ = writeln!(out, "{fact}");
         }
     }

@@ -6,8 +6,8 @@ use super::set::SetArg;
 use super::{
     ArrivalPattern, Arrivals, DataSharing, Days, InstanceUse, LambdaArch, LambdaExtract, Locations,
     Ml, NodeType, Observed, Period, Pipeline, PipelineKind, PriceOverrides, Provisioned,
-    ReservedTerm, SagemakerProcessing, Scenario, Serverless, ServerlessReservation, Snapshots,
-    Spectrum, Storage, SurfacePriceOverrides, Window, Workload, WorkloadSource, ZeroEtl,
+    ReservedTerm, SagemakerProcessing, Scenario, Serverless, ServerlessReservation,
+    ServicePriceOverrides, Snapshots, Spectrum, Storage, Window, Workload, WorkloadSource, ZeroEtl,
     ZeroEtlSource,
 };
 use chrono::NaiveDate;
@@ -15,7 +15,7 @@ use redshift_cost_core::durations::{format_duration, parse_duration, parse_windo
 use redshift_cost_core::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use std::path::{Path, PathBuf};
 
-mod surface;
+mod services;
 mod trace;
 
 /// The largest max capacity Redshift Serverless allows.
@@ -610,7 +610,7 @@ pub(super) fn decode(
     // Workloads and zero-ETL run on a provisioned cluster too.
     let provisioned_node = root.get("provisioned");
     if serverless_node.is_none() && provisioned_node.is_none() {
-        surface::needs_a_warehouse(ctx, workload_origin.as_ref(), zero_etl_node);
+        services::needs_a_warehouse(ctx, workload_origin.as_ref(), zero_etl_node);
     }
     if serverless_node.is_none() {
         let needed_by = observed_node.map(|n| (&n.origin, "[observed]"));
@@ -643,11 +643,11 @@ pub(super) fn decode(
                 rpu_hour: ctx.opt_non_negative(t, "rpu_hour"),
                 managed_storage_gb_month: ctx.opt_non_negative(t, "managed_storage_gb_month"),
                 backup_gb_month: ctx.opt_non_negative(t, "backup_gb_month"),
-                surface: surface::price_overrides(ctx, t),
+                services: services::price_overrides(ctx, t),
             }
         })
         .unwrap_or_default();
-    let surface = surface::decode_surface(
+    let services = services::decode_services(
         ctx,
         root,
         serverless.as_ref(),
@@ -687,13 +687,13 @@ pub(super) fn decode(
         storage,
         prices,
         observed,
-        provisioned: surface.provisioned,
-        serverless_reservation: surface.serverless_reservation,
-        spectrum: surface.spectrum,
-        data_sharing: surface.data_sharing,
-        snapshots: surface.snapshots,
-        ml: surface.ml,
-        pipelines: surface.pipelines,
+        provisioned: services.provisioned,
+        serverless_reservation: services.serverless_reservation,
+        spectrum: services.spectrum,
+        data_sharing: services.data_sharing,
+        snapshots: services.snapshots,
+        ml: services.ml,
+        pipelines: services.pipelines,
         locations,
     };
     check_job_count(ctx, root, &scenario);

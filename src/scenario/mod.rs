@@ -15,7 +15,7 @@ mod tests;
 #[cfg(test)]
 mod tests_observed;
 #[cfg(test)]
-mod tests_surface;
+mod tests_services;
 
 pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};

@@ -1,4 +1,5 @@
-//! Tests of `model::surface` with scenarios read by the loader and the bundled prices.
+//! Tests of the billed services of the cost model, with scenarios read by the loader
+//! and the bundled prices.
 use super::*;
 use crate::scenario::*;
 use crate::sources::prices::*;

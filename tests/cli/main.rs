@@ -11,6 +11,6 @@ mod help;
 mod observe_cloudwatch;
 mod observe_mocks;
 mod prices_live;
+mod services;
 mod support;
-mod surface;
 mod sweep_report;

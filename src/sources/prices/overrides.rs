@@ -2,7 +2,7 @@
 //! (override > live/cache > bundled).
 
 use super::{Price, Provenance, RegionPrices, Tier};
-use crate::scenario::{NodeType, PriceOverrides, SurfacePriceOverrides};
+use crate::scenario::{NodeType, PriceOverrides, ServicePriceOverrides};
 use std::collections::BTreeMap;
 
 /// `prices` with the scenario's overrides applied; overridden prices are marked
@@ -37,7 +37,7 @@ pub fn apply_overrides(prices: &RegionPrices, overrides: &PriceOverrides) -> Reg
                 .collect()
         };
     }
-    apply_surface_overrides(&mut out, &overrides.surface);
+    apply_service_overrides(&mut out, &overrides.services);
     out
 }
 
@@ -54,9 +54,9 @@ fn flat_tiers(tiers: &[Tier], price: Price) -> Vec<Tier> {
     }
 }
 
-/// The `[prices]` keys of the rest of the cost surface. `node_hour` and
+/// The `[prices]` keys of the services around the warehouse. `node_hour` and
 /// `concurrency_scaling_node_second` apply to every node type (a scenario has one).
-fn apply_surface_overrides(out: &mut RegionPrices, o: &SurfacePriceOverrides) {
+fn apply_service_overrides(out: &mut RegionPrices, o: &ServicePriceOverrides) {
     let price = |usd: f64| Price {
         usd,
         source: Provenance::override_(),
@@ -127,18 +127,18 @@ mod tests {
     }
 
     #[test]
-    fn surface_overrides_fill_gaps_and_win() {
+    fn service_overrides_fill_gaps_and_win() {
         let tokyo = bundled().region("ap-northeast-1").unwrap();
         let mut sagemaker = BTreeMap::new();
         sagemaker.insert("ml.g5.xlarge".to_string(), 1.4);
         let o = PriceOverrides {
-            surface: SurfacePriceOverrides {
+            services: ServicePriceOverrides {
                 node_hour: Some(3.0),
                 lambda_request: Some(0.0000002),
                 lambda_gb_second: Some(0.00001),
                 ml_million_cells: Some(10.0),
                 sagemaker_instance_hour: sagemaker,
-                ..SurfacePriceOverrides::default()
+                ..ServicePriceOverrides::default()
             },
             ..PriceOverrides::default()
         };

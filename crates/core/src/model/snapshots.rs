@@ -181,7 +181,7 @@ pub fn add_snapshot_copy(
 /// Backup tiers of the snapshot copy region: the `[prices] copy_backup_gb_month`
 /// override, else that region's prices in the sheet.
 fn copy_region_tiers(scenario: &Scenario, sheet: &PriceSheet, region: &str) -> Vec<Tier> {
-    if let Some(usd) = scenario.prices.surface.copy_backup_gb_month {
+    if let Some(usd) = scenario.prices.services.copy_backup_gb_month {
         return vec![Tier {
             begin: 0.0,
             end: None,

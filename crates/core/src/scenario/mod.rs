@@ -2,14 +2,14 @@
 //! Nothing here refers to TOML; `decode` builds these from the spanned document.
 
 mod jobs;
-mod warehouse;
+mod services;
 
 use crate::units::{Rpu, Seconds};
 use chrono::NaiveDate;
 pub use jobs::{job_counts, ActiveDays, JobSource, BYTES_PER_GB, LAMBDA_PAYLOAD_BYTES};
+pub use services::*;
 use std::path::PathBuf;
 use std::sync::Arc;
-pub use warehouse::*;
 
 /// One scenario file, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -270,8 +270,8 @@ pub struct PriceOverrides {
     pub managed_storage_gb_month: Option<f64>,
     /// One rate for every backup tier.
     pub backup_gb_month: Option<f64>,
-    /// Prices of the rest of the cost surface (nodes, Spectrum, Lambda, SageMaker, ...).
-    pub surface: SurfacePriceOverrides,
+    /// Prices of the services around the warehouse (nodes, Spectrum, Lambda, SageMaker, ...).
+    pub services: ServicePriceOverrides,
 }
 
 /// `[observed]`: where the warehouse's real usage is read (CloudWatch).

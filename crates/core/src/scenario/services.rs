@@ -1,6 +1,6 @@
-//! Validated types of the rest of the cost surface: provisioned clusters, Serverless
+//! Validated types of the services around the warehouse: provisioned clusters, Serverless
 //! reservations, Spectrum, snapshots, cross-region data sharing, Redshift ML and pipelines.
-//! Nothing here refers to TOML; `decode::surface` builds these from the spanned document.
+//! Nothing here refers to TOML; `decode::services` builds these from the spanned document.
 
 use super::Arrivals;
 use crate::units::{Rpu, Seconds};
@@ -306,9 +306,9 @@ pub struct Pipeline {
     pub kind: PipelineKind,
 }
 
-/// `[prices]` overrides of the rest of the cost surface (USD). `None` = the price book.
+/// `[prices]` overrides of the services around the warehouse (USD). `None` = the price book.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SurfacePriceOverrides {
+pub struct ServicePriceOverrides {
     /// Per node-hour of the scenario's node type (on demand; reserved rates follow).
     pub node_hour: Option<f64>,
     /// Per node-second of concurrency scaling of the scenario's node type.

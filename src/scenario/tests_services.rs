@@ -1,4 +1,4 @@
-//! The rest of the cost surface: `[provisioned]`, reservations, `[spectrum]`,
+//! The services around the warehouse: `[provisioned]`, reservations, `[spectrum]`,
 //! `[data_sharing]`, `[snapshots]`, `[ml]`, `[[pipeline]]` and their `[prices]` keys.
 
 use super::*;
@@ -450,11 +450,11 @@ fn sagemaker_processing() {
 // ---------------------------------------------------------------- [prices]
 
 #[test]
-fn surface_price_overrides() {
+fn service_price_overrides() {
     let s = ok(&format!(
         "{SERVERLESS}[prices]\nnode_hour = 3\nathena_tb = 5\nml_million_cells = 10\n[prices.sagemaker_instance_hour]\n\"ml.g5.xlarge\" = 1.4\n"
     ));
-    let o = &s.prices.surface;
+    let o = &s.prices.services;
     assert_eq!(o.node_hour, Some(3.0));
     assert_eq!(o.athena_tb, Some(5.0));
     assert_eq!(o.ml_million_cells, Some(10.0));

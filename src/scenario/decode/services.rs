@@ -1,4 +1,4 @@
-//! Decoding of the rest of the cost surface: `[provisioned]`, `[serverless]` reservations,
+//! Decoding of the services around the warehouse: `[provisioned]`, `[serverless]` reservations,
 //! `[spectrum]`, `[data_sharing]`, `[snapshots]`, `[ml]`, `[[pipeline]]` and their
 //! `[prices]` keys. Same rules as the rest of the decoder: every error located, unknown
 //! keys and values get a suggestion.
@@ -6,8 +6,8 @@
 use super::{
     arrivals, fmt_num, format_duration, found, region, show, Ctx, DataSharing, InstanceUse,
     LambdaArch, LambdaExtract, Ml, Node, NodeType, Origin, Pipeline, PipelineKind, Provisioned,
-    ReservedTerm, SagemakerProcessing, Seconds, Serverless, ServerlessReservation, Snapshots,
-    Spectrum, Storage, SurfacePriceOverrides, Table, Value, ZeroEtl, SECONDS_PER_DAY,
+    ReservedTerm, SagemakerProcessing, Seconds, Serverless, ServerlessReservation,
+    ServicePriceOverrides, Snapshots, Spectrum, Storage, Table, Value, ZeroEtl, SECONDS_PER_DAY,
 };
 use std::collections::BTreeMap;
 
@@ -90,9 +90,9 @@ const RETENTION_DAYS: (u32, u32) = (1, 35);
 
 const WAREHOUSE_HELP: &str = "add `[serverless]` with `base_rpu = 8` (a workgroup) or `[provisioned]` with `node_type` and `nodes` (a cluster)";
 
-/// The decoded rest of the surface.
+/// The decoded services around the warehouse.
 #[derive(Default)]
-pub(super) struct Surface {
+pub(super) struct Services {
     pub provisioned: Option<Provisioned>,
     pub serverless_reservation: Option<ServerlessReservation>,
     pub spectrum: Option<Spectrum>,
@@ -158,8 +158,8 @@ fn instance_type(ctx: &mut Ctx<'_>, key: &str, node: &Node) -> Option<String> {
     Some(s.to_string())
 }
 
-/// The `[prices]` keys of the rest of the surface (the table's keys are already checked).
-pub(super) fn price_overrides(ctx: &mut Ctx<'_>, t: &Table) -> SurfacePriceOverrides {
+/// The `[prices]` keys of the services around the warehouse (the table's keys are already checked).
+pub(super) fn price_overrides(ctx: &mut Ctx<'_>, t: &Table) -> ServicePriceOverrides {
     let mut sagemaker = BTreeMap::new();
     if let Some(node) = t.get("sagemaker_instance_hour") {
         if let Some(table) = ctx.table("sagemaker_instance_hour", node) {
@@ -183,7 +183,7 @@ pub(super) fn price_overrides(ctx: &mut Ctx<'_>, t: &Table) -> SurfacePriceOverr
             }
         }
     }
-    SurfacePriceOverrides {
+    ServicePriceOverrides {
         node_hour: ctx.opt_non_negative(t, "node_hour"),
         concurrency_scaling_node_second: ctx.opt_non_negative(t, "concurrency_scaling_node_second"),
         spectrum_tb: ctx.opt_non_negative(t, "spectrum_tb"),
@@ -198,19 +198,19 @@ pub(super) fn price_overrides(ctx: &mut Ctx<'_>, t: &Table) -> SurfacePriceOverr
     }
 }
 
-/// Decodes every section of the rest of the surface.
-pub(super) fn decode_surface(
+/// Decodes every section of the services around the warehouse.
+pub(super) fn decode_services(
     ctx: &mut Ctx<'_>,
     root: &Table,
     serverless: Option<&Serverless>,
     zero_etl: Option<&ZeroEtl>,
     storage: &Storage,
     regions: &[(String, String)],
-) -> Surface {
+) -> Services {
     let serverless_node = root.get("serverless");
     let provisioned_node = root.get("provisioned");
     let has_warehouse = serverless_node.is_some() || provisioned_node.is_some();
-    let mut out = Surface {
+    let mut out = Services {
         provisioned: provisioned_node.and_then(|n| {
             provisioned(
                 ctx,
@@ -219,7 +219,7 @@ pub(super) fn decode_surface(
                 zero_etl.is_some() && serverless_node.is_none(),
             )
         }),
-        ..Surface::default()
+        ..Services::default()
     };
     if let Some(Value::Table(t)) = serverless_node.map(|n| &n.value) {
         out.serverless_reservation = serverless_reservation(ctx, t, serverless);

@@ -1,4 +1,4 @@
-//! The rest of the cost surface through the binary: provisioned clusters, reservations,
+//! The services around the warehouse through the binary: provisioned clusters, reservations,
 //! Spectrum, snapshots, data sharing, Redshift ML, pipelines and `compare`, on the
 //! bundled example scenarios (hand-computed figures in each file's header).
 
