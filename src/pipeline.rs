@@ -11,6 +11,7 @@ use crate::error::{Error, Exit};
 use crate::output::Messages;
 use crate::report::Report;
 use crate::scenario::{Document, Limits, Loaded, Scenario, ScenarioError, SetArg, TraceCache};
+use crate::sources::prices::bundled::bundled;
 use crate::sources::prices::price_sheet;
 use crate::sources::prices::resolve::Resolved;
 use crate::sources::PriceSource;
@@ -26,11 +27,37 @@ use std::path::PathBuf;
 /// The scenario files of a run and how they are decoded.
 #[derive(Debug, Clone, Default)]
 pub struct ScenarioInputs {
-    /// Files (directories already expanded to their `*.toml` files).
+    /// As given: files, or directories of `*.toml` files.
     pub paths: Vec<PathBuf>,
     /// `--set` overrides, applied to every scenario.
     pub sets: Vec<SetArg>,
     pub limits: Limits,
+}
+
+/// Step 1 for a command: expands `inputs`' directories, then reads and decodes every
+/// scenario (checked against the bundled book's regions). The loader is kept for
+/// decoding again.
+pub fn load(
+    inputs: &ScenarioInputs,
+    messages: &mut Messages,
+) -> Result<(Loader, Vec<LoadedScenario>), Error> {
+    let paths = expand_scenario_paths(&inputs.paths)?;
+    let loader = Loader::new(bundled(), inputs.limits);
+    let loaded = loader.load(&paths, &inputs.sets, messages)?;
+    Ok((loader, loaded))
+}
+
+/// Steps 3 and 4 for loaded scenarios: their needs, resolved through `source`.
+pub fn resolve_loaded(
+    loaded: &[LoadedScenario],
+    source: &dyn PriceSource,
+    messages: &mut Messages,
+) -> Result<Resolved, Error> {
+    resolve(
+        source,
+        &needs(loaded.iter().map(LoadedScenario::scenario)),
+        messages,
+    )
 }
 
 /// A scenario as loaded: its parsed document (to decode again) and the scenario decoded
@@ -351,7 +378,6 @@ pub fn point_set(path: &str, value: &str) -> Result<SetArg, Error> {
 mod tests {
     use super::*;
     use crate::scenario::parse_set_arg;
-    use crate::sources::prices::bundled::bundled;
 
     const SCENARIO: &str = "name = \"t\"\nregion = \"us-east-1\"\nperiod = \"1d\"\n[serverless]\nbase_rpu = 8\nmax_rpu = 64\n[[workload]]\nname = \"w\"\ntrace = \"t.csv\"\n";
 

@@ -4,10 +4,9 @@
 use super::{PriceConfig, ScenarioConfig};
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
-use crate::pipeline::{self, LoadedScenario, Loader};
+use crate::pipeline::{self, LoadedScenario};
 use crate::report::compare::CompareReport;
 use crate::report::Format;
-use crate::sources::prices::bundled::bundled;
 use crate::sources::prices::price_sheet;
 use crate::sources::AsyncRuntime;
 use redshift_cost_core::model::estimate::estimate_deployments;
@@ -27,9 +26,7 @@ pub(crate) fn run(
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
-    let paths = pipeline::expand_scenario_paths(&c.scenarios.paths)?;
-    let loader = Loader::new(bundled(), c.scenarios.limits);
-    let loaded = loader.load(&paths, &c.scenarios.sets, messages)?;
+    let (_, loaded) = pipeline::load(&c.scenarios, messages)?;
     let lacking: Vec<String> = loaded
         .iter()
         .map(LoadedScenario::scenario)
@@ -50,8 +47,7 @@ pub(crate) fn run(
     if !lacking.is_empty() {
         return Err(Error::Diagnostics(lacking.join("\n\n")));
     }
-    let needs = pipeline::needs(loaded.iter().map(LoadedScenario::scenario));
-    let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
+    let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;
     let book = &resolved.book;
     let mut pairs: Vec<(ScenarioEstimate, ScenarioEstimate)> = Vec::new();
     for s in loaded.iter().map(LoadedScenario::scenario) {

@@ -3,10 +3,9 @@
 use super::{charts::estimate_charts, ChartConfig, PriceConfig, ScenarioConfig};
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
-use crate::pipeline::{self, LoadedScenario, Loader};
+use crate::pipeline::{self, LoadedScenario};
 use crate::report::{Format, Report};
 use crate::sources::cloudwatch::CloudWatch;
-use crate::sources::prices::bundled::bundled;
 use crate::sources::AsyncRuntime;
 use std::path::PathBuf;
 
@@ -27,9 +26,7 @@ pub(crate) fn run(
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
-    let paths = pipeline::expand_scenario_paths(&c.scenarios.paths)?;
-    let loader = Loader::new(bundled(), c.scenarios.limits);
-    let mut loaded = loader.load(&paths, &c.scenarios.sets, messages)?;
+    let (loader, mut loaded) = pipeline::load(&c.scenarios, messages)?;
     let usage = CloudWatch {
         runtime,
         now: chrono::Utc::now(),
@@ -42,8 +39,7 @@ pub(crate) fn run(
         &usage,
         messages,
     )?;
-    let needs = pipeline::needs(loaded.iter().map(LoadedScenario::scenario));
-    let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
+    let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;
     let estimates =
         pipeline::estimate(loaded.iter().map(LoadedScenario::scenario), &resolved.book)?;
     pipeline::warn_fallbacks(&resolved, &estimates, messages);

@@ -12,7 +12,6 @@ pub(crate) mod sweep;
 
 use crate::error::{Error, Exit};
 use crate::output::Messages;
-use crate::scenario::{Limits, SetArg};
 use crate::sources::prices::resolve::PriceMode;
 use crate::sources::prices::Resolver;
 use crate::sources::AsyncRuntime;
@@ -31,13 +30,7 @@ pub(crate) enum Config {
 }
 
 /// The scenario files of a command and how they are decoded.
-#[derive(Debug, Clone)]
-pub(crate) struct ScenarioConfig {
-    /// As given: files, or directories of `*.toml` files.
-    pub(crate) paths: Vec<PathBuf>,
-    pub(crate) sets: Vec<SetArg>,
-    pub(crate) limits: Limits,
-}
+pub(crate) use crate::pipeline::ScenarioInputs as ScenarioConfig;
 
 /// Where prices come from (checked: `refresh` only with a mode that fetches).
 #[derive(Debug, Clone, PartialEq)]

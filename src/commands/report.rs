@@ -5,11 +5,10 @@ use super::charts::timeline_chart;
 use super::{PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::{Error, Exit};
 use crate::output::Messages;
-use crate::pipeline::{self, LoadedScenario, Loader};
+use crate::pipeline::{self, LoadedScenario};
 use crate::report::diff::{diff, parse_totals};
 use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
 use crate::report::Report;
-use crate::sources::prices::bundled::bundled;
 use crate::sources::AsyncRuntime;
 use std::path::PathBuf;
 
@@ -32,12 +31,9 @@ pub(crate) fn run(
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
-    let paths = pipeline::expand_scenario_paths(&c.scenarios.paths)?;
-    let loader = Loader::new(bundled(), c.scenarios.limits);
-    let loaded = loader.load(&paths, &c.scenarios.sets, messages)?;
+    let (_, loaded) = pipeline::load(&c.scenarios, messages)?;
     let scenarios = || loaded.iter().map(LoadedScenario::scenario);
-    let needs = pipeline::needs(scenarios());
-    let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
+    let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;
     let estimates = pipeline::estimate(scenarios(), &resolved.book)?;
     let report = Report::new(&estimates, c.budget);
     let note = crate::report::messages::note(&pipeline::price_note(&resolved, &estimates));

@@ -6,10 +6,9 @@ use super::charts::write_chart;
 use super::{PriceConfig, ScenarioConfig};
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
-use crate::pipeline::{self, Loader};
+use crate::pipeline;
 use crate::report::charts::Chart;
 use crate::report::sweep::SweepReport;
-use crate::sources::prices::bundled::bundled;
 use crate::sources::AsyncRuntime;
 use redshift_cost_core::messages::Warning;
 use redshift_cost_core::sweep::{grid, pick, Param};
@@ -57,13 +56,12 @@ pub(crate) fn run(
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
     let points = grid(&c.params).map_err(|e| Error::Input(e.clone()))?;
-    let loader = Loader::new(bundled(), c.scenario.limits);
     // The base scenario is read and validated once, so that its errors are reported once.
-    let base = loader.load(&c.scenario.paths, &c.scenario.sets, messages)?;
+    let (loader, base) = pipeline::load(&c.scenario, messages)?;
     let base = &base[0];
-    let resolved = pipeline::resolve(
+    let resolved = pipeline::resolve_loaded(
+        std::slice::from_ref(base),
         &c.prices.source(runtime),
-        &pipeline::needs([base.scenario()]),
         messages,
     )?;
     let progress = (std::io::stderr().is_terminal() && points.len() > 1).then(|| {
