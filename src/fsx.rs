@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// The largest JSON document read (a report's summary, a price cache entry, a diff
 /// input): far above what the tool writes.
-pub const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
 
 fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg)
@@ -19,7 +19,7 @@ fn invalid(msg: String) -> io::Error {
 
 /// Opens `path` if it is a regular file of at most `limit` bytes. The type is checked
 /// before opening (opening a FIFO blocks until a writer comes) and again on the handle.
-pub fn open_regular(path: &Path, limit: u64) -> io::Result<File> {
+pub(crate) fn open_regular(path: &Path, limit: u64) -> io::Result<File> {
     let check = |meta: &std::fs::Metadata| -> io::Result<()> {
         if !meta.is_file() {
             return Err(invalid(
@@ -43,7 +43,7 @@ pub fn open_regular(path: &Path, limit: u64) -> io::Result<File> {
 
 /// The bytes of a regular file of at most `limit` bytes (see [`open_regular`]); a file
 /// that grows past the limit while read is refused too.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path, limit)?;
     let len = file.metadata().map_or(0, |m| m.len());
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
@@ -55,7 +55,7 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 }
 
 /// [`read_regular`] as UTF-8 text.
-pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
+pub(crate) fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read_regular(path, limit)?)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.utf8_error()))
 }

@@ -9,7 +9,7 @@
 mod cli;
 mod commands;
 pub mod error;
-pub mod fsx;
+mod fsx;
 pub mod output;
 pub mod pipeline;
 pub mod report;
