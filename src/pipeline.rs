@@ -11,10 +11,11 @@ use crate::error::{Error, Exit};
 use crate::output::Messages;
 use crate::report::Report;
 use crate::scenario::{Document, Limits, Loaded, Scenario, ScenarioError, SetArg, TraceCache};
+use crate::sources::cloudwatch::plan::{ObservedWindow, Target};
 use crate::sources::prices::bundled::bundled;
 use crate::sources::prices::price_sheet;
 use crate::sources::prices::resolve::Resolved;
-use crate::sources::PriceSource;
+use crate::sources::{PriceSource, UsageRequest};
 use rayon::prelude::*;
 use redshift_cost_core::messages::{RunNote, Warning};
 use redshift_cost_core::model::estimate::estimate_scenario;
@@ -192,22 +193,60 @@ pub fn known_regions(book: &PriceBook) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What a run must resolve before it can estimate: the regions to price, once each, in
-/// the order the scenarios name them.
+/// What a run must resolve before it can estimate, as data: the regions to price, once
+/// each, in the order the scenarios name them, and what each scenario's `[observed]`
+/// table asks CloudWatch for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Needs {
     pub regions: Vec<String>,
+    /// One entry per scenario, in order.
+    pub usage: Vec<UsageNeed>,
 }
 
-/// The needs of `scenarios`.
+/// What one scenario needs of observed usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageNeed {
+    /// No `[observed]` table.
+    None,
+    /// Its window of its workgroup's metrics, in its region.
+    Observe(UsageRequest),
+    /// An `[observed]` window that cannot be (ends in the future, too long ago).
+    Invalid(String),
+}
+
+/// The needs of `scenarios`, their `[observed]` windows counted back from `now`.
 pub fn needs<'a>(scenarios: impl IntoIterator<Item = &'a Scenario>) -> Needs {
-    let mut regions: Vec<String> = Vec::new();
+    needs_at(scenarios, chrono::Utc::now())
+}
+
+/// [`needs`] at `now`.
+pub fn needs_at<'a>(
+    scenarios: impl IntoIterator<Item = &'a Scenario>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Needs {
+    let mut out = Needs::default();
     for s in scenarios {
-        if !regions.contains(&s.region) {
-            regions.push(s.region.clone());
+        if !out.regions.contains(&s.region) {
+            out.regions.push(s.region.clone());
         }
+        out.usage.push(match &s.observed {
+            None => UsageNeed::None,
+            Some(obs) => match ObservedWindow::days_before(obs.end, obs.days, now) {
+                Ok(window) => UsageNeed::Observe(UsageRequest {
+                    region: Some(s.region.clone()),
+                    target: Target {
+                        workgroup: Some(obs.workgroup.clone()),
+                        namespace: obs.namespace.clone(),
+                        cluster: None,
+                        integration: obs.integration_id.clone(),
+                    },
+                    window,
+                }),
+                Err(e) => UsageNeed::Invalid(format!("[observed]: {e}")),
+            },
+        });
     }
-    Needs { regions }
+    out
 }
 
 /// Resolves the prices of `needs` through `source`; its warnings go to `messages`.
@@ -452,5 +491,38 @@ mod tests {
             r.iter().map(|(_, p)| p.total_monthly_usd).collect()
         };
         assert_eq!(totals(&one), totals(&many));
+    }
+
+    #[test]
+    fn needs_name_each_region_once_and_each_observed_window() {
+        let parse = |body: &str| {
+            crate::scenario::parse_scenario(
+                &format!("name = \"t\"\n{body}[serverless]\nbase_rpu = 8\n"),
+                std::path::Path::new("t.toml"),
+                &[],
+                &[],
+            )
+            .unwrap()
+            .scenario
+        };
+        let plain = parse("region = \"us-east-1\"\n");
+        let observed = parse(
+            "region = \"us-east-1\"\n[observed]\nworkgroup = \"wg\"\ndays = 7\nend = 2026-11-30\n",
+        );
+        let future =
+            parse("region = \"eu-west-1\"\n[observed]\nworkgroup = \"wg\"\nend = 2027-06-01\n");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let n = needs_at([&plain, &observed, &future], now);
+        assert_eq!(n.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(n.usage[0], UsageNeed::None);
+        let UsageNeed::Observe(r) = &n.usage[1] else {
+            panic!("{:?}", n.usage[1]);
+        };
+        assert_eq!(r.region.as_deref(), Some("us-east-1"));
+        assert_eq!(r.target.workgroup.as_deref(), Some("wg"));
+        assert_eq!(r.window.days(), 7);
+        assert!(matches!(&n.usage[2], UsageNeed::Invalid(why) if why.starts_with("[observed]: ")));
     }
 }

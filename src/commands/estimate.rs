@@ -27,16 +27,15 @@ pub(crate) fn run(
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
     let (loader, mut loaded) = pipeline::load(&c.scenarios, messages)?;
-    let usage = CloudWatch {
-        runtime,
-        now: chrono::Utc::now(),
-    };
+    let now = chrono::Utc::now();
+    let usage = CloudWatch { runtime, now };
     let observed = super::observe::observe_scenarios(
         &loader,
         &mut loaded,
         !c.scenarios.sets.is_empty(),
         c.calibrate,
         &usage,
+        now,
         messages,
     )?;
     let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;

@@ -5,7 +5,7 @@
 use super::PriceConfig;
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
-use crate::pipeline::{self, LoadedScenario, Loader, Needs};
+use crate::pipeline::{self, LoadedScenario, Loader, Needs, UsageNeed};
 use crate::report::observe::{
     ComparisonInput, LagReport, ObserveContext, ObserveReport, ObservedComparison,
 };
@@ -82,6 +82,7 @@ pub(crate) fn run(
     // Priced the way `estimate` prices (`--prices`, cache, live, bundled).
     let needs = Needs {
         regions: vec![observed.region.clone()],
+        usage: Vec::new(),
     };
     let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
     let prices = resolved.book.region(&observed.region);
@@ -150,6 +151,7 @@ pub(crate) fn observe_scenarios(
     has_sets: bool,
     calibrate_flag: bool,
     usage: &dyn UsageSource,
+    now: chrono::DateTime<Utc>,
     messages: &mut Messages,
 ) -> Result<Vec<Option<ScenarioObservation>>, Error> {
     let mut out: Vec<Option<ScenarioObservation>> = vec![None; loaded.len()];
@@ -159,32 +161,19 @@ pub(crate) fn observe_scenarios(
         }
         return Ok(out);
     }
-    let now = Utc::now();
     // One request per observed scenario (a bad window is that scenario's error).
+    let needs = pipeline::needs_at(loaded.iter().map(LoadedScenario::scenario), now);
     let mut requests = Vec::new();
     let mut slots: Vec<Option<Result<usize, UsageError>>> = Vec::new();
-    for l in loaded.iter() {
-        let s = l.scenario();
-        let Some(obs) = &s.observed else {
-            slots.push(None);
-            continue;
-        };
-        match ObservedWindow::days_before(obs.end, obs.days, now) {
-            Ok(window) => {
-                slots.push(Some(Ok(requests.len())));
-                requests.push(UsageRequest {
-                    region: Some(s.region.clone()),
-                    target: Target {
-                        workgroup: Some(obs.workgroup.clone()),
-                        namespace: obs.namespace.clone(),
-                        cluster: None,
-                        integration: obs.integration_id.clone(),
-                    },
-                    window,
-                });
+    for need in needs.usage {
+        slots.push(match need {
+            UsageNeed::None => None,
+            UsageNeed::Observe(r) => {
+                requests.push(r);
+                Some(Ok(requests.len() - 1))
             }
-            Err(e) => slots.push(Some(Err(UsageError::Window(format!("[observed]: {e}"))))),
-        }
+            UsageNeed::Invalid(why) => Some(Err(UsageError::Window(why))),
+        });
     }
     let mut answers: Vec<Option<Result<ObservedUsage, UsageError>>> =
         usage.observe_all(&requests).into_iter().map(Some).collect();

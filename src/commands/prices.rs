@@ -63,6 +63,7 @@ pub(crate) fn run(
     }
     let needs = Needs {
         regions: regions.clone(),
+        usage: Vec::new(),
     };
     let resolved = pipeline::resolve(&c.prices.source(runtime), &needs, messages)?;
     for r in &regions {
