@@ -20,7 +20,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
         limits,
     };
     Ok(match &cli.command {
-        Command::Estimate(a) => Config::Estimate(commands::estimate::Config {
+        Command::Estimate(a) => Config::Estimate(commands::estimate::EstimateConfig {
             scenarios: scenarios(&a.scenarios, &a.scenario),
             format: a.format.into(),
             out: a.output.out.clone(),
@@ -29,13 +29,13 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             prices: prices(&a.pricing)?,
             charts: charts(&a.charts)?,
         }),
-        Command::Compare(a) => Config::Compare(commands::compare::Config {
+        Command::Compare(a) => Config::Compare(commands::compare::CompareConfig {
             scenarios: scenarios(&a.scenarios, &a.scenario),
             format: a.format.into(),
             out: a.output.out.clone(),
             prices: prices(&a.pricing)?,
         }),
-        Command::Sweep(a) => Config::Sweep(commands::sweep::Config {
+        Command::Sweep(a) => Config::Sweep(commands::sweep::SweepConfig {
             scenario: scenarios(std::slice::from_ref(&a.scenario_file), &a.scenario),
             params: a.params.clone(),
             max_staleness: a.max_staleness,
@@ -44,7 +44,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             chart: a.chart.clone(),
             prices: prices(&a.pricing)?,
         }),
-        Command::Report(a) => Config::Report(commands::report::Config {
+        Command::Report(a) => Config::Report(commands::report::ReportConfig {
             scenarios: scenarios(&a.inputs, &a.scenario),
             out: a.out.clone(),
             force: a.force,
@@ -53,13 +53,13 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             window: window(&a.window)?,
             prices: prices(&a.pricing)?,
         }),
-        Command::Diff(a) => Config::Diff(commands::diff::Config {
+        Command::Diff(a) => Config::Diff(commands::diff::DiffConfig {
             old: a.old.clone(),
             new: a.new.clone(),
             format: a.format.into(),
             out: a.output.out.clone(),
         }),
-        Command::Observe(a) => Config::Observe(commands::observe::Config {
+        Command::Observe(a) => Config::Observe(commands::observe::ObserveConfig {
             workgroup: a.workgroup.clone(),
             namespace: a.namespace.clone(),
             region: a.region.clone(),
@@ -71,7 +71,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             out: a.output.out.clone(),
             prices: prices(&a.pricing)?,
         }),
-        Command::Prices(a) => Config::Prices(commands::prices::Config {
+        Command::Prices(a) => Config::Prices(commands::prices::PricesConfig {
             regions: a.regions.clone(),
             format: a.format.into(),
             out: a.output.out.clone(),

@@ -14,7 +14,7 @@ use redshift_cost_core::model::figures::{Deployment, ScenarioEstimate};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct CompareConfig {
     pub(crate) scenarios: ScenarioConfig,
     pub(crate) format: Format,
     pub(crate) out: Option<PathBuf>,
@@ -22,7 +22,7 @@ pub(crate) struct Config {
 }
 
 pub(crate) fn run(
-    c: &Config,
+    c: &CompareConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {

@@ -14,14 +14,14 @@ pub(crate) enum DiffFormat {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct DiffConfig {
     pub(crate) old: PathBuf,
     pub(crate) new: PathBuf,
     pub(crate) format: DiffFormat,
     pub(crate) out: Option<PathBuf>,
 }
 
-pub(crate) fn run(c: &Config) -> Result<Exit, Error> {
+pub(crate) fn run(c: &DiffConfig) -> Result<Exit, Error> {
     let read = |p: &Path| -> Result<_, Error> {
         let text = crate::fsx::read_text(p, crate::fsx::MAX_JSON_BYTES)
             .map_err(|e| Error::Input(format!("cannot read {}: {e}", p.display())))?;

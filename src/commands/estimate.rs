@@ -10,7 +10,7 @@ use crate::sources::AsyncRuntime;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct EstimateConfig {
     pub(crate) scenarios: ScenarioConfig,
     pub(crate) format: Format,
     pub(crate) out: Option<PathBuf>,
@@ -22,7 +22,7 @@ pub(crate) struct Config {
 }
 
 pub(crate) fn run(
-    c: &Config,
+    c: &EstimateConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {

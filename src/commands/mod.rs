@@ -20,13 +20,13 @@ use std::path::PathBuf;
 /// The checked configuration of one command.
 #[derive(Debug)]
 pub(crate) enum Config {
-    Estimate(estimate::Config),
-    Compare(compare::Config),
-    Sweep(sweep::Config),
-    Report(report::Config),
-    Diff(diff::Config),
-    Observe(observe::Config),
-    Prices(prices::Config),
+    Estimate(estimate::EstimateConfig),
+    Compare(compare::CompareConfig),
+    Sweep(sweep::SweepConfig),
+    Report(report::ReportConfig),
+    Diff(diff::DiffConfig),
+    Observe(observe::ObserveConfig),
+    Prices(prices::PricesConfig),
 }
 
 /// The scenario files of a command and how they are decoded.

@@ -32,7 +32,7 @@ pub(crate) enum ObserveFormat {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct ObserveConfig {
     pub(crate) workgroup: Option<String>,
     pub(crate) namespace: Option<String>,
     pub(crate) region: Option<String>,
@@ -55,7 +55,7 @@ fn failure(e: UsageError) -> Error {
 
 /// Runs `observe`.
 pub(crate) fn run(
-    c: &Config,
+    c: &ObserveConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {

@@ -19,7 +19,7 @@ pub(crate) enum PricesFormat {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct PricesConfig {
     /// Empty: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1.
     pub(crate) regions: Vec<String>,
     pub(crate) format: PricesFormat,
@@ -37,7 +37,7 @@ fn default_region() -> String {
 }
 
 pub(crate) fn run(
-    c: &Config,
+    c: &PricesConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {

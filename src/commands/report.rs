@@ -13,7 +13,7 @@ use crate::sources::AsyncRuntime;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct ReportConfig {
     pub(crate) scenarios: ScenarioConfig,
     /// The report folder.
     pub(crate) out: PathBuf,
@@ -27,7 +27,7 @@ pub(crate) struct Config {
 
 /// Builds the report folder in memory, then swaps it in as a whole.
 pub(crate) fn run(
-    c: &Config,
+    c: &ReportConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {

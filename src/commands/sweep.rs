@@ -23,7 +23,7 @@ pub(crate) enum SweepFormat {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
+pub(crate) struct SweepConfig {
     /// One scenario file and the fixed `--set`s applied before the swept values.
     pub(crate) scenario: ScenarioConfig,
     pub(crate) params: Vec<Param>,
@@ -51,7 +51,7 @@ pub(crate) fn sweep_threads(jobs: f64) -> usize {
 /// Evaluates every point of the sweep in parallel (all cores), with a progress bar on a
 /// terminal.
 pub(crate) fn run(
-    c: &Config,
+    c: &SweepConfig,
     runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
