@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use redshift_cost_core::messages::{RunNote, Warning};
 use redshift_cost_core::model::estimate::estimate_scenario;
 use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
-use redshift_cost_core::prices::{PriceBook, Provenance, SourceKind};
+use redshift_cost_core::prices::{PriceBook, PriceKey, Provenance, SourceKind};
 use redshift_cost_core::sweep::{summarize, Point};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -326,7 +326,7 @@ pub fn warn_fallbacks(
         if source.fallback.is_empty() {
             continue;
         }
-        let mut used: Vec<String> = Vec::new();
+        let mut used: Vec<PriceKey> = Vec::new();
         for line in &e.lines {
             if line.price_region.is_some()
                 || !matches!(
@@ -336,9 +336,9 @@ pub fn warn_fallbacks(
             {
                 continue;
             }
-            let key = line.price_key.to_string();
-            if source.fallback.contains(&key) && !used.contains(&key) {
-                used.push(key);
+            let key = &line.price_key;
+            if source.fallback.contains(key) && !used.contains(key) {
+                used.push(key.clone());
             }
         }
         if let Some(w) = resolved.fallback_warning(&e.region, &used) {

@@ -3,7 +3,7 @@
 
 use crate::report::format::unit_price;
 use crate::sources::prices::resolve::{price_label, RegionSource, Resolved};
-use crate::sources::prices::RegionPrices;
+use crate::sources::prices::{PriceKey, RegionPrices};
 use comfy_table::Table;
 use redshift_cost_core::model::costs::tier_label;
 use serde::Serialize;
@@ -60,69 +60,48 @@ pub struct ReservedRow {
     pub source: String,
 }
 
-fn unit_of(name: &str) -> &'static str {
-    match name {
-        "rpu_hour" => "RPU-hour",
-        "rms_gb_month" => "GB-month",
-        "spectrum_tb" => "TB scanned",
-        "inter_region_gb" => "GB",
-        "athena_tb" => "TB scanned",
-        "lambda_request" => "request",
-        "s3_gb_month" => "GB-month",
-        n if n.starts_with("backup_tiers") => "GB-month",
-        n if n.starts_with("lambda_gb_second.") => "GB-second",
-        n if n.starts_with("sagemaker_instance_hour.") => "instance-hour",
-        n if n.starts_with("ml_million_cells_tiers") => "million cells",
-        n if n.starts_with("node_hour.") => "node-hour",
-        n if n.starts_with("concurrency_scaling_node_second.") => "node-second",
-        _ => "",
+fn unit_of(key: &PriceKey) -> &'static str {
+    match key {
+        PriceKey::RpuHour => "RPU-hour",
+        PriceKey::RmsGbMonth | PriceKey::S3GbMonth | PriceKey::BackupTier(_) => "GB-month",
+        PriceKey::SpectrumTb | PriceKey::AthenaTb => "TB scanned",
+        PriceKey::InterRegionGb => "GB",
+        PriceKey::LambdaRequest => "request",
+        PriceKey::LambdaGbSecond(_) => "GB-second",
+        PriceKey::SagemakerInstanceHour(_) => "instance-hour",
+        PriceKey::MlMillionCellsTier(_) => "million cells",
+        PriceKey::NodeHour(_) => "node-hour",
+        PriceKey::ConcurrencyScalingNodeSecond(_) => "node-second",
     }
 }
 
-fn label_of(prices: &RegionPrices, name: &str) -> String {
-    if let Some(i) = name
-        .strip_prefix("backup_tiers[")
-        .and_then(|s| s.strip_suffix(']'))
-        .and_then(|s| s.parse::<usize>().ok())
-    {
-        if let Some(t) = prices.backup_tiers.get(i) {
-            return format!("backup storage {}", tier_label(t));
-        }
-    }
-    if let Some(i) = name
-        .strip_prefix("ml_million_cells_tiers[")
-        .and_then(|s| s.strip_suffix(']'))
-        .and_then(|s| s.parse::<usize>().ok())
-    {
-        if let Some(t) = prices.ml_million_cells_tiers.get(i) {
-            let range = match t.end {
-                Some(end) => format!("{}–{end} M cells", t.begin),
-                None => format!("> {} M cells", t.begin),
-            };
-            return format!("Redshift ML training {range}");
-        }
-    }
-    if let Some(node) = name.strip_prefix("node_hour.") {
-        return format!("node {node}");
-    }
-    if let Some(arch) = name.strip_prefix("lambda_gb_second.") {
-        return format!("Lambda duration ({arch})");
-    }
-    if let Some(instance) = name.strip_prefix("sagemaker_instance_hour.") {
-        return format!("SageMaker {instance}");
-    }
-    if let Some(node) = name.strip_prefix("concurrency_scaling_node_second.") {
-        return format!("concurrency scaling {node}");
-    }
-    match name {
-        "rpu_hour" => "Serverless compute".into(),
-        "rms_gb_month" => "managed storage (RMS)".into(),
-        "spectrum_tb" => "Spectrum scan".into(),
-        "inter_region_gb" => "inter-region transfer".into(),
-        "athena_tb" => "Athena scan".into(),
-        "lambda_request" => "Lambda requests".into(),
-        "s3_gb_month" => "S3 Standard storage".into(),
-        n => price_label(n),
+fn label_of(prices: &RegionPrices, key: &PriceKey) -> String {
+    match key {
+        PriceKey::BackupTier(i) => match prices.backup_tiers.get(*i) {
+            Some(t) => format!("backup storage {}", tier_label(t)),
+            None => price_label(key),
+        },
+        PriceKey::MlMillionCellsTier(i) => match prices.ml_million_cells_tiers.get(*i) {
+            Some(t) => {
+                let range = match t.end {
+                    Some(end) => format!("{}–{end} M cells", t.begin),
+                    None => format!("> {} M cells", t.begin),
+                };
+                format!("Redshift ML training {range}")
+            }
+            None => price_label(key),
+        },
+        PriceKey::NodeHour(node) => format!("node {node}"),
+        PriceKey::LambdaGbSecond(arch) => format!("Lambda duration ({arch})"),
+        PriceKey::SagemakerInstanceHour(instance) => format!("SageMaker {instance}"),
+        PriceKey::ConcurrencyScalingNodeSecond(node) => format!("concurrency scaling {node}"),
+        PriceKey::RpuHour => "Serverless compute".into(),
+        PriceKey::RmsGbMonth => "managed storage (RMS)".into(),
+        PriceKey::SpectrumTb => "Spectrum scan".into(),
+        PriceKey::InterRegionGb => "inter-region transfer".into(),
+        PriceKey::AthenaTb => "Athena scan".into(),
+        PriceKey::LambdaRequest => "Lambda requests".into(),
+        PriceKey::S3GbMonth => "S3 Standard storage".into(),
     }
 }
 
@@ -149,14 +128,14 @@ pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
             };
             let s = resolved.sources.get(code).unwrap_or(&default_source);
             let prices = p
-                .prices()
+                .keyed()
                 .into_iter()
-                .map(|(name, price)| PriceRow {
-                    label: label_of(p, &name),
-                    unit: unit_of(&name).to_string(),
+                .map(|(key, price)| PriceRow {
+                    label: label_of(p, &key),
+                    unit: unit_of(&key).to_string(),
                     usd: price.usd,
                     source: price.source.to_string(),
-                    name,
+                    name: key.to_string(),
                 })
                 .collect();
             let reserved = p
@@ -189,7 +168,7 @@ pub fn listing(resolved: &Resolved, regions: &[String]) -> PriceListing {
                     .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 endpoint_region: s.endpoint_region.clone(),
                 prices,
-                fallback: s.fallback.clone(),
+                fallback: s.fallback.iter().map(ToString::to_string).collect(),
                 reserved,
             })
         })

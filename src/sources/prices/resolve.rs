@@ -11,7 +11,7 @@
 use super::cache::{CachedPrices, PriceCache};
 use super::live::FetchError;
 use super::records::LivePrices;
-use super::{Price, PriceBook, Provenance, RegionPrices, ReservedRate, SourceKind, Tier};
+use super::{Price, PriceBook, PriceKey, Provenance, RegionPrices, ReservedRate, SourceKind, Tier};
 use chrono::{DateTime, NaiveDate, Utc};
 use redshift_cost_core::messages::{PriceAnswer, PriceFallback, Warning};
 use std::collections::BTreeMap;
@@ -52,9 +52,8 @@ pub struct RegionSource {
     /// When the live prices were fetched (live and cache).
     pub fetched_at: Option<DateTime<Utc>>,
     pub endpoint_region: Option<String>,
-    /// Names of prices (as in [`RegionPrices::prices`]) that the live or cached answer
-    /// lacked, so the bundled price is used.
-    pub fallback: Vec<String>,
+    /// The prices the live or cached answer lacked, so the bundled price is used.
+    pub fallback: Vec<PriceKey>,
 }
 
 impl RegionSource {
@@ -130,14 +129,14 @@ impl Resolved {
 
     /// A warning when any of `used` (price keys of `region`) fell back from the live or
     /// cached answer to the bundled book.
-    pub fn fallback_warning(&self, region: &str, used: &[String]) -> Option<Warning> {
+    pub fn fallback_warning(&self, region: &str, used: &[PriceKey]) -> Option<Warning> {
         let s = self.sources.get(region)?;
-        let missing: Vec<&String> = used.iter().filter(|n| s.fallback.contains(n)).collect();
+        let missing: Vec<&PriceKey> = used.iter().filter(|k| s.fallback.contains(k)).collect();
         if missing.is_empty() {
             return None;
         }
         let mut labels: Vec<String> = Vec::new();
-        for label in missing.iter().map(|n| price_label(n)) {
+        for label in missing.iter().map(|k| price_label(k)) {
             if !labels.contains(&label) {
                 labels.push(label);
             }
@@ -156,20 +155,16 @@ impl Resolved {
 }
 
 /// A price name of [`RegionPrices::prices`] in words.
-pub fn price_label(name: &str) -> String {
-    if let Some(node) = name.strip_prefix("node_hour.") {
-        return format!("{node} node-hour price");
-    }
-    if let Some(node) = name.strip_prefix("concurrency_scaling_node_second.") {
-        return format!("{node} concurrency-scaling price");
-    }
-    match name {
-        "rpu_hour" => "Serverless RPU-hour price".into(),
-        "rms_gb_month" => "managed storage (RMS) price".into(),
-        "spectrum_tb" => "Spectrum scan price".into(),
-        "inter_region_gb" => "inter-region transfer price".into(),
-        n if n.starts_with("backup_tiers") => "backup storage price".into(),
-        n => n.to_string(),
+pub fn price_label(key: &PriceKey) -> String {
+    match key {
+        PriceKey::NodeHour(node) => format!("{node} node-hour price"),
+        PriceKey::ConcurrencyScalingNodeSecond(node) => format!("{node} concurrency-scaling price"),
+        PriceKey::RpuHour => "Serverless RPU-hour price".into(),
+        PriceKey::RmsGbMonth => "managed storage (RMS) price".into(),
+        PriceKey::SpectrumTb => "Spectrum scan price".into(),
+        PriceKey::InterRegionGb => "inter-region transfer price".into(),
+        PriceKey::BackupTier(_) => "backup storage price".into(),
+        other => other.to_string(),
     }
 }
 
@@ -486,26 +481,28 @@ pub fn merge(
     bundled: &RegionPrices,
     live: &LivePrices,
     source: Provenance,
-) -> (RegionPrices, Vec<String>) {
+) -> (RegionPrices, Vec<PriceKey>) {
     let price = |usd: f64| Price { usd, source };
     let mut fallback = Vec::new();
-    let mut single = |name: &str, b: Option<Price>, l: Option<f64>| {
+    let mut single = |key: PriceKey, b: Option<Price>, l: Option<f64>| {
         if let Some(usd) = l {
             Some(price(usd))
         } else {
             if b.is_some() {
-                fallback.push(name.to_string());
+                fallback.push(key);
             }
             b
         }
     };
-    let rpu_hour = single("rpu_hour", bundled.rpu_hour, live.rpu_hour);
-    let rms_gb_month = single("rms_gb_month", bundled.rms_gb_month, live.rms_gb_month);
-    let spectrum_tb = single("spectrum_tb", bundled.spectrum_tb, live.spectrum_tb);
+    let rpu_hour = single(PriceKey::RpuHour, bundled.rpu_hour, live.rpu_hour);
+    let rms_gb_month = single(
+        PriceKey::RmsGbMonth,
+        bundled.rms_gb_month,
+        live.rms_gb_month,
+    );
+    let spectrum_tb = single(PriceKey::SpectrumTb, bundled.spectrum_tb, live.spectrum_tb);
     let backup_tiers = if live.backup_tiers.is_empty() {
-        if !bundled.backup_tiers.is_empty() {
-            fallback.extend((0..bundled.backup_tiers.len()).map(|i| format!("backup_tiers[{i}]")));
-        }
+        fallback.extend((0..bundled.backup_tiers.len()).map(PriceKey::BackupTier));
         bundled.backup_tiers.clone()
     } else {
         live.backup_tiers
@@ -517,7 +514,7 @@ pub fn merge(
             })
             .collect()
     };
-    let mut map = |name: &str,
+    let mut map = |key: fn(String) -> PriceKey,
                    b: &BTreeMap<String, Price>,
                    l: &BTreeMap<String, f64>|
      -> BTreeMap<String, Price> {
@@ -525,7 +522,7 @@ pub fn merge(
         for (k, p) in &mut out {
             match l.get(k) {
                 Some(&usd) => *p = price(usd),
-                None => fallback.push(format!("{name}.{k}")),
+                None => fallback.push(key(k.clone())),
             }
         }
         for (k, &usd) in l {
@@ -533,9 +530,9 @@ pub fn merge(
         }
         out
     };
-    let node_hour = map("node_hour", &bundled.node_hour, &live.node_hour);
+    let node_hour = map(PriceKey::NodeHour, &bundled.node_hour, &live.node_hour);
     let concurrency_scaling_node_second = map(
-        "concurrency_scaling_node_second",
+        PriceKey::ConcurrencyScalingNodeSecond,
         &bundled.concurrency_scaling_node_second,
         &live.concurrency_scaling_node_second,
     );
@@ -687,9 +684,9 @@ mod tests {
         );
         let s = &r.sources["ap-northeast-1"];
         assert_eq!(s.kind, SourceKind::Live);
-        assert!(s.fallback.contains(&"backup_tiers[0]".to_string()));
-        assert!(s.fallback.contains(&"node_hour.ra3.large".to_string()));
-        assert!(!s.fallback.contains(&"rpu_hour".to_string()));
+        assert!(s.fallback.contains(&PriceKey::BackupTier(0)));
+        assert!(s.fallback.contains(&PriceKey::NodeHour("ra3.large".into())));
+        assert!(!s.fallback.contains(&PriceKey::RpuHour));
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         assert_eq!(
             r.describe(),
@@ -698,7 +695,7 @@ mod tests {
         let w = r
             .fallback_warning(
                 "ap-northeast-1",
-                &["rpu_hour".into(), "backup_tiers[0]".into()],
+                &[PriceKey::RpuHour, PriceKey::BackupTier(0)],
             )
             .unwrap();
         assert_eq!(
@@ -711,7 +708,7 @@ mod tests {
             }
         );
         assert!(r
-            .fallback_warning("ap-northeast-1", &["rpu_hour".into()])
+            .fallback_warning("ap-northeast-1", &[PriceKey::RpuHour])
             .is_none());
         // Other regions stay bundled.
         assert_eq!(r.book.region("us-east-1"), bundled().region("us-east-1"));
