@@ -92,27 +92,17 @@ impl Messages {
     }
 
     /// The lines the run prints on stderr: warnings grouped by kind (scenario files,
-    /// prices, observed usage, the run, budgets), each in the order it arose and said
-    /// once, then the notes unless `quiet`.
+    /// prices, observed usage, the run, budgets), each in the order it arose (each was
+    /// kept once), then the notes unless `quiet`.
     pub fn lines(&self, quiet: bool, words: &Words) -> Vec<String> {
         let mut warnings: Vec<&Warning> = self.warnings.iter().collect();
         warnings.sort_by_key(|w| w.kind());
-        let mut out: Vec<String> = Vec::new();
-        for w in warnings {
-            let line = format!("warning: {}", (words.warning)(w));
-            if !out.contains(&line) {
-                out.push(line);
-            }
-        }
-        if !quiet {
-            for n in &self.notes {
-                let line = format!("note: {}", (words.note)(n));
-                if !out.contains(&line) {
-                    out.push(line);
-                }
-            }
-        }
-        out
+        let notes = if quiet { &[][..] } else { &self.notes[..] };
+        warnings
+            .into_iter()
+            .map(|w| format!("warning: {}", (words.warning)(w)))
+            .chain(notes.iter().map(|n| format!("note: {}", (words.note)(n))))
+            .collect()
     }
 
     /// Prints [`Messages::lines`] on stderr.
@@ -560,6 +550,55 @@ fn write_in_place(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words() -> Words {
+        Words {
+            warning: |w| format!("{w:?}"),
+            note: |n| format!("{n:?}"),
+        }
+    }
+
+    #[test]
+    fn warnings_are_kept_once_and_printed_grouped_by_kind() {
+        let mut m = Messages::default();
+        let budget = Warning::OverBudget {
+            scenario: "s".into(),
+            budget_usd: 1.0,
+            estimate_usd: 2.0,
+            excess_usd: 1.0,
+        };
+        let located = |at: &str| Warning::Scenario {
+            located: at.to_string(),
+        };
+        m.warn(budget.clone());
+        m.warn(Warning::NoStalenessToPick);
+        m.warn(located("a.toml:1:1: x"));
+        m.warn(budget.clone());
+        m.warn(located("b.toml:2:2: y"));
+        m.note(RunNote::Observation {
+            scenario: "s".into(),
+            remark: "r".into(),
+        });
+        let lines = m.lines(false, &words());
+        assert_eq!(
+            lines,
+            [
+                format!("warning: {:?}", located("a.toml:1:1: x")),
+                format!("warning: {:?}", located("b.toml:2:2: y")),
+                format!("warning: {:?}", Warning::NoStalenessToPick),
+                format!("warning: {budget:?}"),
+                format!(
+                    "note: {:?}",
+                    RunNote::Observation {
+                        scenario: "s".into(),
+                        remark: "r".into(),
+                    }
+                ),
+            ]
+        );
+        // Quiet: the warnings, no notes.
+        assert_eq!(m.lines(true, &words()), lines[..4]);
+    }
 
     fn files(n: &str) -> Vec<(String, Vec<u8>)> {
         vec![

@@ -407,7 +407,7 @@ pub fn sweep_points(
 }
 
 /// The `--set` of one swept value: `path` = `value`.
-pub fn point_set(path: &str, value: &str) -> Result<SetArg, Error> {
+fn point_set(path: &str, value: &str) -> Result<SetArg, Error> {
     let arg = format!("{path}={value}");
     crate::scenario::parse_set_arg(&arg).map_err(|e| Error::Input(format!("--param {arg}: {e}")))
 }

@@ -77,7 +77,8 @@ pub(crate) struct CachedTrace {
 }
 
 impl CachedTrace {
-    fn from_parsed(p: ParsedTrace) -> CachedTrace {
+    /// The trace as read (a read with errors is reported, never kept in a cache).
+    pub(crate) fn from_parsed(p: ParsedTrace) -> CachedTrace {
         CachedTrace {
             rows: Arc::new(p.rows),
             rpus: p.rpus.into(),
@@ -85,11 +86,6 @@ impl CachedTrace {
             errors: p.errors,
             skipped_zero: p.skipped_zero,
         }
-    }
-
-    /// A read that failed: its errors, reported and not kept.
-    pub(crate) fn failed(p: ParsedTrace) -> CachedTrace {
-        CachedTrace::from_parsed(p)
     }
 
     /// Every row is within `limits` (else the trace is read again under them, so that

@@ -58,7 +58,7 @@ pub(crate) fn load(
         if parsed.errors.is_empty() {
             ctx.traces.insert(key, parsed)
         } else {
-            Arc::new(CachedTrace::failed(parsed))
+            Arc::new(CachedTrace::from_parsed(parsed))
         }
     };
     let at = ctx.loc(&node.origin).short();
