@@ -7,6 +7,7 @@
 mod decode;
 mod diag;
 mod doc;
+mod records;
 mod set;
 pub(crate) mod trace;
 

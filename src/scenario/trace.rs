@@ -2,10 +2,12 @@
 //! with `start_time` and `elapsed_time` (microseconds).
 
 use super::diag::{did_you_mean, list_code, show, snippet, Diagnostic, Location, MAX_ERRORS};
+use super::records::Records;
 use super::TraceRow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use redshift_cost_core::durations::fmt_num;
 use redshift_cost_core::units::Rpu;
+use std::io::Read;
 use std::sync::Arc;
 
 const FORM1_COLUMNS: &[&str] = &["arrival_s", "duration_s", "rpu", "class"];
@@ -74,28 +76,56 @@ pub(crate) struct CachedTrace {
     pub(crate) classes: Vec<String>,
     pub(crate) errors: Vec<TraceError>,
     pub(crate) skipped_zero: usize,
+    /// The longest duration of a row (0 without rows).
+    longest: f64,
+    /// Rows per demand (by index into `rpus`).
+    rows_per_rpu: Vec<usize>,
 }
 
 impl CachedTrace {
     /// The trace as read (a read with errors is reported, never kept in a cache).
     pub(crate) fn from_parsed(p: ParsedTrace) -> CachedTrace {
+        let longest = p.rows.iter().map(|r| r.duration).fold(0.0, f64::max);
+        let mut rows_per_rpu = vec![0; p.rpus.len()];
+        for r in &p.rows {
+            if let Some(n) = rows_per_rpu.get_mut(r.rpu as usize) {
+                *n += 1;
+            }
+        }
         CachedTrace {
             rows: Arc::new(p.rows),
             rpus: p.rpus.into(),
             classes: p.classes,
             errors: p.errors,
             skipped_zero: p.skipped_zero,
+            longest,
+            rows_per_rpu,
         }
     }
 
     /// Every row is within `limits` (else the trace is read again under them, so that
     /// the errors name their lines).
     pub(crate) fn within(&self, limits: &RowLimits) -> bool {
-        self.rows.iter().all(|r| r.duration <= limits.max_duration)
+        self.longest <= limits.max_duration
             && self
                 .rpus
                 .iter()
                 .all(|v| *v >= limits.min_rpu && *v <= limits.max_rpu)
+    }
+
+    /// Rows that arrive at or after `period` seconds (the rows are sorted by arrival).
+    pub(crate) fn arriving_from(&self, period: f64) -> usize {
+        self.rows.len() - self.rows.partition_point(|r| r.arrival < period)
+    }
+
+    /// Rows whose own demand is above `max` RPU.
+    pub(crate) fn demanding_over(&self, max: Rpu) -> usize {
+        self.rpus
+            .iter()
+            .zip(&self.rows_per_rpu)
+            .filter(|(v, _)| **v > max)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -165,37 +195,69 @@ pub(crate) fn parse_trace_bytes(
     parse_trace_reader(bytes, &lines, file, start, limits)
 }
 
-/// Values interned by a key (a class name's bytes, a demand's bits): a hash map, so a
-/// trace with many classes stays linear. Ids stop short of [`TraceRow::DEFAULT`].
+/// Values interned by a key (a class name's bytes, a demand's bits). A trace has a few
+/// distinct classes and demands, so the keys are searched in a list, most recent hit
+/// first; past [`Interned::LINEAR`] keys a hash map takes over, so a trace with many
+/// stays linear. Ids stop short of [`TraceRow::DEFAULT`].
 struct Interned<K, V> {
+    keys: Vec<K>,
     ids: std::collections::HashMap<K, u32>,
     values: Vec<V>,
+    /// The id found last (rows of one class often come in runs).
+    recent: u32,
 }
 
 impl<K, V> Default for Interned<K, V> {
     fn default() -> Self {
         Interned {
+            keys: Vec::new(),
             ids: std::collections::HashMap::new(),
             values: Vec::new(),
+            recent: 0,
         }
     }
 }
 
-impl<K: std::hash::Hash + Eq, V> Interned<K, V> {
+impl<K: std::hash::Hash + Eq + Clone, V> Interned<K, V> {
+    /// Keys searched in a list rather than hashed.
+    const LINEAR: usize = 16;
+
     /// The id of `key`, adding `value()` for a new one; `None` when ids run out.
     fn id<Q>(&mut self, key: &Q, value: impl FnOnce() -> V) -> Option<u32>
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        if let Some(id) = self.ids.get(key) {
-            return Some(*id);
+        if let Some(k) = self.keys.get(self.recent as usize) {
+            if k.borrow() == key {
+                return Some(self.recent);
+            }
+        }
+        let found = if self.keys.len() <= Self::LINEAR {
+            self.keys
+                .iter()
+                .position(|k| k.borrow() == key)
+                .map(|i| i as u32)
+        } else {
+            self.ids.get(key).copied()
+        };
+        if let Some(id) = found {
+            self.recent = id;
+            return Some(id);
         }
         let id = u32::try_from(self.values.len())
             .ok()
             .filter(|i| *i < TraceRow::DEFAULT)?;
-        self.ids.insert(key.to_owned(), id);
+        let owned = key.to_owned();
+        if self.keys.len() == Self::LINEAR {
+            self.ids = self.keys.iter().cloned().zip(0..).collect();
+        }
+        if self.keys.len() >= Self::LINEAR {
+            self.ids.insert(owned.clone(), id);
+        }
+        self.keys.push(owned);
         self.values.push(value());
+        self.recent = id;
         Some(id)
     }
 }
@@ -235,8 +297,8 @@ impl Row {
     }
 }
 
-/// Parses a trace from `reader`, one reused record at a time (no per-row allocation
-/// but a new class name's). `line_text` gives the text of a line for error snippets.
+/// Parses a trace from `reader`, one record at a time (no per-row allocation but a new
+/// class name's). `line_text` gives the text of a line for error snippets.
 pub(crate) fn parse_trace_reader<R: std::io::Read>(
     reader: R,
     line_text: &dyn Fn(usize) -> Option<String>,
@@ -245,35 +307,30 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
     limits: &RowLimits,
 ) -> ParsedTrace {
     let mut out = ParsedTrace::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let headers = match reader.byte_headers() {
-        Ok(h) => h.clone(),
+    let mut records = Records::new(reader);
+    let has_header = match records.advance() {
+        Ok(found) => found,
         Err(e) => {
-            out.errors
-                .push(TraceError::File(format!("cannot read the header: {e}")));
+            out.errors.push(TraceError::File(format!(
+                "cannot read the header: {}",
+                e.message
+            )));
             return out;
         }
     };
-    let header_line = headers.position().map_or(1, csv::Position::line) as usize;
-    let blank_header = headers.iter().all(<[u8]>::is_empty);
-    let mut record = csv::ByteRecord::new();
+    let blank_header = !has_header || (0..records.len()).all(|i| records.field(i) == Some(b""));
     if blank_header {
         // Only blank lines or comments so far: an empty file unless rows follow.
-        if let Ok(false) = reader.read_byte_record(&mut record) {
+        if !has_header || matches!(records.advance(), Ok(false)) {
             out.errors.push(TraceError::File(format!(
                 "the file is empty; {HEADER_HELP}"
             )));
             return out;
         }
     }
-    let header_text: Vec<String> = if let Ok(h) = headers
-        .iter()
-        .map(|h| std::str::from_utf8(h).map(str::to_string))
+    let header_line = records.line();
+    let header_text: Vec<String> = if let Ok(h) = (0..records.len())
+        .map(|i| std::str::from_utf8(records.field(i).unwrap_or_default()).map(str::to_string))
         .collect::<Result<_, _>>()
     {
         h
@@ -301,23 +358,22 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
         if out.errors.len() >= MAX_ERRORS {
             break;
         }
-        match reader.read_byte_record(&mut record) {
+        match records.advance() {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line) as usize;
                 out.errors.push(TraceError::Line(line_diag(
                     line_text,
                     file,
-                    line,
+                    e.line,
                     None,
-                    format!("cannot read this row: {e}"),
+                    format!("cannot read this row: {}", e.message),
                 )));
                 continue;
             }
         }
         any_row = true;
-        let line = record.position().map_or(0, csv::Position::line) as usize;
+        let line = records.line();
         let row = match &form {
             Form::Plain {
                 arrival,
@@ -326,7 +382,7 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
                 class,
                 width,
             } => plain_row(
-                &record,
+                &records,
                 *arrival,
                 *duration,
                 *rpu,
@@ -334,7 +390,7 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
                 *width,
                 &mut classes,
             ),
-            Form::History { start, elapsed } => history_row(&record, *start, *elapsed, origin),
+            Form::History { start, elapsed } => history_row(&records, *start, *elapsed, origin),
         };
         let row = row.and_then(|r| match r {
             Some(r) => {
@@ -530,13 +586,13 @@ fn field_err(field: usize, msg: String) -> RowError {
 }
 
 /// Field `i` as text ("" when absent).
-fn text<'r>(record: &'r csv::ByteRecord, i: usize, name: &str) -> Result<&'r str, RowError> {
-    std::str::from_utf8(record.get(i).unwrap_or(b""))
+fn text<'r, R: Read>(record: &'r Records<R>, i: usize, name: &str) -> Result<&'r str, RowError> {
+    std::str::from_utf8(record.field(i).unwrap_or(b""))
         .map_err(|_| RowError::Utf8(format!("column `{name}`")))
 }
 
-fn plain_row(
-    record: &csv::ByteRecord,
+fn plain_row<R: Read>(
+    record: &Records<R>,
     arrival: usize,
     duration: usize,
     rpu: Option<usize>,
@@ -583,7 +639,7 @@ fn plain_row(
     }
     let class = match class {
         Some(i) => {
-            let raw = record.get(i).unwrap_or(b"");
+            let raw = record.field(i).unwrap_or(b"");
             if raw.is_empty() {
                 None
             } else {
@@ -606,8 +662,8 @@ fn plain_row(
     }))
 }
 
-fn history_row(
-    record: &csv::ByteRecord,
+fn history_row<R: Read>(
+    record: &Records<R>,
     start: usize,
     elapsed: usize,
     origin: NaiveDateTime,
@@ -660,7 +716,11 @@ fn history_row(
 }
 
 /// The field as a finite number; `Ok(None)` when empty.
-fn number(record: &csv::ByteRecord, i: usize, name: &str) -> Result<Option<f64>, RowError> {
+fn number<R: Read>(record: &Records<R>, i: usize, name: &str) -> Result<Option<f64>, RowError> {
+    let raw = record.field(i).unwrap_or(b"");
+    if let Some(v) = fast_decimal(raw) {
+        return Ok(Some(v));
+    }
     let s = text(record, i, name)?;
     if s.is_empty() {
         return Ok(None);
@@ -676,6 +736,49 @@ fn number(record: &csv::ByteRecord, i: usize, name: &str) -> Result<Option<f64>,
             format!("{name} must be a number; found `{}`", show(s)),
         )),
     }
+}
+
+/// Powers of ten that are exact in an `f64`.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A plain decimal (`-12.345`: an optional minus, digits, an optional point and
+/// digits) read without `str::parse` when that is exact, else `None` (the caller then
+/// parses it in full). With its digits as an integer `m` of at most 2^53 and `k` ≤ 22
+/// digits after the point, both `m` and `10^k` are exact `f64`s and `m / 10^k` is one
+/// correctly rounded division: bit for bit what `str::parse::<f64>` gives (Clinger's
+/// fast path).
+fn fast_decimal(bytes: &[u8]) -> Option<f64> {
+    const MAX_EXACT: u64 = 1 << 53;
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa: u64 = 0;
+    let mut fraction_digits: usize = 0;
+    let mut seen_point = false;
+    let mut any_digit = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                any_digit = true;
+                if seen_point {
+                    fraction_digits += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    if !any_digit || mantissa > MAX_EXACT {
+        return None;
+    }
+    let scale = EXACT_POWERS_OF_TEN.get(fraction_digits)?;
+    let value = mantissa as f64 / scale;
+    Some(if negative { -value } else { value })
 }
 
 /// RFC 3339, or `YYYY-MM-DD HH:MM:SS[.ffffff][+00]` (space or `T`); naive times are UTC.
@@ -761,4 +864,44 @@ fn field_span(raw: &str, n: usize) -> Option<(usize, usize)> {
         }
     }
     (index == n && !in_quotes).then_some((start, raw.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn class_ids_hold_across_the_switch_to_hashing() {
+        let mut classes = Classes::default();
+        let names: Vec<String> = (0..40).map(|i| format!("class{i}")).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(classes.id(n.as_bytes(), || n.clone()), Some(i as u32));
+        }
+        for (i, n) in names.iter().enumerate().rev() {
+            assert_eq!(classes.id(n.as_bytes(), || unreachable!()), Some(i as u32));
+        }
+        assert_eq!(classes.values, names);
+    }
+
+    proptest! {
+        /// The fast path gives exactly `str::parse`'s value, or leaves the text to it.
+        #[test]
+        fn fast_decimals_are_what_parse_gives(
+            text in "-?[0-9]{0,20}(\\.[0-9]{0,25})?|[-+.eE0-9a]{0,8}"
+        ) {
+            if let Some(v) = fast_decimal(text.as_bytes()) {
+                let want: f64 = text.parse().expect("the fast path takes only decimals");
+                prop_assert_eq!(v.to_bits(), want.to_bits(), "{}", text);
+            }
+        }
+
+        /// Durations as traces write them take the fast path.
+        #[test]
+        fn written_decimals_take_the_fast_path(x in 0.0..1e7f64, places in 0usize..7) {
+            let text = format!("{x:.places$}");
+            let want: f64 = text.parse().expect("a decimal");
+            prop_assert_eq!(fast_decimal(text.as_bytes()).map(f64::to_bits), Some(want.to_bits()));
+        }
+    }
 }

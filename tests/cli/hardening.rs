@@ -425,6 +425,49 @@ fn traces_with_bad_bytes_or_many_classes() {
 }
 
 #[test]
+fn trace_errors_name_the_row_under_comments_blank_lines_and_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = BASE.replace(
+        "users = 10\nqueries_per_user_per_day = 10\nduration = \"30s\"",
+        "trace = \"t.csv\"",
+    );
+    let s = scenario(dir.path(), &body);
+    for (csv, at) in [
+        // The bad row is on line 4, after a comment and a blank line.
+        (
+            &b"arrival_s,duration_s\n# exported\n\n5,abc\n"[..],
+            "t.csv:4:3",
+        ),
+        // CRLF line endings: line 2, not the header above it.
+        (b"arrival_s,duration_s\r\n5,abc\r\n", "t.csv:2:3"),
+        // A quoted field that spans two lines: the next row is on line 4.
+        (
+            b"arrival_s,duration_s,class\n0,1,\"two\nlines\"\n5,abc\n",
+            "t.csv:4:3",
+        ),
+    ] {
+        std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+        let r = run(&["estimate", &s]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("duration_s must be a number; found `abc`"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(at), "{at}: {}", r.stderr);
+    }
+    // A comment on the last line, without a line break, is a comment (not an empty row).
+    std::fs::write(
+        dir.path().join("t.csv"),
+        b"arrival_s,duration_s\n5,10\n# end",
+    )
+    .unwrap();
+    let r = run(&["estimate", &s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
 fn an_invalid_utf8_scenario_is_a_located_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("s.toml");

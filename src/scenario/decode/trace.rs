@@ -78,11 +78,7 @@ pub(crate) fn load(
     if failed {
         return None;
     }
-    let late = parsed
-        .rows
-        .iter()
-        .filter(|r| r.arrival >= period_secs)
-        .count();
+    let late = parsed.arriving_from(period_secs);
     if late > 0 {
         ctx.warn(
             &node.origin,
@@ -107,11 +103,7 @@ pub(crate) fn load(
         );
     }
     if let Some(max) = max_rpu {
-        let over = parsed
-            .rows
-            .iter()
-            .filter(|r| parsed.rpus.get(r.rpu as usize).is_some_and(|x| *x > max))
-            .count();
+        let over = parsed.demanding_over(max);
         if over > 0 {
             ctx.warn(
                 &node.origin,
