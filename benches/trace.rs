@@ -7,6 +7,9 @@
 //!   load step), in rows per second.
 //! - `estimate_trace_month`: the whole estimate (load, simulate, price), as `estimate`
 //!   runs it.
+//! - `sweep_trace_month`: a 20-point max-RPU sweep of it (64 to 1,280 RPU) as `sweep`
+//!   runs it: the trace parsed once, the points in parallel, the maxes at or above the
+//!   month's peak capacity taken from an earlier run.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use redshift_cost::output::Messages;
@@ -80,6 +83,31 @@ fn trace_month(c: &mut Criterion) {
             });
         },
     );
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let points: Vec<Vec<(String, String)>> = (1..=20)
+        .map(|k| vec![("serverless.max_rpu".to_string(), (k * 64).to_string())])
+        .collect();
+    group.throughput(Throughput::Elements(ROWS as u64));
+    group.bench_with_input(BenchmarkId::new("sweep_trace_month", 20), &path, |b, _| {
+        b.iter(|| {
+            let loader = Loader::new(bundled(), Limits::default());
+            let loaded = loader
+                .load(paths, &[], &mut Messages::default())
+                .unwrap_or_else(|e| panic!("{}", e.render()));
+            let swept = pipeline::sweep_points(
+                &loader,
+                &loaded[0].document,
+                &[],
+                &points,
+                bundled(),
+                threads,
+                &|| {},
+            )
+            .unwrap_or_else(|e| panic!("{}", e.render()));
+            assert_eq!(swept.len(), 20);
+            swept
+        });
+    });
     group.finish();
 }
 

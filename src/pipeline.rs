@@ -17,8 +17,9 @@ use crate::sources::prices::price_sheet;
 use crate::sources::prices::resolve::Resolved;
 use crate::sources::{PriceSource, UsageRequest};
 use rayon::prelude::*;
+use redshift_cost_core::engine::RunMemo;
 use redshift_cost_core::messages::{RunNote, Warning};
-use redshift_cost_core::model::estimate::estimate_scenario;
+use redshift_cost_core::model::estimate::estimate_scenario_with;
 use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
 use redshift_cost_core::prices::{PriceBook, PriceKey, Provenance, SourceKind};
 use redshift_cost_core::sweep::{summarize, Point};
@@ -269,9 +270,18 @@ pub fn resolve(
 
 /// Prices and simulates one scenario with `book`.
 pub fn estimate_one(s: &Scenario, book: &PriceBook) -> Result<ScenarioEstimate, Error> {
+    estimate_one_with(s, book, None)
+}
+
+/// [`estimate_one`], sharing runs through `memo` (repeated runs over one scenario).
+pub fn estimate_one_with(
+    s: &Scenario,
+    book: &PriceBook,
+    memo: Option<&RunMemo>,
+) -> Result<ScenarioEstimate, Error> {
     let sheet = price_sheet(book, s)
         .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
-    estimate_scenario(s, &sheet).map_err(|e| match e {
+    estimate_scenario_with(s, &sheet, memo).map_err(|e| match e {
         // A price source gave a price that is not a number: not the input's fault.
         EstimateError::NotFinite {
             from_source: true, ..
@@ -382,6 +392,8 @@ pub fn sweep_points(
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Failure(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
+    // Points that differ only in max RPU share the runs that never reached it.
+    let memo = RunMemo::default();
     let results: Vec<Result<(Loaded, Point), Error>> = pool.install(|| {
         points
             .par_iter()
@@ -391,7 +403,7 @@ pub fn sweep_points(
                     sets.push(point_set(path, value)?);
                 }
                 let loaded = loader.decode(document, &sets)?;
-                let estimate = estimate_one(&loaded.scenario, book)?;
+                let estimate = estimate_one_with(&loaded.scenario, book, Some(&memo))?;
                 let interval = loaded
                     .scenario
                     .zero_etl

@@ -9,7 +9,10 @@
 //! no event allocates (but for the amortised growth of the queue). Busy periods are charged for at least 60 seconds (their charge windows);
 //! the charged-but-idle remainder is billed at base capacity.
 
+mod memo;
 mod running;
+
+pub use memo::RunMemo;
 
 use crate::units::{Rpu, RpuSeconds, Seconds};
 use running::{Running, RunningQueue};

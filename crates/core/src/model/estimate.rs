@@ -11,7 +11,7 @@ use super::reservations::apply_reservation;
 use super::snapshots::{add_snapshot_copy, add_snapshots};
 use super::spectrum::add_spectrum;
 use super::workload::{plan, ClassKind, JobPlan};
-use crate::engine::{simulate, Capacity, EngineError};
+use crate::engine::{simulate, Capacity, EngineError, RunMemo};
 use crate::prices::{PriceKey, PriceSheet, SourceKind};
 use crate::scenario::{Locations, Scenario};
 use crate::units::RpuSeconds;
@@ -39,7 +39,17 @@ pub fn estimate_scenario(
     scenario: &Scenario,
     sheet: &PriceSheet,
 ) -> Result<ScenarioEstimate, EstimateError> {
-    let mut all = estimate_deployments(scenario, sheet)?;
+    estimate_scenario_with(scenario, sheet, None)
+}
+
+/// [`estimate_scenario`], taking Serverless runs from `memo` where it holds them (the
+/// points of a sweep or plan share one; see [`RunMemo`]).
+pub fn estimate_scenario_with(
+    scenario: &Scenario,
+    sheet: &PriceSheet,
+    memo: Option<&RunMemo>,
+) -> Result<ScenarioEstimate, EstimateError> {
+    let mut all = estimate_deployments_with(scenario, sheet, memo)?;
     let mut first = all.remove(0);
     if let Some(alternative) = all.first() {
         first.comparison = Some(compare(&first, alternative));
@@ -99,10 +109,18 @@ pub fn estimate_deployments(
     scenario: &Scenario,
     sheet: &PriceSheet,
 ) -> Result<Vec<ScenarioEstimate>, EstimateError> {
+    estimate_deployments_with(scenario, sheet, None)
+}
+
+fn estimate_deployments_with(
+    scenario: &Scenario,
+    sheet: &PriceSheet,
+    memo: Option<&RunMemo>,
+) -> Result<Vec<ScenarioEstimate>, EstimateError> {
     deployments(scenario)
         .into_iter()
         .map(|d| {
-            let e = estimate_in(scenario, sheet, d)?;
+            let e = estimate_in_with(scenario, sheet, d, memo)?;
             check_finite(&e)?;
             Ok(e)
         })
@@ -114,6 +132,15 @@ pub fn estimate_in(
     scenario: &Scenario,
     sheet: &PriceSheet,
     deployment: Option<Deployment>,
+) -> Result<ScenarioEstimate, EstimateError> {
+    estimate_in_with(scenario, sheet, deployment, None)
+}
+
+fn estimate_in_with(
+    scenario: &Scenario,
+    sheet: &PriceSheet,
+    deployment: Option<Deployment>,
+    memo: Option<&RunMemo>,
 ) -> Result<ScenarioEstimate, EstimateError> {
     let prices = &sheet.prices;
     let missing = |what, key| EstimateError::missing_price(scenario, &scenario.region, what, key);
@@ -127,7 +154,11 @@ pub fn estimate_in(
             max: sv.max_rpu,
         };
         let plan = plan(scenario, capacity);
-        let sim = simulate(&plan.input).map_err(|source| EstimateError::Engine {
+        let sim = match memo {
+            Some(memo) => memo.simulate(&plan.input),
+            None => simulate(&plan.input),
+        }
+        .map_err(|source| EstimateError::Engine {
             scenario: scenario.name.clone(),
             context: engine_context(&plan, &scenario.locations, &source),
             source,
