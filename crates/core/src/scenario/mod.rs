@@ -170,7 +170,7 @@ pub struct Trace {
     pub classes: Vec<String>,
 }
 
-/// One row of a trace: 24 bytes (see [`PackedJob`]), so that a month of millions of
+/// One row of a trace: 24 bytes (see [`crate::engine::PackedJob`]), so that a month of millions of
 /// queries fits.
 pub type TraceRow = crate::engine::PackedJob;
 
