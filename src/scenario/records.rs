@@ -74,6 +74,48 @@ impl<R: Read> Records<R> {
         }
     }
 
+    /// Records of `reader` whose first byte is on line `line`.
+    pub(crate) fn starting_at(reader: R, line: usize) -> Self {
+        let mut r = Records::new(reader);
+        r.at_line = line;
+        r
+    }
+
+    /// The next whole lines, at least `target` bytes of them unless the input ends
+    /// first, with the line they start on, when they can be read apart from the rest:
+    /// no quote among them (a quoted field may run on past them). `None` otherwise
+    /// (or at the end); the bytes stay unread either way until
+    /// [`Records::consume`].
+    pub(crate) fn block(&mut self, target: usize) -> std::io::Result<Option<(&[u8], usize)>> {
+        if self.failed {
+            return Ok(None);
+        }
+        while self.end - self.pos < target && !self.eof {
+            self.fill()?;
+        }
+        let data = &self.buf[self.pos..self.end];
+        let cut = if self.eof {
+            data.len()
+        } else {
+            match memchr::memrchr(b'\n', data) {
+                Some(i) => i + 1,
+                None => return Ok(None),
+            }
+        };
+        let block = &data[..cut];
+        if block.is_empty() || memchr::memchr(b'"', block).is_some() {
+            return Ok(None);
+        }
+        Ok(Some((block, self.at_line)))
+    }
+
+    /// Marks the `len` bytes [`Records::block`] gave as read.
+    pub(crate) fn consume(&mut self, len: usize) {
+        let len = len.min(self.end - self.pos);
+        self.at_line += memchr::memchr_iter(b'\n', &self.buf[self.pos..self.pos + len]).count();
+        self.pos += len;
+    }
+
     /// The line the current record starts on.
     pub(crate) fn line(&self) -> usize {
         self.record_line

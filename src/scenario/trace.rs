@@ -222,11 +222,11 @@ impl<K: std::hash::Hash + Eq + Clone, V> Interned<K, V> {
     /// Keys searched in a list rather than hashed.
     const LINEAR: usize = 16;
 
-    /// The id of `key`, adding `value()` for a new one; `None` when ids run out.
-    fn id<Q>(&mut self, key: &Q, value: impl FnOnce() -> V) -> Option<u32>
+    /// The id of `key` if it has one.
+    fn known<Q>(&mut self, key: &Q) -> Option<u32>
     where
         K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+        Q: std::hash::Hash + Eq + ?Sized,
     {
         if let Some(k) = self.keys.get(self.recent as usize) {
             if k.borrow() == key {
@@ -243,6 +243,17 @@ impl<K: std::hash::Hash + Eq + Clone, V> Interned<K, V> {
         };
         if let Some(id) = found {
             self.recent = id;
+        }
+        found
+    }
+
+    /// The id of `key`, adding `value()` for a new one; `None` when ids run out.
+    fn id<Q>(&mut self, key: &Q, value: impl FnOnce() -> V) -> Option<u32>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some(id) = self.known(key) {
             return Some(id);
         }
         let id = u32::try_from(self.values.len())
@@ -306,6 +317,21 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
     start: NaiveDate,
     limits: &RowLimits,
 ) -> ParsedTrace {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let blocks = parallel.then_some(BLOCK_BYTES);
+    parse_in_blocks(reader, line_text, file, start, limits, blocks)
+}
+
+/// [`parse_trace_reader`], reading blocks of `blocks` bytes two halves at a time (or
+/// record by record throughout, without).
+fn parse_in_blocks<R: std::io::Read>(
+    reader: R,
+    line_text: &dyn Fn(usize) -> Option<String>,
+    file: &str,
+    start: NaiveDate,
+    limits: &RowLimits,
+    blocks: Option<usize>,
+) -> ParsedTrace {
     let mut out = ParsedTrace::default();
     let mut records = Records::new(reader);
     let has_header = match records.advance() {
@@ -351,76 +377,255 @@ pub(crate) fn parse_trace_reader<R: std::io::Read>(
         }
     };
     let origin = start.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let mut any_row = false;
-    let mut classes = Classes::default();
-    let mut demands = Demands::default();
-    loop {
-        if out.errors.len() >= MAX_ERRORS {
+    let rules = RowRules {
+        form: &form,
+        origin,
+        limits,
+    };
+    let mut all = Chunk::default();
+    // Blocks of whole lines are read two halves at a time, while they hold no quote
+    // (a quoted field may run past a block); then record by record to the end.
+    while let Some(block_bytes) = blocks.filter(|_| all.errors.len() < MAX_ERRORS) {
+        let (block, line) = match records.block(block_bytes) {
+            Ok(Some(b)) => b,
+            Ok(None) => break,
+            Err(e) => {
+                all.errors.push(RawError::Read {
+                    line: 0,
+                    message: e.to_string(),
+                });
+                break;
+            }
+        };
+        let len = block.len();
+        let budget = MAX_ERRORS - all.errors.len();
+        let (first, second) = halves(block, line);
+        let parts = std::thread::scope(|scope| {
+            let later = scope.spawn(|| rules.read_all(second.0, second.1, budget));
+            let earlier = rules.read_all(first.0, first.1, budget);
+            (earlier, later.join())
+        });
+        let (earlier, Ok(later)) = parts else {
+            // A panic in the other half: read the block again, record by record.
+            break;
+        };
+        if all.errors.len() + earlier.errors.len() + later.errors.len() >= MAX_ERRORS {
+            // The error limit falls inside this block: read it record by record, so
+            // that reading stops exactly where it would.
             break;
         }
-        match records.advance() {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                out.errors.push(TraceError::Line(line_diag(
-                    line_text,
-                    file,
-                    e.line,
-                    None,
-                    format!("cannot read this row: {}", e.message),
-                )));
-                continue;
-            }
-        }
-        any_row = true;
-        let line = records.line();
-        let row = match &form {
-            Form::Plain {
-                arrival,
-                duration,
-                rpu,
-                class,
-                width,
-            } => plain_row(
-                &records,
-                *arrival,
-                *duration,
-                *rpu,
-                *class,
-                *width,
-                &mut classes,
-            ),
-            Form::History { start, elapsed } => history_row(&records, *start, *elapsed, origin),
-        };
-        let row = row.and_then(|r| match r {
-            Some(r) => {
-                check_limits(&r, &form, limits)?;
-                r.pack(&mut demands).map(Some)
-            }
-            None => Ok(None),
-        });
-        match row {
-            Ok(Some(r)) => out.rows.push(r),
-            Ok(None) => out.skipped_zero += 1,
-            Err(RowError::Field(field, msg)) => out.errors.push(TraceError::Line(line_diag(
-                line_text, file, line, field, msg,
-            ))),
-            Err(RowError::Utf8(what)) => out
-                .errors
-                .push(TraceError::Line(utf8_diag(line_text, file, line, &what))),
-        }
+        all.append(earlier);
+        all.append(later);
+        records.consume(len);
     }
-    if !any_row && out.errors.is_empty() {
+    if all.errors.len() < MAX_ERRORS {
+        rules.read_rows(&mut records, &mut all, MAX_ERRORS);
+    }
+    all.errors.truncate(MAX_ERRORS);
+    out.errors = all
+        .errors
+        .into_iter()
+        .map(|e| e.located(line_text, file))
+        .collect();
+    if !all.any_row && out.errors.is_empty() {
         out.errors.push(TraceError::File(
             "the file has a header but no rows".to_string(),
         ));
     }
+    out.rows = all.rows;
+    out.skipped_zero = all.skipped_zero;
     if !out.rows.is_sorted_by(|a, b| a.arrival <= b.arrival) {
         out.rows.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
     }
-    out.classes = classes.values;
-    out.rpus = demands.values;
+    out.classes = all.classes.values;
+    out.rpus = all.demands.values;
     out
+}
+
+/// Bytes of a trace read as one block, two halves in parallel.
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Whole lines of a trace and the line the first is on.
+type Lines<'a> = (&'a [u8], usize);
+
+/// `block` split at a line break near its middle: each half with its first line.
+fn halves(block: &[u8], line: usize) -> (Lines<'_>, Lines<'_>) {
+    let mid = block.len() / 2;
+    let cut = memchr::memchr(b'\n', &block[mid..]).map_or(block.len(), |i| mid + i + 1);
+    let (a, b) = block.split_at(cut);
+    let lines_in_a = memchr::memchr_iter(b'\n', a).count();
+    ((a, line), (b, line + lines_in_a))
+}
+
+/// A problem with a row, located once the rows are read (the snippet under it needs
+/// the line's text, which only the caller can fetch).
+enum RawError {
+    Read {
+        line: usize,
+        message: String,
+    },
+    Field {
+        line: usize,
+        field: Option<usize>,
+        message: String,
+    },
+    Utf8 {
+        line: usize,
+        what: String,
+    },
+}
+
+impl RawError {
+    fn located(self, line_text: &dyn Fn(usize) -> Option<String>, file: &str) -> TraceError {
+        TraceError::Line(match self {
+            RawError::Read { line, message } => line_diag(
+                line_text,
+                file,
+                line,
+                None,
+                format!("cannot read this row: {message}"),
+            ),
+            RawError::Field {
+                line,
+                field,
+                message,
+            } => line_diag(line_text, file, line, field, message),
+            RawError::Utf8 { line, what } => utf8_diag(line_text, file, line, &what),
+        })
+    }
+}
+
+/// Rows read from part of a trace, with class and demand ids of their own.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<TraceRow>,
+    classes: Classes,
+    demands: Demands,
+    errors: Vec<RawError>,
+    any_row: bool,
+    skipped_zero: usize,
+}
+
+impl Chunk {
+    /// Adds `later`'s rows after this chunk's, its ids mapped onto this chunk's (new
+    /// classes and demands get the next ids, as a reading in one go gives them).
+    fn append(&mut self, later: Chunk) {
+        let class_ids: Vec<Option<u32>> = later
+            .classes
+            .keys
+            .into_iter()
+            .zip(later.classes.values)
+            .map(|(k, v)| self.classes.id(k.as_slice(), || v))
+            .collect();
+        let rpu_ids: Vec<Option<u32>> = later
+            .demands
+            .keys
+            .iter()
+            .zip(later.demands.values)
+            .map(|(k, v)| self.demands.id(k, || v))
+            .collect();
+        let map = |ids: &[Option<u32>], id: u32| {
+            if id == TraceRow::DEFAULT {
+                Some(id)
+            } else {
+                ids.get(id as usize).copied().flatten()
+            }
+        };
+        for mut row in later.rows {
+            let (Some(class), Some(rpu)) = (map(&class_ids, row.class), map(&rpu_ids, row.rpu))
+            else {
+                self.errors.push(RawError::Field {
+                    line: 0,
+                    field: None,
+                    message: "more distinct classes or rpu values than this tool can count"
+                        .to_string(),
+                });
+                break;
+            };
+            row.class = class;
+            row.rpu = rpu;
+            self.rows.push(row);
+        }
+        self.errors.extend(later.errors);
+        self.any_row |= later.any_row;
+        self.skipped_zero += later.skipped_zero;
+    }
+}
+
+/// How rows are read: the trace's form, the period's first midnight, the row bounds.
+#[derive(Clone, Copy)]
+struct RowRules<'a> {
+    form: &'a Form,
+    origin: NaiveDateTime,
+    limits: &'a RowLimits,
+}
+
+impl RowRules<'_> {
+    /// Every row of `bytes` (whole lines, the first on line `line`).
+    fn read_all(&self, bytes: &[u8], line: usize, budget: usize) -> Chunk {
+        let mut chunk = Chunk::default();
+        self.read_rows(&mut Records::starting_at(bytes, line), &mut chunk, budget);
+        chunk
+    }
+
+    /// Reads rows into `chunk` to the end, or until it holds `budget` errors.
+    fn read_rows<R: Read>(&self, records: &mut Records<R>, chunk: &mut Chunk, budget: usize) {
+        loop {
+            if chunk.errors.len() >= budget {
+                break;
+            }
+            match records.advance() {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    chunk.errors.push(RawError::Read {
+                        line: e.line,
+                        message: e.message,
+                    });
+                    continue;
+                }
+            }
+            chunk.any_row = true;
+            let line = records.line();
+            let row = match self.form {
+                Form::Plain {
+                    arrival,
+                    duration,
+                    rpu,
+                    class,
+                    width,
+                } => plain_row(
+                    records,
+                    *arrival,
+                    *duration,
+                    *rpu,
+                    *class,
+                    *width,
+                    &mut chunk.classes,
+                ),
+                Form::History { start, elapsed } => {
+                    history_row(records, *start, *elapsed, self.origin)
+                }
+            };
+            let row = row.and_then(|r| match r {
+                Some(r) => {
+                    check_limits(&r, self.form, self.limits)?;
+                    r.pack(&mut chunk.demands).map(Some)
+                }
+                None => Ok(None),
+            });
+            match row {
+                Ok(Some(r)) => chunk.rows.push(r),
+                Ok(None) => chunk.skipped_zero += 1,
+                Err(RowError::Field(field, message)) => chunk.errors.push(RawError::Field {
+                    line,
+                    field,
+                    message,
+                }),
+                Err(RowError::Utf8(what)) => chunk.errors.push(RawError::Utf8 { line, what }),
+            }
+        }
+    }
 }
 
 /// A row's duration and demand against the scenario's bounds.
@@ -642,6 +847,9 @@ fn plain_row<R: Read>(
             let raw = record.field(i).unwrap_or(b"");
             if raw.is_empty() {
                 None
+            } else if let Some(id) = classes.known(raw) {
+                // Checked as UTF-8 when first seen.
+                Some(id)
             } else {
                 let name = text(record, i, "class")?;
                 Some(classes.id(raw, || name.to_string()).ok_or_else(|| {
@@ -756,28 +964,29 @@ fn fast_decimal(bytes: &[u8]) -> Option<f64> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let mut mantissa: u64 = 0;
-    let mut fraction_digits: usize = 0;
-    let mut seen_point = false;
-    let mut any_digit = false;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-                any_digit = true;
-                if seen_point {
-                    fraction_digits += 1;
-                }
-            }
-            b'.' if !seen_point => seen_point = true,
-            _ => return None,
-        }
-    }
-    if !any_digit || mantissa > MAX_EXACT {
+    // At most 19 digits: their value fits a u64 without checking each step.
+    if digits.len() > 20 {
         return None;
     }
-    let scale = EXACT_POWERS_OF_TEN.get(fraction_digits)?;
-    let value = mantissa as f64 / scale;
+    let whole = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (int_part, rest) = digits.split_at(whole);
+    let frac_part = match rest.split_first() {
+        None => rest,
+        Some((b'.', frac)) if frac.iter().all(u8::is_ascii_digit) => frac,
+        Some(_) => return None,
+    };
+    let count = int_part.len() + frac_part.len();
+    if count == 0 || count > 19 {
+        return None;
+    }
+    let mantissa = int_part
+        .iter()
+        .chain(frac_part)
+        .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
+    if mantissa > MAX_EXACT {
+        return None;
+    }
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN.get(frac_part.len())?;
     Some(if negative { -value } else { value })
 }
 
@@ -884,7 +1093,45 @@ mod tests {
         assert_eq!(classes.values, names);
     }
 
+    /// Trace text: a header, then rows good and bad, blank lines, comments, CRLF
+    /// endings, quoted fields, many classes and demands.
+    fn trace_text() -> impl Strategy<Value = String> {
+        let row = prop_oneof![
+            8 => (0u32..100_000, 1u32..5000, 0usize..4, 0usize..20).prop_map(|(a, d, r, c)| {
+                format!("{}.{:03},{}.5,{},c{c}", a / 1000, a % 1000, d, [8, 16, 24, 32][r])
+            }),
+            1 => Just(String::new()),
+            1 => Just("# note".to_string()),
+            1 => Just("5,abc,8,x".to_string()),
+            1 => Just("7,-1,8,y".to_string()),
+            1 => Just("\"9\",\"2\",\"8\",\"q,\nuoted\"".to_string()),
+            1 => Just("3,4,8,c1\r".to_string()),
+            1 => Just("1,2,8,c1,extra".to_string()),
+        ];
+        prop::collection::vec(row, 0..60).prop_map(|rows| {
+            let mut text = String::from("arrival_s,duration_s,rpu,class\n");
+            for r in rows {
+                text.push_str(&r);
+                text.push('\n');
+            }
+            text
+        })
+    }
+
     proptest! {
+        /// Reading in blocks, two halves at a time, gives exactly what reading record
+        /// by record gives: rows, classes, demands, errors and their lines.
+        #[test]
+        fn blocks_read_what_records_read(text in trace_text(), block in 1usize..200) {
+            let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+            let lines = |n: usize| text.split('\n').nth(n.wrapping_sub(1)).map(str::to_string);
+            let limits = RowLimits { max_duration: 3000.0, ..RowLimits::NONE };
+            let one = parse_in_blocks(text.as_bytes(), &lines, "t.csv", start, &limits, None);
+            let blocks =
+                parse_in_blocks(text.as_bytes(), &lines, "t.csv", start, &limits, Some(block));
+            prop_assert_eq!(blocks, one);
+        }
+
         /// The fast path gives exactly `str::parse`'s value, or leaves the text to it.
         #[test]
         fn fast_decimals_are_what_parse_gives(
