@@ -388,12 +388,29 @@ pub fn sweep_points(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<(Loaded, Point)>, Error> {
+    let memo = RunMemo::default();
+    sweep_points_with(
+        loader, document, base_sets, points, book, threads, progress, &memo,
+    )
+}
+
+/// [`sweep_points`], keeping its runs in `memo` (points that differ only in max RPU
+/// share the runs that never reached it; the caller may estimate more with it).
+#[allow(clippy::too_many_arguments)] // the sweep's inputs, each named at the call
+pub fn sweep_points_with(
+    loader: &Loader,
+    document: &Document,
+    base_sets: &[SetArg],
+    points: &[Vec<(String, String)>],
+    book: &PriceBook,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    memo: &RunMemo,
+) -> Result<Vec<(Loaded, Point)>, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Failure(anyhow::anyhow!("cannot start the sweep's threads: {e}")))?;
-    // Points that differ only in max RPU share the runs that never reached it.
-    let memo = RunMemo::default();
     let results: Vec<Result<(Loaded, Point), Error>> = pool.install(|| {
         points
             .par_iter()
@@ -403,7 +420,7 @@ pub fn sweep_points(
                     sets.push(point_set(path, value)?);
                 }
                 let loaded = loader.decode(document, &sets)?;
-                let estimate = estimate_one_with(&loaded.scenario, book, Some(&memo))?;
+                let estimate = estimate_one_with(&loaded.scenario, book, Some(memo))?;
                 let interval = loaded
                     .scenario
                     .zero_etl

@@ -84,7 +84,9 @@ pub(crate) fn run(
             bar.inc(1);
         }
     };
-    let evaluated = pipeline::sweep_points(
+    // One memo for the points and the base: the base is often one of the points.
+    let memo = redshift_cost_core::engine::RunMemo::default();
+    let evaluated = pipeline::sweep_points_with(
         &loader,
         &base.document,
         &c.scenario.sets,
@@ -92,6 +94,7 @@ pub(crate) fn run(
         &resolved.book,
         sweep_threads(base_jobs),
         &tick,
+        &memo,
     );
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -102,7 +105,11 @@ pub(crate) fn run(
         summary.push(point);
     }
     // The note names the prices of the scenario as swept (without the swept values).
-    let base_estimate = pipeline::estimate([base.scenario()], &resolved.book)?;
+    let base_estimate = vec![pipeline::estimate_one_with(
+        base.scenario(),
+        &resolved.book,
+        Some(&memo),
+    )?];
     pipeline::note_prices(messages, &resolved, &base_estimate);
     let chosen = c.max_staleness.and_then(|limit| pick(&summary, limit));
     if c.max_staleness.is_some() && summary.iter().all(|p| p.staleness_s.is_none()) {
