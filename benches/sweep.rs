@@ -33,6 +33,7 @@ fn sweep(file: &str, path: &str, values: &[String]) -> Vec<f64> {
         bundled(),
         threads,
         &|| {},
+        &redshift_cost_core::engine::RunMemo::default(),
     )
     .unwrap_or_else(|e| panic!("the sweep runs: {}", e.render()))
     .into_iter()

@@ -102,6 +102,7 @@ fn trace_month(c: &mut Criterion) {
                 bundled(),
                 threads,
                 &|| {},
+                &redshift_cost_core::engine::RunMemo::default(),
             )
             .unwrap_or_else(|e| panic!("{}", e.render()));
             assert_eq!(swept.len(), 20);

@@ -378,26 +378,11 @@ pub fn budget_exit(report: &Report, messages: &mut Messages) -> Exit {
 /// A sweep's points evaluated: each point is the loaded document decoded again with the
 /// base `--set`s and the point's values (in memory, the traces as read), estimated with
 /// `book`; in parallel on `threads` threads, results in grid order whatever the thread
-/// count. `progress` is called once per finished point.
-pub fn sweep_points(
-    loader: &Loader,
-    document: &Document,
-    base_sets: &[SetArg],
-    points: &[Vec<(String, String)>],
-    book: &PriceBook,
-    threads: usize,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<(Loaded, Point)>, Error> {
-    let memo = RunMemo::default();
-    sweep_points_with(
-        loader, document, base_sets, points, book, threads, progress, &memo,
-    )
-}
-
-/// [`sweep_points`], keeping its runs in `memo` (points that differ only in max RPU
-/// share the runs that never reached it; the caller may estimate more with it).
+/// count. `progress` is called once per finished point. Runs are kept in `memo`:
+/// points that differ only in max RPU share the runs that never reached it, and the
+/// caller may estimate more with it.
 #[allow(clippy::too_many_arguments)] // the sweep's inputs, each named at the call
-pub fn sweep_points_with(
+pub fn sweep_points(
     loader: &Loader,
     document: &Document,
     base_sets: &[SetArg],
@@ -507,10 +492,28 @@ mod tests {
             .iter()
             .map(|m| vec![("serverless.max_rpu".to_string(), m.to_string())])
             .collect();
-        let one =
-            sweep_points(&loader, &base.document, &[], &points, bundled(), 1, &|| {}).unwrap();
-        let many =
-            sweep_points(&loader, &base.document, &[], &points, bundled(), 4, &|| {}).unwrap();
+        let one = sweep_points(
+            &loader,
+            &base.document,
+            &[],
+            &points,
+            bundled(),
+            1,
+            &|| {},
+            &RunMemo::default(),
+        )
+        .unwrap();
+        let many = sweep_points(
+            &loader,
+            &base.document,
+            &[],
+            &points,
+            bundled(),
+            4,
+            &|| {},
+            &RunMemo::default(),
+        )
+        .unwrap();
         let params = |r: &[(Loaded, Point)]| -> Vec<String> {
             r.iter().map(|(_, p)| p.params[0].1.clone()).collect()
         };

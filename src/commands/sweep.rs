@@ -86,7 +86,7 @@ pub(crate) fn run(
     };
     // One memo for the points and the base: the base is often one of the points.
     let memo = redshift_cost_core::engine::RunMemo::default();
-    let evaluated = pipeline::sweep_points_with(
+    let evaluated = pipeline::sweep_points(
         &loader,
         &base.document,
         &c.scenario.sets,

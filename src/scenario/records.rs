@@ -310,29 +310,17 @@ impl<R: Read> Records<R> {
                     }
                     if b == b'"' {
                         InQuotedField
-                    } else if b == b',' {
-                        self.fields.push((field_start, self.data.len()));
-                        field_start = self.data.len();
-                        StartField
-                    } else if term {
-                        return self.end_record(field_start, b);
                     } else {
-                        self.data.push(b);
-                        InField
+                        match self.unquoted(b, &mut field_start) {
+                            Some(next) => next,
+                            None => return self.end_record(field_start, b),
+                        }
                     }
                 }
-                InField => {
-                    if b == b',' {
-                        self.fields.push((field_start, self.data.len()));
-                        field_start = self.data.len();
-                        StartField
-                    } else if term {
-                        return self.end_record(field_start, b);
-                    } else {
-                        self.data.push(b);
-                        InField
-                    }
-                }
+                InField => match self.unquoted(b, &mut field_start) {
+                    Some(next) => next,
+                    None => return self.end_record(field_start, b),
+                },
                 InQuotedField => {
                     if b == b'"' {
                         InDoubleEscapedQuote
@@ -345,18 +333,29 @@ impl<R: Read> Records<R> {
                     if b == b'"' {
                         self.data.push(b);
                         InQuotedField
-                    } else if b == b',' {
-                        self.fields.push((field_start, self.data.len()));
-                        field_start = self.data.len();
-                        StartField
-                    } else if term {
-                        return self.end_record(field_start, b);
                     } else {
-                        self.data.push(b);
-                        InField
+                        match self.unquoted(b, &mut field_start) {
+                            Some(next) => next,
+                            None => return self.end_record(field_start, b),
+                        }
                     }
                 }
             };
+        }
+    }
+
+    /// Byte `b` outside quotes: a comma ends the field, a line end the record (`None`),
+    /// anything else is the field's.
+    fn unquoted(&mut self, b: u8, field_start: &mut usize) -> Option<State> {
+        if b == b',' {
+            self.fields.push((*field_start, self.data.len()));
+            *field_start = self.data.len();
+            Some(State::StartField)
+        } else if b == b'\n' || b == b'\r' {
+            None
+        } else {
+            self.data.push(b);
+            Some(State::InField)
         }
     }
 
