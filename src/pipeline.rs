@@ -492,28 +492,21 @@ mod tests {
             .iter()
             .map(|m| vec![("serverless.max_rpu".to_string(), m.to_string())])
             .collect();
-        let one = sweep_points(
-            &loader,
-            &base.document,
-            &[],
-            &points,
-            bundled(),
-            1,
-            &|| {},
-            &RunMemo::default(),
-        )
-        .unwrap();
-        let many = sweep_points(
-            &loader,
-            &base.document,
-            &[],
-            &points,
-            bundled(),
-            4,
-            &|| {},
-            &RunMemo::default(),
-        )
-        .unwrap();
+        let on = |threads| {
+            let memo = RunMemo::default();
+            sweep_points(
+                &loader,
+                &base.document,
+                &[],
+                &points,
+                bundled(),
+                threads,
+                &|| {},
+                &memo,
+            )
+            .unwrap()
+        };
+        let (one, many) = (on(1), on(4));
         let params = |r: &[(Loaded, Point)]| -> Vec<String> {
             r.iter().map(|(_, p)| p.params[0].1.clone()).collect()
         };
