@@ -6,8 +6,9 @@
 //! `V(t) = ∫ s dt` and a queue of finish times in virtual time (`running.rs`: a binary
 //! heap while small, a radix heap once large) make each event O(log n) or better. Jobs
 //! are read in place, in arrival order, from the owned list and the shared streams, and
-//! no event allocates (but for the amortised growth of the queue). Busy periods are charged for at least 60 seconds (their charge windows);
-//! the charged-but-idle remainder is billed at base capacity.
+//! no event allocates (but for the amortised growth of the queue). Busy periods are
+//! charged for at least 60 seconds (their charge windows); the charged-but-idle
+//! remainder is billed at base capacity.
 
 mod memo;
 mod running;
@@ -528,54 +529,47 @@ impl Attribution {
     }
 }
 
-/// Whether every work job is valid and every shared stream sorted: one tight pass (the
-/// common case), so that [`validate`] walks the jobs one by one only to name the first
-/// fault.
-fn all_work_valid(input: &SimInput) -> Option<Vec<f64>> {
+/// One tight pass over the work jobs: whether every one is valid and every shared
+/// stream sorted (the common case, so that [`validate`] walks the jobs one by one only
+/// to name the first fault), and each shared stream's calculator figure (`Σ d × r` of
+/// its jobs before the period's end, summed in order).
+fn quick_check(input: &SimInput) -> (bool, Vec<f64>) {
     let classes = input.classes.len();
     let time_ok = |arrival: f64, duration: f64| {
         arrival.is_finite() && arrival >= 0.0 && duration.is_finite() && duration > 0.0
     };
     let rpu_ok = |rpu: f64| rpu.is_finite() && rpu > 0.0;
-    let owned = input
+    let mut valid = input
         .work
         .iter()
         .all(|j| time_ok(j.arrival, j.duration) && rpu_ok(j.rpu) && j.class < classes);
-    if !owned {
-        return None;
-    }
-    input
+    let calculators = input
         .shared
         .iter()
         .map(|s| {
             // A job's demand and class are its stream's table entries (or defaults).
-            let tables = s.rpus.iter().all(|r| rpu_ok(*r))
+            valid &= s.rpus.iter().all(|r| rpu_ok(*r))
                 && rpu_ok(s.default_rpu)
                 && s.classes.iter().all(|c| *c < classes)
                 && s.default_class < classes;
-            if !tables {
-                return None;
-            }
-            // One pass over a stream of millions: valid, sorted, and its calculator
-            // figure (summed in order, as the calculator sums it).
-            let mut ok = true;
             let mut previous = f64::NEG_INFINITY;
             let mut calculator = 0.0;
             for j in s.jobs.iter() {
-                ok &= previous <= j.arrival && time_ok(j.arrival, j.duration);
+                valid &= previous <= j.arrival && time_ok(j.arrival, j.duration);
                 previous = j.arrival;
                 if j.arrival < input.period {
                     calculator += j.duration * s.rpu_of(j);
                 }
             }
-            ok.then_some(calculator)
+            calculator
         })
-        .collect()
+        .collect();
+    (valid, calculators)
 }
 
-/// Checks `input`; with it, the calculator figure of each shared stream when the one
-/// quick pass over the jobs found them all valid.
-fn validate(input: &SimInput) -> Result<Option<Vec<f64>>, EngineError> {
+/// Checks `input`; with it, the calculator figure of each shared stream (see
+/// [`quick_check`]).
+fn validate(input: &SimInput) -> Result<Vec<f64>, EngineError> {
     let Capacity { base, max } = input.capacity;
     if !(base.is_finite() && max.is_finite() && base > 0.0 && max >= base) {
         return Err(EngineError::Capacity { base, max });
@@ -595,8 +589,7 @@ fn validate(input: &SimInput) -> Result<Option<Vec<f64>>, EngineError> {
             Ok(())
         }
     };
-    let streams = all_work_valid(input);
-    let jobs_checked = streams.is_some();
+    let (jobs_checked, streams) = quick_check(input);
     for (index, j) in input.work_jobs().enumerate().take_while(|_| !jobs_checked) {
         check_class(index, j.class)?;
         let what = if !(j.arrival.is_finite() && j.arrival >= 0.0) {
@@ -761,16 +754,8 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     // Ends before starts at the same instant; the busy check happens after both anyway.
     edges.sort_by(|a, b| a.at.total_cmp(&b.at).then(b.ends.cmp(&a.ends)));
     calculator += work.iter().map(|j| j.duration * j.rpu).sum::<f64>();
-    for (i, sh) in input.shared.iter().enumerate() {
-        calculator += match stream_calculators.as_ref().and_then(|c| c.get(i)) {
-            Some(figure) => *figure,
-            None => sh
-                .jobs
-                .iter()
-                .filter(|j| j.arrival < horizon)
-                .map(|j| j.duration * sh.rpu_of(j))
-                .sum::<f64>(),
-        };
+    for figure in stream_calculators {
+        calculator += figure;
     }
     let mut queue =
         ArrivalQueue::new(&work, &input.shared, horizon).ok_or(EngineError::TooManyJobs)?;

@@ -1,24 +1,22 @@
 //! The engine's queue of running work jobs, ordered by finish time on the virtual clock
-//! (ties by job rank): a radix heap on the finish time's bits.
+//! (ties by job rank).
 //!
-//! Finish times are non-negative, so their IEEE bits order like the numbers, and the
-//! engine pops them in non-decreasing order. A radix heap keeps element `k` in a bucket
-//! set by the highest digit in which `k` differs from `last`, the smallest key it has
-//! brought forward: a push is O(1), and each element moves to a lower bucket at most 16
-//! times in its life, with sequential memory traffic only (a binary heap of a million jobs misses the cache
-//! on every level of every pop). A job may be pushed with a key below `last` (it arrives
-//! after the queue's head was brought forward and finishes before it); those few wait in
-//! a small binary heap that is always served first, since all its keys are below `last`
-//! and every bucket's are at or above it.
+//! While the queue is small (a normal month: tens to a few thousand running jobs) it is
+//! a binary heap of 16-byte entries, which fits in the cache. Once it grows past
+//! [`RADIX_ABOVE`] it becomes a radix heap on the finish time's bits: finish times are
+//! non-negative, so their IEEE bits order like the numbers, and the engine pops them in
+//! non-decreasing order. A radix heap keeps key `k` in a bucket set by the highest
+//! digit in which `k` differs from `last`, the smallest key it has brought forward: a
+//! push is O(1), and each entry moves to a lower bucket at most 16 times in its life,
+//! with sequential memory traffic only (a binary heap of a million jobs misses the cache
+//! on every level of every pop). A job may be pushed with a key below `last` (it
+//! arrives after the head was brought forward and finishes before it); those few wait
+//! in the binary heap, which is then always served first, since all its keys are below
+//! `last` and every bucket's are at or above it.
 //!
-//! While the queue is small (a normal month: tens to a few thousand running jobs) a
-//! binary heap is faster, so the queue is one until it grows past [`RADIX_ABOVE`].
-//!
-//! A queue entry carries what the job's completion needs (arrival, demand, class), so a
+//! A radix entry carries what the job's completion needs (arrival, demand, class), so a
 //! completion never goes back to the job list: 32 bytes an entry.
 
-#[cfg(test)]
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// A running work job.
@@ -38,41 +36,6 @@ impl Running {
     fn key(&self) -> u64 {
         debug_assert!(self.finish_v >= 0.0 && self.finish_v.is_sign_positive());
         self.finish_v.to_bits()
-    }
-
-    /// The queue's order: earlier finish first, then lower rank.
-    #[cfg(test)]
-    fn before(&self, other: &Running) -> Ordering {
-        self.finish_v
-            .total_cmp(&other.finish_v)
-            .then(self.rank.cmp(&other.rank))
-    }
-}
-
-/// A [`Running`] ordered for [`BinaryHeap`] (a max-heap): reversed. The reference order
-/// in tests.
-#[cfg(test)]
-#[derive(Debug, Clone, Copy)]
-struct Early(Running);
-
-#[cfg(test)]
-impl PartialEq for Early {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-#[cfg(test)]
-impl Eq for Early {}
-#[cfg(test)]
-impl PartialOrd for Early {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-#[cfg(test)]
-impl Ord for Early {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.0.before(&self.0)
     }
 }
 
@@ -332,19 +295,6 @@ impl RunningQueue {
         }
     }
 
-    /// The next job to finish.
-    #[cfg(test)]
-    pub(super) fn peek(&mut self) -> Option<&Running> {
-        if !self.radix || !self.heap.is_empty() {
-            return self.heap.peek().map(|k| &self.slots[k.slot()]);
-        }
-        if self.refill() {
-            self.buckets[0].last()
-        } else {
-            None
-        }
-    }
-
     /// Takes the next job to finish.
     #[inline]
     pub(super) fn pop(&mut self) -> Option<Running> {
@@ -397,7 +347,7 @@ mod tests {
         let mut q = RunningQueue::with_limits(0, 0);
         q.push(job(10.0, 0));
         q.push(job(20.0, 1));
-        assert_eq!(q.peek().map(|r| r.rank), Some(0)); // brings 10.0 forward
+        assert_eq!(q.peek_finish(), Some(10.0)); // brings 10.0 forward
         q.push(job(5.0, 2));
         q.push(job(10.0, 3));
         let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|r| r.rank).collect();
@@ -428,14 +378,26 @@ mod tests {
         )
     }
 
+    /// The reference: a plain list, the next job found by a scan in the queue's order
+    /// (earlier finish, then lower rank); taken out when `take`.
+    fn next_of(list: &mut Vec<Running>, take: bool) -> Option<Running> {
+        let i = (0..list.len()).min_by(|&a, &b| {
+            list[a]
+                .finish_v
+                .total_cmp(&list[b].finish_v)
+                .then(list[a].rank.cmp(&list[b].rank))
+        })?;
+        Some(if take { list.swap_remove(i) } else { list[i] })
+    }
+
     proptest! {
-        /// The queue pops exactly what a binary heap of the same entries pops, in the
-        /// same order, whatever the keys (including ones below the head) and however
-        /// often it switches between its binary and radix forms.
+        /// The queue pops exactly what the reference list gives, in the same order,
+        /// whatever the keys (including ones below the head) and however often it
+        /// switches between its binary and radix forms.
         #[test]
-        fn pops_like_a_binary_heap(ops in ops(), above in 0usize..40, below in 0usize..40) {
+        fn pops_in_finish_then_rank_order(ops in ops(), above in 0usize..40, below in 0usize..40) {
             let mut q = RunningQueue::with_limits(above, below.min(above));
-            let mut reference: BinaryHeap<Early> = BinaryHeap::new();
+            let mut reference: Vec<Running> = Vec::new();
             let mut last = 0.0f64;
             let mut rank = 0u32;
             for op in ops {
@@ -443,27 +405,25 @@ mod tests {
                     Op::Push(delta) => {
                         let finish = (last + delta).max(0.0);
                         q.push(job(finish, rank));
-                        reference.push(Early(job(finish, rank)));
+                        reference.push(job(finish, rank));
                         rank += 1;
                     }
                     Op::Pop => {
                         let got = q.pop();
-                        let want = reference.pop().map(|e| e.0);
-                        prop_assert_eq!(got, want);
+                        prop_assert_eq!(got, next_of(&mut reference, true));
                         if let Some(r) = got {
                             last = r.finish_v;
                         }
                     }
                     Op::Peek => {
-                        let want = reference.peek().map(|e| e.0);
-                        prop_assert_eq!(q.peek_finish(), want.map(|r| r.finish_v));
-                        prop_assert_eq!(q.peek().copied(), want);
+                        let want = next_of(&mut reference, false).map(|r| r.finish_v);
+                        prop_assert_eq!(q.peek_finish(), want);
                     }
                 }
                 prop_assert_eq!(q.len(), reference.len());
             }
-            while let Some(want) = reference.pop() {
-                prop_assert_eq!(q.pop(), Some(want.0));
+            while let Some(want) = next_of(&mut reference, true) {
+                prop_assert_eq!(q.pop(), Some(want));
             }
             prop_assert!(q.pop().is_none());
         }
