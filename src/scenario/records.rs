@@ -91,7 +91,11 @@ impl<R: Read> Records<R> {
             return Ok(None);
         }
         while self.end - self.pos < target && !self.eof {
-            self.fill()?;
+            if let Err(e) = self.fill() {
+                // Reported once, here: the records after it are not read.
+                self.failed = true;
+                return Err(e);
+            }
         }
         let data = &self.buf[self.pos..self.end];
         let cut = if self.eof {
@@ -479,18 +483,24 @@ mod tests {
         assert_eq!(lines(&got), vec![1, 2, 3]);
     }
 
+    struct Broken;
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+
     #[test]
     fn an_io_error_is_reported_once() {
-        struct Broken;
-        impl Read for Broken {
-            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-                Err(std::io::Error::other("disk on fire"))
-            }
-        }
         let mut r = Records::new(Broken);
         let e = r.advance().expect_err("the read fails");
         assert_eq!(e.message, "disk on fire");
         assert_eq!(r.advance(), Ok(false));
+        // Also when the error meets a block read first.
+        let mut r = Records::new(Broken);
+        assert!(r.block(16).is_err());
+        assert_eq!(r.advance(), Ok(false));
+        assert!(matches!(r.block(16), Ok(None)));
     }
 
     /// Text from the bytes that matter to CSV, and a few that do not.
