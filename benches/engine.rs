@@ -7,7 +7,7 @@
 //!   which the engine reads in place).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use redshift_cost_core::engine::{simulate, Capacity, SimInput, WorkJob};
+use redshift_cost_core::engine::{simulate, Capacity, Rules, SimInput, WorkJob};
 use redshift_cost_core::model::workload::SplitMix64;
 use redshift_cost_core::units::SECONDS_PER_DAY;
 
@@ -39,6 +39,7 @@ fn month_on(n: usize, base: f64, max: f64) -> SimInput {
         work,
         fixed: vec![],
         shared: vec![],
+        rules: Rules::default(),
     }
 }
 

@@ -56,6 +56,7 @@ fn same_jobs(a: &SimInput, b: &SimInput) -> bool {
     a.capacity.base == b.capacity.base
         && a.period == b.period
         && a.classes == b.classes
+        && a.rules == b.rules
         && a.fixed == b.fixed
         && a.work == b.work
         && a.shared.len() == b.shared.len()
@@ -132,6 +133,7 @@ mod tests {
                 default_rpu: 8.0,
                 default_class: 1,
             }],
+            rules: super::super::Rules::default(),
         }
     }
 

@@ -11,9 +11,15 @@
 //! remainder is billed at base capacity.
 
 mod memo;
+#[cfg(test)]
+mod reference;
+mod rules;
 mod running;
 
 pub use memo::RunMemo;
+pub use rules::{
+    BreachAction, LimitPeriod, LimitTrip, Metering, Rules, UsageLimit, SECONDS_PER_WEEK,
+};
 
 use crate::units::{Rpu, RpuSeconds, Seconds};
 use running::{Running, RunningQueue};
@@ -135,6 +141,8 @@ pub struct SimInput {
     pub fixed: Vec<FixedJob>,
     /// More work jobs, each stream sorted by arrival, read in place.
     pub shared: Vec<SharedJobs>,
+    /// Metering rule, usage limits and the sync class (v2; the default is v1).
+    pub rules: Rules,
 }
 
 impl SimInput {
@@ -165,8 +173,9 @@ pub struct SimResult {
     pub billed_seconds: Seconds,
     /// Max of `C(t)`.
     pub peak_rpu: Rpu,
-    /// Work jobs completed.
+    /// Work jobs of query classes completed (zero-ETL syncs left out).
     pub jobs: usize,
+    /// Latency of the query classes' jobs (zero-ETL syncs left out; 0 with none).
     pub latency_p50_s: Seconds,
     pub latency_p95_s: Seconds,
     pub latency_max_s: Seconds,
@@ -176,8 +185,12 @@ pub struct SimResult {
     pub calculator_rpu_seconds: RpuSeconds,
     /// Number of busy periods.
     pub busy_periods: usize,
-    /// Per class: the longest latency of its work jobs (0 for classes without any).
-    pub latency_max_by_class_s: Vec<Seconds>,
+    /// Per class (same order as [`SimInput::classes`]): jobs, latency, rejections.
+    pub by_class: Vec<ClassFigures>,
+    /// The metering rule the bill follows.
+    pub metering: Metering,
+    /// Every usage-limit trip, in time order per limit.
+    pub usage_limit_trips: Vec<LimitTrip>,
     /// The capacity timeline inside [`SimOptions::timeline`], when asked for.
     pub timeline: Option<Timeline>,
     /// Billed time by capacity level: `(C, seconds)` pairs, ascending in `C`, over the
@@ -185,6 +198,18 @@ pub struct SimResult {
     /// `billed_rpu_seconds` and `Σ s` is `billed_seconds` (levels are rounded to
     /// 1e-6 RPU). What Serverless reservations are sized from.
     pub capacity_profile: Vec<(Rpu, Seconds)>,
+}
+
+/// One class's jobs and their latency (completion minus arrival).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ClassFigures {
+    /// Work jobs completed.
+    pub jobs: usize,
+    pub latency_p50_s: Seconds,
+    pub latency_p95_s: Seconds,
+    pub latency_max_s: Seconds,
+    /// Work jobs turned away by a `deactivate` usage limit.
+    pub rejected: usize,
 }
 
 /// RPU-seconds of `profile` above `level`: `Σ max(0, C − level) × s`, the part of the bill
@@ -701,6 +726,51 @@ pub fn simulate(input: &SimInput) -> Result<SimResult, EngineError> {
     simulate_with(input, &SimOptions::default())
 }
 
+/// The wall-clock minute a busy period starting at `s` begins in (a start within the
+/// simultaneity tolerance of a minute's end begins the next minute).
+fn first_minute(s: Seconds) -> i64 {
+    ((s + SIMULTANEITY_SECONDS) / MINIMUM_CHARGE_SECONDS).floor() as i64
+}
+
+/// The last wall-clock minute that `[.., e)` meets in positive length.
+fn last_minute(e: Seconds) -> i64 {
+    ((e - SIMULTANEITY_SECONDS) / MINIMUM_CHARGE_SECONDS).ceil() as i64 - 1
+}
+
+/// Where minute `k` starts.
+fn minute_start(k: i64) -> Seconds {
+    k as f64 * MINIMUM_CHARGE_SECONDS
+}
+
+/// The charged idle time after a busy period ended at `end`, with `charge_until` the end
+/// of the charge windows so far: up to the end of the windows (`busy-period`), or of the
+/// last minute they meet (`per-minute`).
+fn charged_idle_until(metering: Metering, end: Seconds, charge_until: Seconds) -> Seconds {
+    match metering {
+        Metering::BusyPeriod => charge_until,
+        Metering::PerMinute => minute_start(last_minute(charge_until.max(end)) + 1),
+    }
+}
+
+/// Under `per-minute`, the idle seconds before a busy period starting at `start` that its
+/// first minute charges: none when an earlier charge window already reaches that minute.
+fn charged_idle_before(
+    metering: Metering,
+    start: Seconds,
+    previous: Option<(Seconds, Seconds)>,
+) -> Seconds {
+    if metering != Metering::PerMinute {
+        return 0.0;
+    }
+    let minute = first_minute(start);
+    let reached = previous.is_some_and(|(end, until)| last_minute(until.max(end)) >= minute);
+    if reached {
+        0.0
+    } else {
+        (start - minute_start(minute)).max(0.0)
+    }
+}
+
 /// [`simulate`], recording what `options` ask for.
 pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult, EngineError> {
     let stream_calculators = validate(input)?;
@@ -709,9 +779,11 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         to,
         ..Timeline::default()
     });
-    let mut latency_max_by_class = vec![0.0f64; input.classes.len()];
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
+    let metering = input.rules.metering;
+    let sync_class = input.rules.sync_class;
+    let mut limits = rules::Limits::new(&input.rules);
 
     // Borrowed when already in order and inside the period (traces, most plans):
     // no second copy of a large job list.
@@ -753,17 +825,37 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     }
     // Ends before starts at the same instant; the busy check happens after both anyway.
     edges.sort_by(|a, b| a.at.total_cmp(&b.at).then(b.ends.cmp(&a.ends)));
-    calculator += work.iter().map(|j| j.duration * j.rpu).sum::<f64>();
+    let calculator_durations = &input.rules.calculator_durations;
+    let calculator_duration = |j: &WorkJob| {
+        calculator_durations
+            .get(j.class)
+            .copied()
+            .flatten()
+            .unwrap_or(j.duration)
+    };
+    calculator += if calculator_durations.is_empty() {
+        work.iter().map(|j| j.duration * j.rpu).sum::<f64>()
+    } else {
+        work.iter()
+            .map(|j| calculator_duration(j) * j.rpu)
+            .sum::<f64>()
+    };
     for figure in stream_calculators {
         calculator += figure;
     }
+    // Turned-away jobs are not in the calculator figure.
+    let mut rejected_calculator = 0.0;
     let mut queue =
         ArrivalQueue::new(&work, &input.shared, horizon).ok_or(EngineError::TooManyJobs)?;
 
     let mut heap = RunningQueue::default();
     let mut attribution = Attribution::new(input.classes.len());
-    let mut latencies: Vec<f64> =
-        Vec::with_capacity(work.len() + input.shared.iter().map(|s| s.jobs.len()).sum::<usize>());
+    let mut latencies: Vec<Vec<f64>> = vec![Vec::new(); input.classes.len()];
+    if let [only] = latencies.as_mut_slice() {
+        only.reserve(work.len() + input.shared.iter().map(|s| s.jobs.len()).sum::<usize>());
+    }
+    let mut rejected = vec![0usize; input.classes.len()];
+    let mut completed = 0usize;
 
     let mut now: Seconds = 0.0;
     let mut virtual_clock = 0.0;
@@ -781,6 +873,11 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let mut profile = ProfileAcc::default();
     let mut busy_periods = 0usize;
     let mut last_class: ClassId = 0;
+    // The class of the job that starts the next busy period.
+    let mut starter_class: ClassId = 0;
+    // `per-minute`: charged minutes so far, and the last one counted.
+    let mut charged_minutes = 0i64;
+    let mut last_counted_minute = i64::MIN;
 
     let mut next_edge = 0usize;
     // Steps in a row in which no job arrived, completed, started or ended.
@@ -826,9 +923,18 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             share_integral += ratio * dt;
             virtual_clock += speed * dt;
         }
+        if let Some(l) = limits.as_mut() {
+            if active {
+                l.accrue(now, at, capacity);
+            } else if let Some(end) = last_busy_end {
+                // Charged idle time accrues at base capacity as it passes.
+                let until = charged_idle_until(metering, end, charge_until);
+                l.accrue(now, at.min(until), base);
+            }
+        }
         now = at;
         let horizon_of_now = now + SIMULTANEITY_SECONDS;
-        let events_before = latencies.len() + next_edge + queue.taken();
+        let events_before = completed + next_edge + queue.taken();
 
         // Completions (within the simultaneity tolerance, on the speed just used).
         while let Some(finish_v) = heap.peek_finish() {
@@ -839,13 +945,19 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             let class = job.class as ClassId;
             attribution.change(class, share_integral, -job.rpu);
             demand -= job.rpu;
-            latencies.push(now - job.arrival);
-            let m = &mut latency_max_by_class[class];
-            *m = m.max(now - job.arrival);
+            latencies[class].push(now - job.arrival);
+            completed += 1;
             last_class = class;
         }
         // Fixed-job edges.
         while let Some(edge) = edges.get(next_edge).filter(|e| e.at <= horizon_of_now) {
+            if !edge.ends && heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+                starter_class = edge.class;
+                if let Some(l) = limits.as_mut() {
+                    let prev = last_busy_end.map(|e| (e, charge_until));
+                    l.jump(now, base * charged_idle_before(metering, now, prev));
+                }
+            }
             attribution.change(edge.class, share_integral, edge.delta);
             demand += edge.delta;
             if edge.ends {
@@ -858,6 +970,21 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         }
         // Arrivals.
         while let Some((rank, job)) = queue.peek().filter(|(_, j)| j.arrival <= horizon_of_now) {
+            queue.take();
+            if let Some(l) = limits.as_mut() {
+                if l.any_deactivate && Some(job.class) != sync_class && l.blocks(job.arrival) {
+                    rejected[job.class] += 1;
+                    rejected_calculator += calculator_duration(&job) * job.rpu;
+                    continue;
+                }
+                if heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+                    let prev = last_busy_end.map(|e| (e, charge_until));
+                    l.jump(now, base * charged_idle_before(metering, now, prev));
+                }
+            }
+            if heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+                starter_class = job.class;
+            }
             heap.push(Running {
                 finish_v: virtual_clock + job.duration,
                 arrival: job.arrival,
@@ -867,12 +994,11 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             });
             attribution.change(job.class, share_integral, job.rpu);
             demand += job.rpu;
-            queue.take();
         }
         if heap.is_empty() && active_fixed == 0 {
             demand = 0.0; // shed accumulated rounding
         }
-        if latencies.len() + next_edge + queue.taken() == events_before {
+        if completed + next_edge + queue.taken() == events_before {
             idle_steps += 1;
             if idle_steps > MAX_IDLE_STEPS {
                 return Err(EngineError::NoProgress {
@@ -888,10 +1014,23 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         let now_active = !heap.is_empty() || active_fixed > 0;
         match (busy_start, now_active) {
             (None, true) => {
+                let prev = last_busy_end.map(|e| (e, charge_until));
+                // The charged idle time after the last busy period, credited to the
+                // class of the job that completed last.
                 if let Some(end) = last_busy_end {
-                    let piece = (charge_until.min(now) - end).max(0.0);
+                    let until = charged_idle_until(metering, end, charge_until);
+                    let piece = (until.min(now) - end).max(0.0);
                     idle_charged_seconds += piece;
                     profile.add(base, piece);
+                    attribution.credit(last_class, base * piece);
+                }
+                // Under `per-minute`, the idle start of a minute this busy period
+                // charges, credited to the job that starts it.
+                let before = charged_idle_before(metering, now, prev);
+                if before > 0.0 {
+                    idle_charged_seconds += before;
+                    profile.add(base, before);
+                    attribution.credit(starter_class, base * before);
                 }
                 busy_start = Some(now);
                 busy_periods += 1;
@@ -899,19 +1038,26 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             (Some(start), false) => {
                 busy_seconds += now - start;
                 charge_until = charge_until.max(start + MINIMUM_CHARGE_SECONDS);
+                let (first, last) = (first_minute(start), last_minute(charge_until.max(now)));
+                if metering == Metering::PerMinute {
+                    let from = first.max(last_counted_minute.saturating_add(1));
+                    if last >= from {
+                        charged_minutes += last - from + 1;
+                    }
+                    last_counted_minute = last_counted_minute.max(last);
+                }
                 if let Some(t) = timeline.as_mut() {
-                    t.charge_window(start, now.max(start + MINIMUM_CHARGE_SECONDS));
+                    match metering {
+                        Metering::BusyPeriod => {
+                            t.charge_window(start, now.max(start + MINIMUM_CHARGE_SECONDS));
+                        }
+                        Metering::PerMinute => {
+                            t.charge_window(minute_start(first), minute_start(last + 1));
+                        }
+                    }
                 }
                 last_busy_end = Some(now);
                 busy_start = None;
-                // The idle piece after this busy period is credited to the class of
-                // the job that just completed; settle it now (it ends at the next
-                // busy start or at the end of the charge windows, whichever is first).
-                let next_arrival = queue.next_arrival();
-                let next_edge_at = edges.get(next_edge).map_or(f64::INFINITY, |e| e.at);
-                let idle_end = next_arrival.min(next_edge_at);
-                let piece = (charge_until.min(idle_end) - now).max(0.0);
-                attribution.credit(last_class, base * piece);
             }
             _ => {}
         }
@@ -921,37 +1067,85 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         }
     }
     if let Some(end) = last_busy_end {
-        let piece = (charge_until - end).max(0.0);
+        let until = charged_idle_until(metering, end, charge_until);
+        let piece = (until - end).max(0.0);
         idle_charged_seconds += piece;
         profile.add(base, piece);
+        attribution.credit(last_class, base * piece);
+        if let Some(l) = limits.as_mut() {
+            l.accrue(now.max(end), until, base);
+        }
     }
 
-    let by_class = attribution.finish(share_integral);
+    let by_class_rpu = attribution.finish(share_integral);
     let billed = busy_integral + base * idle_charged_seconds;
+    let billed_seconds = match metering {
+        Metering::BusyPeriod => busy_seconds + idle_charged_seconds,
+        Metering::PerMinute => charged_minutes as f64 * MINIMUM_CHARGE_SECONDS,
+    };
 
-    let latency_max = latencies
-        .iter()
-        .copied()
-        .max_by(f64::total_cmp)
-        .unwrap_or(0.0);
-    let jobs = latencies.len();
-    let [p50, p95] = percentiles(latencies, [0.50, 0.95]);
+    // The headline is over the query classes: every class but the zero-ETL sync.
+    let queries: Vec<usize> = (0..latencies.len())
+        .filter(|c| Some(*c) != sync_class)
+        .collect();
+    let jobs: usize = queries.iter().map(|c| latencies[*c].len()).sum();
+    let with_jobs: Vec<usize> = queries
+        .into_iter()
+        .filter(|c| !latencies[*c].is_empty())
+        .collect();
+    // Several query classes: their jobs pooled; one: its own figures, selected once.
+    let pooled = (with_jobs.len() > 1).then(|| {
+        let mut all = Vec::with_capacity(jobs);
+        for c in &with_jobs {
+            all.extend_from_slice(&latencies[*c]);
+        }
+        latency_figures(all)
+    });
+    let by_class: Vec<ClassFigures> = latencies
+        .into_iter()
+        .zip(&rejected)
+        .map(|(l, &rejected)| {
+            let jobs = l.len();
+            let [p50, p95, max] = latency_figures(l);
+            ClassFigures {
+                jobs,
+                latency_p50_s: p50,
+                latency_p95_s: p95,
+                latency_max_s: max,
+                rejected,
+            }
+        })
+        .collect();
+    let headline = pooled.unwrap_or_else(|| {
+        with_jobs.first().map_or([0.0; 3], |c| {
+            let f = &by_class[*c];
+            [f.latency_p50_s, f.latency_p95_s, f.latency_max_s]
+        })
+    });
+    let usage_limit_trips = limits.map(|l| l.trips).unwrap_or_default();
     Ok(SimResult {
         billed_rpu_seconds: RpuSeconds(billed),
         busy_seconds,
-        billed_seconds: busy_seconds + idle_charged_seconds,
+        billed_seconds,
         peak_rpu: peak,
         jobs,
-        latency_p50_s: p50,
-        latency_p95_s: p95,
-        latency_max_s: latency_max,
-        by_class_rpu_seconds: by_class.into_iter().map(RpuSeconds).collect(),
-        calculator_rpu_seconds: RpuSeconds(calculator),
+        latency_p50_s: headline[0],
+        latency_p95_s: headline[1],
+        latency_max_s: headline[2],
+        by_class_rpu_seconds: by_class_rpu.into_iter().map(RpuSeconds).collect(),
+        calculator_rpu_seconds: RpuSeconds(calculator - rejected_calculator),
         busy_periods,
-        latency_max_by_class_s: latency_max_by_class,
+        by_class,
+        metering,
+        usage_limit_trips,
         timeline,
         capacity_profile: profile.finish(),
     })
+}
+
+/// p50, p95 and max of `latencies` (zeros when empty).
+fn latency_figures(latencies: Vec<f64>) -> [f64; 3] {
+    percentiles(latencies, [0.50, 0.95, 1.0])
 }
 
 #[cfg(test)]
@@ -985,6 +1179,7 @@ mod tests {
             work,
             fixed: vec![],
             shared: vec![],
+            rules: Rules::default(),
         }
     }
 
@@ -1022,6 +1217,10 @@ mod tests {
             work,
             fixed,
             shared: vec![],
+            rules: Rules {
+                sync_class: Some(1),
+                ..Rules::default()
+            },
         }
     }
 
@@ -1035,7 +1234,9 @@ mod tests {
         assert_relative_eq!(usd(r.billed_rpu_seconds), 640.224, epsilon = 1e-6);
         assert_relative_eq!(usd(r.by_class_rpu_seconds[0]), 592.800, epsilon = 1e-6);
         assert_relative_eq!(usd(r.by_class_rpu_seconds[1]), 47.424, epsilon = 1e-6);
-        assert_eq!(r.jobs, 3000 + 720);
+        // The headline counts the users' queries; the syncs have figures of their own.
+        assert_eq!(r.jobs, 3000);
+        assert_eq!(r.by_class[1].jobs, 720);
         assert_relative_eq!(
             r.calculator_rpu_seconds.0,
             r.billed_rpu_seconds.0,
@@ -1044,6 +1245,100 @@ mod tests {
         assert_relative_eq!(r.latency_p95_s, 180.0, epsilon = 1e-6);
         // A query and a sync coincide every 3 hours (10800 s = 432 + 12 × 864).
         assert_relative_eq!(r.peak_rpu, 16.0);
+    }
+
+    fn per_minute(mut input: SimInput) -> SimInput {
+        input.rules.metering = Metering::PerMinute;
+        input
+    }
+
+    #[test]
+    fn worked_example_per_minute() {
+        // docs/model.md: 193,152 RPU-seconds a day in 396 charged minutes, × 30.
+        let r = simulate(&per_minute(worked_example(5632.0, 3600.0))).unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 5_794_560.0, epsilon = 1e-6);
+        // 795.1424 USD of compute: with the 2.61 of storage, the 797.752 total.
+        assert_relative_eq!(usd(r.billed_rpu_seconds), 795.1424, epsilon = 1e-6);
+        assert_relative_eq!(r.billed_seconds, 396.0 * 30.0 * 60.0, epsilon = 1e-6);
+        let classes: f64 = r.by_class_rpu_seconds.iter().map(|c| c.0).sum();
+        assert_relative_eq!(classes, 5_794_560.0, epsilon = 1e-6);
+        assert_eq!(r.metering, Metering::PerMinute);
+        let capped = simulate(&per_minute(worked_example(8.0, 3600.0))).unwrap();
+        assert_relative_eq!(capped.billed_rpu_seconds.0, 5_817_600.0, epsilon = 1e-6);
+        // Latency does not depend on the metering rule.
+        let busy = simulate(&worked_example(8.0, 3600.0)).unwrap();
+        assert_eq!(capped.latency_p95_s, busy.latency_p95_s);
+    }
+
+    #[test]
+    fn per_minute_bills_every_touched_minute_whole() {
+        // A 14-second query at 8 RPU from second 50 touches two minutes.
+        let one = one_hour(8.0, 64.0, &["q"], vec![job(50.0, 14.0, 8.0, 0)]);
+        assert_relative_eq!(
+            simulate(&one).unwrap().billed_rpu_seconds.0,
+            480.0,
+            epsilon = 1e-9
+        );
+        let r = simulate(&per_minute(one)).unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 960.0, epsilon = 1e-9);
+        assert_relative_eq!(r.billed_seconds, 120.0);
+        // 10 jobs of 10 s every 30 s: six charged minutes.
+        let work = (0..10)
+            .map(|k| job(30.0 * f64::from(k), 10.0, 8.0, 0))
+            .collect();
+        let r = simulate(&per_minute(one_hour(8.0, 64.0, &["q"], work))).unwrap();
+        assert_relative_eq!(r.billed_rpu_seconds.0, 2880.0, epsilon = 1e-9);
+    }
+
+    #[test]
+    fn a_deactivate_limit_turns_away_the_rest_of_the_days_queries_but_never_a_sync() {
+        // 2 days: a 3-minute query at 8 RPU every 15 minutes and an hourly 1-minute sync;
+        // a daily limit of 1 RPU-hour (3,600 RPU-s: 2 queries of 1,440 plus a sync).
+        let mut work = Vec::new();
+        for k in 0..192 {
+            work.push(job(900.0 * f64::from(k) + 300.0, 180.0, 8.0, 0));
+        }
+        for k in 0..48 {
+            work.push(job(3600.0 * f64::from(k), 60.0, 8.0, 1));
+        }
+        let input = SimInput {
+            capacity: Capacity {
+                base: 8.0,
+                max: 64.0,
+            },
+            period: 2.0 * SECONDS_PER_DAY,
+            classes: vec!["analysts".into(), "zero-etl sync".into()],
+            work,
+            fixed: vec![],
+            shared: vec![],
+            rules: Rules {
+                limits: vec![UsageLimit {
+                    rpu_hours: 1.0,
+                    period: LimitPeriod::Daily,
+                    action: BreachAction::Deactivate,
+                }],
+                sync_class: Some(1),
+                ..Rules::default()
+            },
+        };
+        let r = simulate(&input).unwrap();
+        // Day 0: sync 0-60 (480), query 300-480 (1,440), query 1,200-1,380 (1,440): 3,360;
+        assert_eq!(r.usage_limit_trips.len(), 2);
+        // the query at 2,100 s is admitted (3,360 < 3,600) and reaches the limit 30 s in.
+        assert_relative_eq!(r.usage_limit_trips[0].trip_s, 2130.0, epsilon = 1e-6);
+        assert_relative_eq!(r.usage_limit_trips[1].period_start_s, SECONDS_PER_DAY);
+        // Three queries ran each day (the third arrived at 2,100 s, before the trip).
+        assert_eq!(r.by_class[0].jobs, 6);
+        assert_eq!(r.by_class[0].rejected, 192 - 6);
+        assert_eq!(r.by_class[1].jobs, 48);
+        assert_eq!(r.by_class[1].rejected, 0);
+        // Log only: nothing is turned away, and the limit trips earlier.
+        let mut logged = input.clone();
+        logged.rules.limits[0].action = BreachAction::Log;
+        let l = simulate(&logged).unwrap();
+        assert_eq!(l.by_class[0].rejected, 0);
+        assert_eq!(l.jobs, 192);
+        assert!(l.usage_limit_trips[0].trip_s < r.usage_limit_trips[0].trip_s + 1e-9);
     }
 
     #[test]
@@ -1223,6 +1518,7 @@ mod tests {
             work,
             fixed: vec![],
             shared: vec![],
+            rules: Rules::default(),
         };
         match simulate(&input) {
             Err(EngineError::NoProgress { at, active }) => {
@@ -1290,119 +1586,150 @@ mod tests {
                     })
                     .collect(),
                 shared: vec![],
+                rules: Rules::default(),
             })
     }
 
-    /// A deliberately naive O(n²) reference: remaining work per job, no virtual clock,
-    /// charge windows unioned from an explicit list of busy periods.
-    fn reference(input: &SimInput) -> (f64, f64, f64, Vec<f64>, Vec<f64>) {
-        let Capacity { base, max } = input.capacity;
-        let mut pending: Vec<WorkJob> = input
-            .work
-            .iter()
-            .copied()
-            .filter(|j| j.arrival < input.period)
-            .collect();
-        pending.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
-        let fixed: Vec<(f64, f64, f64, usize)> = input
-            .fixed
-            .iter()
-            .map(|f| (f.start, f.end.min(input.period), f.rpu, f.class))
-            .filter(|f| f.1 > f.0)
-            .collect();
-        let mut running: Vec<(WorkJob, f64)> = Vec::new();
-        let mut t = 0.0;
-        let mut billed = 0.0;
-        let mut by_class = vec![0.0; input.classes.len()];
-        let mut periods: Vec<(f64, f64)> = Vec::new();
-        let mut start: Option<f64> = None;
-        let mut last_class_at: Vec<(f64, usize)> = Vec::new();
-        let mut latencies = Vec::new();
-        let mut next = 0;
-        loop {
-            let active_fixed: Vec<_> = fixed.iter().filter(|f| f.0 <= t && t < f.1).collect();
-            let demand: f64 = running.iter().map(|(j, _)| j.rpu).sum::<f64>()
-                + active_fixed.iter().map(|f| f.2).sum::<f64>();
-            let active = !running.is_empty() || !active_fixed.is_empty();
-            match (start, active) {
-                (None, true) => start = Some(t),
-                (Some(s), false) => {
-                    periods.push((s, t));
-                    start = None;
-                }
-                _ => {}
-            }
-            let cap = if active {
-                max.min(base.max(demand))
-            } else {
-                0.0
-            };
-            let speed = if demand > 0.0 {
-                (cap / demand).min(1.0)
-            } else {
-                1.0
-            };
-            let mut at = pending.get(next).map_or(f64::INFINITY, |j| j.arrival);
-            for f in &fixed {
-                for e in [f.0, f.1] {
-                    if e > t {
-                        at = at.min(e);
-                    }
-                }
-            }
-            for (_, rem) in &running {
-                at = at.min(t + rem / speed);
-            }
-            if at == f64::INFINITY {
-                break;
-            }
-            let dt = at - t;
-            billed += cap * dt;
-            for (j, rem) in &mut running {
-                by_class[j.class] += cap * j.rpu / demand * dt;
-                *rem -= speed * dt;
-            }
-            for f in &active_fixed {
-                by_class[f.3] += cap * f.2 / demand * dt;
-            }
-            t = at;
-            running.retain(|(j, rem)| {
-                if *rem <= 1e-7 {
-                    latencies.push(t - j.arrival);
-                    last_class_at.push((t, j.class));
-                    false
-                } else {
-                    true
-                }
+    /// Two days of jobs under random usage limits (class 2 is the zero-ETL sync), on
+    /// either metering rule.
+    fn arb_limited() -> impl Strategy<Value = SimInput> {
+        let limit = (
+            0.02..2.0f64,
+            prop::sample::select(LimitPeriod::ALL.to_vec()),
+            prop::sample::select(BreachAction::ALL.to_vec()),
+        )
+            .prop_map(|(rpu_hours, period, action)| UsageLimit {
+                rpu_hours,
+                period,
+                action,
             });
-            for f in &fixed {
-                if (f.1 - t).abs() < 1e-9 {
-                    last_class_at.push((t, f.3));
-                }
-            }
-            while next < pending.len() && pending[next].arrival <= t + 1e-9 {
-                running.push((pending[next], pending[next].duration));
-                next += 1;
+        (
+            prop_oneof![Just(4.0), Just(8.0), Just(32.0)],
+            0u32..=3,
+            prop::collection::vec(
+                (0.0..172_800.0f64, 1.0..3600.0f64, 1u32..=64, 0usize..3),
+                0..40,
+            ),
+            prop::collection::vec((0.0..172_800.0f64, 1.0..7200.0f64, 1u32..=16), 0..2),
+            prop::collection::vec(limit, 1..3),
+            any::<bool>(),
+            0u32..7,
+        )
+            .prop_map(
+                |(base, extra, jobs, fixed, limits, per_minute, week)| SimInput {
+                    capacity: Capacity {
+                        base,
+                        max: base * f64::from(1 + extra),
+                    },
+                    period: 172_800.0,
+                    classes: vec!["a".into(), "b".into(), "zero-etl sync".into()],
+                    work: jobs
+                        .into_iter()
+                        .map(|(a, d, r, c)| job(a, d, f64::from(r), c))
+                        .collect(),
+                    fixed: fixed
+                        .into_iter()
+                        .map(|(s, len, r)| FixedJob {
+                            start: s,
+                            end: s + len,
+                            rpu: f64::from(r),
+                            class: 2,
+                        })
+                        .collect(),
+                    shared: vec![],
+                    rules: Rules {
+                        metering: if per_minute {
+                            Metering::PerMinute
+                        } else {
+                            Metering::BusyPeriod
+                        },
+                        limits,
+                        week_start_s: f64::from(week) * SECONDS_PER_DAY,
+                        sync_class: Some(2),
+                        calculator_durations: vec![],
+                    },
+                },
+            )
+    }
+
+    /// The engine's figures are the reference's (`reference.rs`, written from the
+    /// model's text alone).
+    fn check_against_reference(input: &SimInput) -> Result<(), TestCaseError> {
+        let r = simulate(input).unwrap();
+        let want = reference::reference(input);
+        let close = |a: f64, b: f64, scale: f64| (a - b).abs() <= 1e-6 * (1.0 + scale);
+        prop_assert!(
+            close(r.billed_rpu_seconds.0, want.billed, want.billed),
+            "billed {} vs {}",
+            r.billed_rpu_seconds.0,
+            want.billed
+        );
+        prop_assert!(
+            close(r.busy_seconds, want.busy_seconds, want.busy_seconds),
+            "busy {} vs {}",
+            r.busy_seconds,
+            want.busy_seconds
+        );
+        prop_assert!(
+            close(r.billed_seconds, want.billed_seconds, want.billed_seconds),
+            "billed seconds {} vs {}",
+            r.billed_seconds,
+            want.billed_seconds
+        );
+        for (c, (a, b)) in r
+            .by_class_rpu_seconds
+            .iter()
+            .zip(&want.by_class)
+            .enumerate()
+        {
+            prop_assert!(close(a.0, *b, want.billed), "class {c}: {} vs {b}", a.0);
+        }
+        let sync = input.rules.sync_class;
+        let mut queries: Vec<f64> = Vec::new();
+        for (c, l) in want.latencies.iter().enumerate() {
+            let f = r.by_class[c];
+            prop_assert_eq!(f.jobs, l.len(), "class {}", c);
+            prop_assert_eq!(f.rejected, want.rejected[c], "class {} rejected", c);
+            let p95 = percentile(l, 0.95);
+            prop_assert!(
+                close(f.latency_p95_s, p95, p95),
+                "class {c} p95 {} vs {p95}",
+                f.latency_p95_s
+            );
+            let max = l.last().copied().unwrap_or(0.0);
+            prop_assert!(close(f.latency_max_s, max, max));
+            if Some(c) != sync {
+                queries.extend(l);
             }
         }
-        // Union of charge windows, and idle pieces credited to the last completed class.
-        let mut idle = 0.0;
-        let mut until = f64::NEG_INFINITY;
-        for (k, &(s, e)) in periods.iter().enumerate() {
-            until = until.max(s + MINIMUM_CHARGE_SECONDS);
-            let next_start = periods.get(k + 1).map_or(f64::INFINITY, |p| p.0);
-            let piece = (until.min(next_start) - e).max(0.0);
-            idle += piece;
-            let class = last_class_at
-                .iter()
-                .rev()
-                .find(|(at, _)| *at <= e + 1e-9)
-                .map_or(0, |x| x.1);
-            by_class[class] += base * piece;
+        queries.sort_by(f64::total_cmp);
+        prop_assert_eq!(r.jobs, queries.len());
+        let p50 = percentile(&queries, 0.5);
+        prop_assert!(
+            close(r.latency_p50_s, p50, p50),
+            "p50 {} vs {p50}",
+            r.latency_p50_s
+        );
+        let mut trips: Vec<(usize, f64, f64)> = r
+            .usage_limit_trips
+            .iter()
+            .map(|t| (t.limit, t.period_start_s, t.trip_s))
+            .collect();
+        trips.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.total_cmp(&b.2)));
+        prop_assert_eq!(
+            trips.len(),
+            want.trips.len(),
+            "trips {:?} vs {:?}",
+            trips,
+            want.trips
+        );
+        for (a, b) in trips.iter().zip(&want.trips) {
+            prop_assert!(
+                a.0 == b.0 && a.1 == b.1 && close(a.2, b.2, b.2),
+                "trip {a:?} vs {b:?}"
+            );
         }
-        let busy: f64 = periods.iter().map(|(s, e)| e - s).sum();
-        latencies.sort_by(f64::total_cmp);
-        (billed + base * idle, busy, busy + idle, by_class, latencies)
+        Ok(())
     }
 
     proptest! {
@@ -1476,18 +1803,17 @@ mod tests {
         }
 
         #[test]
-        fn agrees_with_a_naive_reference(input in arb_input()) {
-            let r = simulate(&input).unwrap();
-            let (billed, busy, billed_seconds, by_class, latencies) = reference(&input);
-            let tol = 1e-6 * (1.0 + billed);
-            prop_assert!((r.billed_rpu_seconds.0 - billed).abs() <= tol, "{} vs {billed}", r.billed_rpu_seconds.0);
-            prop_assert!((r.busy_seconds - busy).abs() <= 1e-6 * (1.0 + busy));
-            prop_assert!((r.billed_seconds - billed_seconds).abs() <= 1e-6 * (1.0 + busy));
-            for (a, b) in r.by_class_rpu_seconds.iter().zip(&by_class) {
-                prop_assert!((a.0 - b).abs() <= tol, "{} vs {b}", a.0);
+        fn agrees_with_the_reference_under_both_metering_rules(input in arb_input(), per_minute in any::<bool>()) {
+            let mut input = input;
+            if per_minute {
+                input.rules.metering = Metering::PerMinute;
             }
-            prop_assert_eq!(r.jobs, latencies.len());
-            prop_assert!((r.latency_max_s - latencies.last().copied().unwrap_or(0.0)).abs() <= 1e-6 * (1.0 + r.latency_max_s));
+            check_against_reference(&input)?;
+        }
+
+        #[test]
+        fn agrees_with_the_reference_under_usage_limits(input in arb_limited()) {
+            check_against_reference(&input)?;
         }
 
         #[test]
