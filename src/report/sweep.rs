@@ -233,6 +233,7 @@ mod tests {
                 params: vec![("a".into(), "60".into()), ("b".into(), "5m".into())],
                 total_monthly_usd: 1.0,
                 compute_monthly_usd: 1.0,
+                sync_monthly_usd: 0.0,
                 latency_p95_s: 0.0,
                 staleness_s: None,
             }],

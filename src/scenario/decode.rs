@@ -4,14 +4,15 @@ use super::diag::{did_you_mean, list_code, show, Diagnostic, Diagnostics, Locati
 use super::doc::{Node, Origin, Table, Value};
 use super::set::SetArg;
 use super::{
-    ArrivalPattern, Arrivals, DataSharing, Days, InstanceUse, LambdaArch, LambdaExtract, Locations,
-    Ml, NodeType, Observed, Period, Pipeline, PipelineKind, PriceOverrides, Provisioned,
-    ReservedTerm, SagemakerProcessing, Scenario, Serverless, ServerlessReservation,
-    ServicePriceOverrides, Snapshots, Spectrum, Storage, Window, Workload, WorkloadSource, ZeroEtl,
-    ZeroEtlSource,
+    ArrivalPattern, Arrivals, ChangeRate, DataSharing, Days, DurationSpread, InstanceUse,
+    LambdaArch, LambdaExtract, Locations, Ml, NodeType, Observed, Period, Pipeline, PipelineKind,
+    PriceOverrides, Provisioned, ReservedTerm, SagemakerProcessing, Scenario, Serverless,
+    ServerlessReservation, ServicePriceOverrides, Snapshots, Spectrum, Storage, Window, Workload,
+    WorkloadSource, ZeroEtl, ZeroEtlSource,
 };
 use chrono::NaiveDate;
 use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
+use redshift_cost_core::engine::{BreachAction, LimitPeriod, Metering, UsageLimit};
 use redshift_cost_core::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use std::path::{Path, PathBuf};
 
@@ -46,9 +47,25 @@ const TOP_KEYS: &[&str] = &[
     "snapshots",
     "ml",
     "pipeline",
+    "timezone",
 ];
 const PERIOD_KEYS: &[&str] = &["length", "start"];
-const SERVERLESS_KEYS: &[&str] = &["base_rpu", "max_rpu", "reserved_rpu", "reservation"];
+const SERVERLESS_KEYS: &[&str] = &[
+    "base_rpu",
+    "max_rpu",
+    "reserved_rpu",
+    "reservation",
+    "metering",
+    "usage_limit",
+];
+/// Keys that ask for AI-driven scaling (price-performance targets), which is not modelled.
+const AI_SCALING_KEYS: &[&str] = &[
+    "price_performance_target",
+    "price_performance",
+    "ai_scaling",
+];
+const USAGE_LIMIT_KEYS: &[&str] = &["rpu_hours", "period", "action"];
+const DURATION_KEYS: &[&str] = &["median", "p95"];
 const WORKLOAD_KEYS: &[&str] = &[
     "name",
     "per_day",
@@ -61,6 +78,8 @@ const WORKLOAD_KEYS: &[&str] = &[
     "arrival",
     "seed",
     "trace",
+    "every",
+    "offset",
 ];
 /// Keys that only make sense for generated arrivals.
 const ARRIVAL_ONLY_KEYS: &[&str] = &[
@@ -72,8 +91,17 @@ const ARRIVAL_ONLY_KEYS: &[&str] = &[
     "days",
     "arrival",
     "seed",
+    "every",
+    "offset",
 ];
-const ZERO_ETL_KEYS: &[&str] = &["source", "refresh_interval", "sync_duration", "sync_rpu"];
+const ZERO_ETL_KEYS: &[&str] = &[
+    "source",
+    "refresh_interval",
+    "sync_duration",
+    "sync_rpu",
+    "change_mb_per_hour",
+    "apply_mb_per_second",
+];
 const STORAGE_KEYS: &[&str] = &["managed_gb", "snapshot_gb"];
 const PRICES_KEYS: &[&str] = &[
     "rpu_hour",
@@ -563,6 +591,7 @@ pub(super) fn decode(
         .and_then(|n| region(ctx, n, regions));
     let period = period(ctx, root.get("period"));
     ctx.period_secs = period.seconds();
+    let timezone = root.get("timezone").and_then(|n| timezone(ctx, n));
     let budget_usd = root
         .get("budget_usd")
         .and_then(|n| ctx.non_negative("budget_usd", n));
@@ -694,6 +723,7 @@ pub(super) fn decode(
         snapshots: services.snapshots,
         ml: services.ml,
         pipelines: services.pipelines,
+        timezone: timezone.flatten(),
         locations,
     };
     check_job_count(ctx, root, &scenario);
@@ -921,7 +951,35 @@ fn period_start(ctx: &mut Ctx<'_>, node: &Node) -> Option<NaiveDate> {
 
 fn serverless(ctx: &mut Ctx<'_>, node: &Node) -> Option<Serverless> {
     let t = ctx.table("serverless", node)?;
-    ctx.check_keys(t, SERVERLESS_KEYS, "[serverless]");
+    let mut allowed = SERVERLESS_KEYS.to_vec();
+    for e in t
+        .entries
+        .iter()
+        .filter(|e| AI_SCALING_KEYS.contains(&e.key.as_str()))
+    {
+        allowed.push(AI_SCALING_KEYS[0]);
+        allowed.push(e.key.as_str());
+        let d = ctx
+            .diag(
+                &e.key_origin,
+                format!("`{}`: AI-driven scaling (price-performance targets) is not modelled", e.key),
+            )
+            .note("with a price-performance target, Redshift Serverless picks capacity from its own forecasts, which no public rule describes")
+            .help("approximate it with `base_rpu` and `max_rpu`: set them from the ComputeCapacity your workgroup shows (`redshift-cost observe`), and sweep max_rpu to see the range (docs/model.md, \"AI-driven scaling\")");
+        ctx.push(d);
+    }
+    ctx.check_keys(t, &allowed, "[serverless]");
+    let metering = match t.get("metering") {
+        None => Some(Metering::default()),
+        Some(n) => {
+            let names: Vec<&str> = Metering::ALL.iter().map(|m| m.name()).collect();
+            ctx.choice("metering", n, &names).map(|i| Metering::ALL[i])
+        }
+    };
+    let usage_limits = match t.get("usage_limit") {
+        None => Some(Vec::new()),
+        Some(n) => usage_limits(ctx, n),
+    };
     let base = ctx
         .required(t, &node.origin, "base_rpu", "[serverless]", "base_rpu = 8")
         .and_then(|n| base_rpu(ctx, n));
@@ -948,7 +1006,97 @@ fn serverless(ctx: &mut Ctx<'_>, node: &Node) -> Option<Serverless> {
     Some(Serverless {
         base_rpu: base,
         max_rpu: max,
+        metering: metering?,
+        usage_limits: usage_limits?,
     })
+}
+
+/// `[serverless.usage_limit]` (one table) or `[[serverless.usage_limit]]` (several).
+fn usage_limits(ctx: &mut Ctx<'_>, node: &Node) -> Option<Vec<UsageLimit>> {
+    let tables: Vec<(&Table, &Origin)> = match &node.value {
+        Value::Table(t) => vec![(t, &node.origin)],
+        Value::Array(items) if items.iter().all(|i| matches!(i.value, Value::Table(_))) => items
+            .iter()
+            .filter_map(|i| match &i.value {
+                Value::Table(t) => Some((t, &i.origin)),
+                _ => None,
+            })
+            .collect(),
+        other => {
+            let d = ctx
+                .diag(
+                    &node.origin,
+                    format!("usage_limit: expected a table, found {}", found(other)),
+                )
+                .help("write it as [serverless.usage_limit] (or [[serverless.usage_limit]] for several) with `rpu_hours`, `period` and `action`");
+            ctx.push(d);
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (t, origin) in tables {
+        let label = "[serverless.usage_limit]";
+        ctx.check_keys(t, USAGE_LIMIT_KEYS, label);
+        let rpu_hours = ctx
+            .required(t, origin, "rpu_hours", label, "rpu_hours = 500")
+            .and_then(|n| ctx.positive("rpu_hours", n).map(|v| (v, n)));
+        if let Some((v, n)) = rpu_hours {
+            if v.fract() != 0.0 {
+                ctx.warn(
+                    &n.origin,
+                    format!(
+                        "usage_limit: AWS takes whole RPU-hours (CreateUsageLimit `amount`); {} is modelled as given",
+                        fmt_num(v)
+                    ),
+                );
+            }
+        }
+        let period = match t.get("period") {
+            None => Some(LimitPeriod::Monthly),
+            Some(n) => {
+                let names: Vec<&str> = LimitPeriod::ALL.iter().map(|p| p.name()).collect();
+                ctx.choice("period", n, &names).map(|i| LimitPeriod::ALL[i])
+            }
+        };
+        let action = match t.get("action") {
+            None => Some(BreachAction::Log),
+            Some(n) => {
+                let names: Vec<&str> = BreachAction::ALL.iter().map(|a| a.name()).collect();
+                ctx.choice("action", n, &names)
+                    .map(|i| BreachAction::ALL[i])
+            }
+        };
+        match (rpu_hours, period, action) {
+            (Some((rpu_hours, _)), Some(period), Some(action)) => out.push(UsageLimit {
+                rpu_hours,
+                period,
+                action,
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `timezone`: an IANA name (`Europe/Dublin`); `Some(None)` for UTC itself.
+fn timezone(ctx: &mut Ctx<'_>, node: &Node) -> Option<Option<chrono_tz::Tz>> {
+    let s = ctx.nonempty_string("timezone", node)?;
+    if matches!(s, "UTC" | "Etc/UTC") {
+        return Some(None);
+    }
+    if let Ok(tz) = s.parse::<chrono_tz::Tz>() {
+        return Some(Some(tz));
+    }
+    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+    let mut d = ctx.diag(&node.origin, format!("unknown time zone \"{}\"", show(s)));
+    let folded = names.iter().find(|n| n.eq_ignore_ascii_case(s));
+    if let Some(c) = folded.copied().or_else(|| did_you_mean(s, &names)) {
+        d = d.help(format!("did you mean `{c}`?"));
+    }
+    d = d.help("use an IANA time zone name such as \"Europe/Dublin\" or \"America/New_York\" (times of day are UTC without one)");
+    ctx.push(d);
+    None
 }
 
 fn base_rpu(ctx: &mut Ctx<'_>, node: &Node) -> Option<Rpu> {
@@ -1048,10 +1196,54 @@ fn arrivals(
     label: &str,
     rpu: Option<Rpu>,
 ) -> Option<Arrivals> {
+    let every_e = t.entry("every");
+    if let Some(o) = t.entry("offset").filter(|_| every_e.is_none()) {
+        let d = ctx
+            .diag(&o.key_origin, "`offset` needs `every`")
+            .help("offset shifts a periodic workload: every = \"15m\" with offset = \"2m\" runs at :02, :17, :32 and :47");
+        ctx.push(d);
+    }
+    let periodic = match every_e {
+        None => None,
+        Some(e) => {
+            for key in ["per_day", "users", "queries_per_user_per_day", "arrival"] {
+                if let Some(other) = t.entry(key) {
+                    let d = ctx
+                        .diag(
+                            &other.key_origin,
+                            format!("`{key}` cannot be used together with `every`"),
+                        )
+                        .help("`every` sets the rate of a periodic workload; give either it or a rate a day");
+                    ctx.push(d);
+                }
+            }
+            let every = ctx.positive_duration("every", &e.node);
+            let offset = match t.get("offset") {
+                None => Some(0.0),
+                Some(n) => ctx.duration("offset", n),
+            };
+            match (every, offset, t.get("offset")) {
+                (Some(every), Some(offset), Some(n)) if offset >= every => {
+                    ctx.error(
+                        &n.origin,
+                        format!(
+                            "offset ({}) must be shorter than every ({})",
+                            format_duration(offset),
+                            format_duration(every)
+                        ),
+                    );
+                    Some(None)
+                }
+                (Some(every), Some(offset), _) => Some(Some((every, offset))),
+                _ => Some(None),
+            }
+        }
+    };
     let per_day_e = t.entry("per_day");
     let users_e = t.entry("users");
     let qpu_e = t.entry("queries_per_user_per_day");
     let per_day = match (per_day_e, users_e, qpu_e) {
+        _ if periodic.is_some() => Some(0.0),
         (Some(p), None, None) => ctx.non_negative("per_day", &p.node),
         (None, Some(u), Some(q)) => {
             let users = ctx.non_negative("users", &u.node);
@@ -1085,14 +1277,14 @@ fn arrivals(
         (None, None, None) => {
             let d = ctx
                 .diag(origin, format!("{label} needs a rate or a trace"))
-                .help("add `per_day = 100`, or `users` and `queries_per_user_per_day`, or `trace = \"file.csv\"`");
+                .help("add `per_day = 100`, or `users` and `queries_per_user_per_day`, or `every = \"15m\"`, or `trace = \"file.csv\"`");
             ctx.push(d);
             None
         }
     };
     let duration = ctx
         .required(t, origin, "duration", label, "duration = \"3m\"")
-        .and_then(|n| ctx.job_duration("duration", n));
+        .and_then(|n| duration_spec(ctx, n));
     let window = match t.get("window") {
         None => Some(Window::WHOLE_DAY),
         Some(n) => ctx.string("window", n).and_then(|s| match parse_window(s) {
@@ -1124,27 +1316,79 @@ fn arrivals(
         Some(n) => seed(ctx, n),
     };
     let poisson = poisson?;
-    if !poisson {
+    let drawn = matches!(duration, Some((_, Some(_))));
+    if !poisson && !drawn {
         if let Some(n) = t.get("seed") {
             ctx.warn(
                 &n.origin,
-                format!("{label}: seed has no effect with arrival = \"even\""),
+                format!("{label}: seed has no effect with arrival = \"even\" (or `every`) and a fixed duration"),
             );
         }
     }
-    let pattern = if poisson {
-        ArrivalPattern::Poisson { seed: seed? }
-    } else {
-        ArrivalPattern::Even
+    let window = window?;
+    let (pattern, per_day) = match periodic {
+        Some(p) => {
+            let (every, offset) = p?;
+            let n = ((window.length() - offset) / every).ceil().max(0.0);
+            (ArrivalPattern::Every { every, offset }, n)
+        }
+        None if poisson => (ArrivalPattern::Poisson { seed: seed? }, per_day?),
+        None => (ArrivalPattern::Even, per_day?),
+    };
+    let (duration, p95) = duration?;
+    let spread = match p95 {
+        None => None,
+        Some(p95) => Some(DurationSpread {
+            p95,
+            seed: seed?,
+            max_draw: ctx.max_job_seconds(),
+        }),
     };
     Some(Arrivals {
-        per_day: per_day?,
-        duration: duration?,
+        per_day,
+        duration,
+        spread,
         rpu,
-        window: window?,
+        window,
         days: days?,
         pattern,
     })
+}
+
+/// `duration = "40s"` or `duration = { median = "40s", p95 = "3m" }`: the median and, for
+/// a distribution, the 95th percentile.
+fn duration_spec(ctx: &mut Ctx<'_>, node: &Node) -> Option<(Seconds, Option<Seconds>)> {
+    let Value::Table(t) = &node.value else {
+        return ctx.job_duration("duration", node).map(|d| (d, None));
+    };
+    ctx.check_keys(t, DURATION_KEYS, "the duration table");
+    let median = ctx
+        .required(
+            t,
+            &node.origin,
+            "median",
+            "the duration table",
+            "median = \"40s\"",
+        )
+        .and_then(|n| ctx.job_duration("median", n));
+    let p95_node = ctx.required(t, &node.origin, "p95", "the duration table", "p95 = \"3m\"");
+    let p95 = p95_node.and_then(|n| ctx.job_duration("p95", n));
+    let (median, p95) = (median?, p95?);
+    if p95 <= median {
+        let d = ctx
+            .diag(
+                &p95_node?.origin,
+                format!(
+                    "p95 ({}) must be longer than the median ({})",
+                    format_duration(p95),
+                    format_duration(median)
+                ),
+            )
+            .help("for durations that do not vary, write `duration = \"40s\"`");
+        ctx.push(d);
+        return None;
+    }
+    Some((median, Some(p95)))
 }
 
 fn seed(ctx: &mut Ctx<'_>, node: &Node) -> Option<u64> {
@@ -1239,14 +1483,43 @@ fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<Zero
     };
     let sync_rpu_node = t.get("sync_rpu");
     let sync_rpu = sync_rpu_node.and_then(|n| ctx.demand("sync_rpu", n));
-    let (source, refresh_interval, sync_duration) = (source?, interval?, sync_duration?);
-    if refresh_interval > 0.0 && sync_duration >= refresh_interval {
+    let change = change_rate(ctx, t);
+    let (source, refresh_interval, sync_duration, change) =
+        (source?, interval?, sync_duration?, change?);
+    let z = ZeroEtl {
+        source,
+        refresh_interval,
+        sync_duration,
+        sync_rpu,
+        change,
+    };
+    let refresh = z.refresh_seconds();
+    if refresh > ctx.max_job_seconds() {
+        let at = t.get("change_mb_per_hour").unwrap_or(node);
+        let d = ctx
+            .diag(
+                &at.origin,
+                format!(
+                    "zero_etl: each refresh would take {}, longer than the period plus a day",
+                    format_duration(refresh)
+                ),
+            )
+            .help("check change_mb_per_hour and apply_mb_per_second (a refresh applies the changes of one REFRESH_INTERVAL)");
+        ctx.push(d);
+        return None;
+    }
+    if refresh_interval > 0.0 && refresh >= refresh_interval {
         let at = sync_node.or(interval_node).unwrap_or(node);
+        let what = if change.is_some() {
+            "each refresh (sync_duration plus applying the interval's changes)"
+        } else {
+            "sync_duration"
+        };
         ctx.warn(
             &at.origin,
             format!(
-                "zero_etl: sync_duration ({}) is not shorter than refresh_interval ({}); syncs run back to back",
-                format_duration(sync_duration),
+                "zero_etl: {what} ({}) is not shorter than refresh_interval ({}); syncs run back to back",
+                format_duration(refresh),
                 format_duration(refresh_interval)
             ),
         );
@@ -1263,12 +1536,37 @@ fn zero_etl(ctx: &mut Ctx<'_>, node: &Node, max_rpu: Option<Rpu>) -> Option<Zero
             );
         }
     }
-    Some(ZeroEtl {
-        source,
-        refresh_interval,
-        sync_duration,
-        sync_rpu,
-    })
+    Some(z)
+}
+
+/// `change_mb_per_hour` and `apply_mb_per_second`: both or neither. `Some(None)` when
+/// neither is given.
+fn change_rate(ctx: &mut Ctx<'_>, t: &Table) -> Option<Option<ChangeRate>> {
+    let change = t.entry("change_mb_per_hour");
+    let apply = t.entry("apply_mb_per_second");
+    match (change, apply) {
+        (None, None) => Some(None),
+        (Some(c), Some(a)) => {
+            let c = ctx.non_negative("change_mb_per_hour", &c.node);
+            let a = ctx.positive("apply_mb_per_second", &a.node);
+            Some(Some(ChangeRate {
+                mb_per_hour: c?,
+                apply_mb_per_second: a?,
+            }))
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            let missing = if one.key == "change_mb_per_hour" {
+                "apply_mb_per_second"
+            } else {
+                "change_mb_per_hour"
+            };
+            let d = ctx
+                .diag(&one.key_origin, format!("`{}` needs `{missing}`", one.key))
+                .help("each refresh lasts sync_duration + change_mb_per_hour × (refresh_interval / 1 h) / apply_mb_per_second; give both");
+            ctx.push(d);
+            None
+        }
+    }
 }
 
 fn observed(ctx: &mut Ctx<'_>, node: &Node) -> Option<Observed> {

@@ -111,7 +111,9 @@ fn example_file_parses_to_expected_values() {
         s.serverless,
         Some(Serverless {
             base_rpu: 8.0,
-            max_rpu: 5632.0
+            max_rpu: 5632.0,
+            metering: redshift_cost_core::engine::Metering::BusyPeriod,
+            usage_limits: vec![],
         })
     );
     assert_eq!(s.workloads.len(), 2);
@@ -121,6 +123,7 @@ fn example_file_parses_to_expected_values() {
         WorkloadSource::Arrivals(Arrivals {
             per_day: 100.0,
             duration: 180.0,
+            spread: None,
             rpu: Some(8.0),
             window: Window {
                 start: 32_400.0,
@@ -152,6 +155,7 @@ fn example_file_parses_to_expected_values() {
             refresh_interval: 3600.0,
             sync_duration: 60.0,
             sync_rpu: Some(8.0),
+            change: None,
         })
     );
     assert_eq!(

@@ -51,7 +51,12 @@ pub fn window_compute(
 pub fn scale_workloads(scenario: &mut Scenario, factor: f64) {
     for w in &mut scenario.workloads {
         match &mut w.source {
-            WorkloadSource::Arrivals(a) => a.duration *= factor,
+            WorkloadSource::Arrivals(a) => {
+                a.duration *= factor;
+                if let Some(s) = &mut a.spread {
+                    s.p95 *= factor;
+                }
+            }
             WorkloadSource::Trace(t) => {
                 t.rows = std::sync::Arc::new(
                     t.rows

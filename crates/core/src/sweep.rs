@@ -144,7 +144,10 @@ pub struct Point {
     pub params: Vec<(String, String)>,
     pub total_monthly_usd: f64,
     pub compute_monthly_usd: f64,
+    /// p95 latency of the users' queries (zero-ETL syncs left out).
     pub latency_p95_s: f64,
+    /// What the zero-ETL refreshes cost (their compute line); 0 without zero-ETL.
+    pub sync_monthly_usd: f64,
     /// Worst-case data staleness: REFRESH_INTERVAL + the longest sync latency (0 for
     /// continuous replication, whose apply lag is not modelled); `None` without zero-ETL.
     pub staleness_s: Option<f64>,
@@ -165,12 +168,19 @@ pub fn summarize(
         .sum();
     let sync_latency = e.serverless.as_ref().and_then(|s| {
         let i = s.classes.iter().position(|c| c == ZERO_ETL_CLASS)?;
-        s.sim.latency_max_by_class_s.get(i).copied()
+        s.sim.by_class.get(i).map(|c| c.latency_max_s)
     });
+    let sync: Money = e
+        .lines
+        .iter()
+        .filter(|l| l.kind == crate::model::costs::ComponentKind::ZeroEtlSync)
+        .map(|l| l.cost)
+        .sum();
     Point {
         params,
         total_monthly_usd: e.total().usd(),
         compute_monthly_usd: compute.usd(),
+        sync_monthly_usd: sync.usd(),
         latency_p95_s: e.serverless.as_ref().map_or(0.0, |s| s.sim.latency_p95_s),
         staleness_s: refresh_interval.map(|r| r + sync_latency.unwrap_or(0.0)),
     }
@@ -255,6 +265,7 @@ mod tests {
             params: vec![("x".into(), total.to_string())],
             total_monthly_usd: total,
             compute_monthly_usd: total,
+            sync_monthly_usd: 0.0,
             latency_p95_s: 0.0,
             staleness_s: staleness,
         }

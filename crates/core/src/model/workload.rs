@@ -1,11 +1,13 @@
 //! Turns a validated scenario into the engine's jobs (`docs/model.md`, "Workload arrivals").
 
 use super::pipelines::{lambda_figures, lambda_jobs, unload_jobs};
-use crate::engine::{Capacity, ClassId, FixedJob, SharedJobs, SimInput, WorkJob};
+use crate::engine::{Capacity, ClassId, FixedJob, Rules, SharedJobs, SimInput, WorkJob};
 use crate::scenario::{
-    ArrivalPattern, Arrivals, Pipeline, PipelineKind, Scenario, Trace, WorkloadSource, ZeroEtl,
+    ArrivalPattern, Arrivals, Period, Pipeline, PipelineKind, Scenario, Trace, Window,
+    WorkloadSource, ZeroEtl,
 };
 use crate::units::{Rpu, Seconds, SECONDS_PER_DAY};
+use chrono::{Datelike, NaiveDate, TimeZone};
 
 /// The class name of zero-ETL refresh work.
 pub const ZERO_ETL_CLASS: &str = "zero-etl sync";
@@ -49,13 +51,13 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> JobPlan {
     let mut fixed = Vec::new();
     let mut shared = Vec::new();
     let active_days = scenario.period.active_days();
+    let clock = LocalClock::new(&scenario.period, scenario.timezone);
 
     for workload in &scenario.workloads {
         let class = classes.id(&workload.name, ClassKind::Workload);
         match &workload.source {
             WorkloadSource::Arrivals(a) => {
-                let days = active_days.of(a.days);
-                push_arrivals(a, days, horizon, capacity.base, class, &mut work);
+                push_local_arrivals(a, &clock, horizon, capacity.base, class, &mut work);
             }
             WorkloadSource::Trace(trace) => {
                 shared.push(trace_jobs(trace, class, capacity.base, &mut classes));
@@ -99,12 +101,36 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> JobPlan {
                 ));
             }
             PipelineKind::DataApi(a) => {
-                let days = active_days.of(a.days);
-                push_arrivals(a, days, horizon, capacity.base, class, &mut work);
+                push_local_arrivals(a, &clock, horizon, capacity.base, class, &mut work);
             }
         }
     }
 
+    // Drawn durations: the calculator figure multiplies out their mean.
+    let mut calculator_durations = Vec::new();
+    let drawn = scenario
+        .workloads
+        .iter()
+        .filter_map(|w| match &w.source {
+            WorkloadSource::Arrivals(a) => Some(((w.name.clone(), ClassKind::Workload), a)),
+            WorkloadSource::Trace(_) => None,
+        })
+        .chain(scenario.pipelines.iter().filter_map(|p| match &p.kind {
+            PipelineKind::DataApi(a) => Some(((pipeline_class(p), ClassKind::Pipeline), a)),
+            _ => None,
+        }));
+    for (key, a) in drawn {
+        if let (Some(class), true) = (classes.ids.get(&key), a.spread.is_some()) {
+            calculator_durations.resize(classes.names.len(), None);
+            calculator_durations[*class] = Some(a.mean_duration());
+        }
+    }
+    let sync_class = classes.kinds.iter().position(|k| *k == ClassKind::ZeroEtl);
+    let (metering, limits) = scenario
+        .serverless
+        .as_ref()
+        .map(|s| (s.metering, s.usage_limits.clone()))
+        .unwrap_or_default();
     JobPlan {
         input: SimInput {
             capacity,
@@ -113,9 +139,107 @@ pub fn plan(scenario: &Scenario, capacity: Capacity) -> JobPlan {
             work,
             fixed,
             shared,
+            rules: Rules {
+                metering,
+                limits,
+                week_start_s: week_start(scenario.period.start),
+                sync_class,
+                calculator_durations,
+            },
         },
         kinds: classes.kinds,
     }
+}
+
+/// Seconds from 00:00 UTC of `start` to the first Monday 00:00 at or after it.
+pub fn week_start(start: NaiveDate) -> Seconds {
+    f64::from((7 - start.weekday().num_days_from_monday()) % 7) * SECONDS_PER_DAY
+}
+
+/// Where a scenario's times of day are read: UTC (period time is then wall-clock time)
+/// or an IANA time zone, whose local days are mapped to period time with their DST.
+pub struct LocalClock {
+    /// `None`: UTC.
+    zone: Option<chrono_tz::Tz>,
+    /// The period's days, all and weekdays (in local dates with a zone, from the local
+    /// day before the period start, so that a local window before 00:00 UTC is kept).
+    days: super::super::scenario::ActiveDays,
+    /// Local midnight of day 0 of `days`.
+    first_day: NaiveDate,
+    /// 00:00 UTC of the period start.
+    period_start: NaiveDate,
+}
+
+impl LocalClock {
+    pub fn new(period: &Period, zone: Option<chrono_tz::Tz>) -> LocalClock {
+        match zone {
+            None => LocalClock {
+                zone,
+                days: period.active_days(),
+                first_day: period.start,
+                period_start: period.start,
+            },
+            Some(_) => {
+                let first_day = period.start.pred_opt().unwrap_or(period.start);
+                let covering = Period {
+                    hours: period.hours + 48.0,
+                    start: first_day,
+                };
+                LocalClock {
+                    zone,
+                    days: covering.active_days(),
+                    first_day,
+                    period_start: period.start,
+                }
+            }
+        }
+    }
+
+    /// Period time of `local` seconds after local midnight of day 0 (a time that the
+    /// clocks skip at a DST change is read at the offset before the change; a repeated
+    /// one at its first occurrence).
+    fn to_period(&self, local: Seconds) -> Seconds {
+        let Some(zone) = self.zone else {
+            return local;
+        };
+        let whole = local.floor();
+        let naive = self.first_day.and_hms_opt(0, 0, 0).unwrap_or_default()
+            + chrono::Duration::seconds(whole as i64);
+        let offset = match zone.offset_from_local_datetime(&naive) {
+            chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => o,
+            chrono::LocalResult::None => {
+                match zone.offset_from_local_datetime(&(naive - chrono::Duration::hours(3))) {
+                    chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => o,
+                    chrono::LocalResult::None => return f64::NAN,
+                }
+            }
+        };
+        let utc = naive - chrono::Offset::fix(&offset);
+        let start = self.period_start.and_hms_opt(0, 0, 0).unwrap_or_default();
+        (utc - start).num_seconds() as f64 + (local - whole)
+    }
+}
+
+/// `a`'s jobs, with its window and days read on `clock`.
+fn push_local_arrivals(
+    a: &Arrivals,
+    clock: &LocalClock,
+    horizon: Seconds,
+    base: Rpu,
+    class: ClassId,
+    work: &mut Vec<WorkJob>,
+) {
+    let days = clock.days.of(a.days);
+    if clock.zone.is_none() {
+        push_arrivals(a, days, horizon, base, class, work);
+        return;
+    }
+    let mut local = Vec::new();
+    push_arrivals(a, days, f64::INFINITY, base, class, &mut local);
+    work.extend(local.into_iter().filter_map(|mut j| {
+        j.arrival = clock.to_period(j.arrival);
+        (j.arrival >= 0.0 && j.arrival < horizon).then_some(j)
+    }));
 }
 
 fn push_arrivals(
@@ -127,14 +251,66 @@ fn push_arrivals(
     work: &mut Vec<WorkJob>,
 ) {
     let rpu = a.rpu.unwrap_or(base);
+    let mut durations = Durations::new(a);
     for arrival in arrival_times(a, days) {
+        // One draw per job generated, kept or not: a job's duration does not depend on
+        // the period's length.
+        let duration = durations.next();
         if arrival < horizon {
             work.push(WorkJob {
                 arrival,
-                duration: a.duration,
+                duration,
                 rpu,
                 class,
             });
+        }
+    }
+}
+
+/// The solo durations of a workload's jobs: its one value, or seeded log-normal draws
+/// `m × exp(sigma × z)`.
+pub struct Durations {
+    median: Seconds,
+    sigma: f64,
+    max_draw: Seconds,
+    rng: Option<SplitMix64>,
+    /// The second normal of the last Box-Muller pair.
+    spare: Option<f64>,
+}
+
+impl Durations {
+    /// Mixed into a workload's seed so that its duration draws are not its arrivals'.
+    const STREAM: u64 = 0xD1B5_4A32_D192_ED03;
+
+    pub fn new(a: &Arrivals) -> Durations {
+        Durations {
+            median: a.duration,
+            sigma: a.sigma(),
+            max_draw: a.spread.map_or(f64::INFINITY, |s| s.max_draw),
+            rng: a.spread.map(|s| SplitMix64::new(s.seed ^ Self::STREAM)),
+            spare: None,
+        }
+    }
+
+    /// A standard normal (Box-Muller on two uniforms in (0, 1]).
+    fn normal(rng: &mut SplitMix64, spare: &mut Option<f64>) -> f64 {
+        if let Some(z) = spare.take() {
+            return z;
+        }
+        let (u, v) = (rng.next_open01(), rng.next_open01());
+        let r = (-2.0 * u.ln()).sqrt();
+        let angle = std::f64::consts::TAU * v;
+        *spare = Some(r * angle.sin());
+        r * angle.cos()
+    }
+
+    pub fn next(&mut self) -> Seconds {
+        match self.rng.as_mut() {
+            None => self.median,
+            Some(rng) => {
+                let z = Self::normal(rng, &mut self.spare);
+                (self.median * (self.sigma * z).exp()).min(self.max_draw)
+            }
         }
     }
 }
@@ -172,7 +348,11 @@ impl Classes {
 pub fn arrival_times(a: &Arrivals, days: &[u32]) -> Vec<Seconds> {
     let window = a.window.length();
     let total = window * days.len() as f64;
-    if a.per_day <= 0.0 || window <= 0.0 || days.is_empty() {
+    let none = match a.pattern {
+        ArrivalPattern::Every { every, .. } => every <= 0.0,
+        _ => a.per_day <= 0.0,
+    };
+    if none || window <= 0.0 || days.is_empty() {
         return Vec::new();
     }
     let spacing = window / a.per_day;
@@ -192,6 +372,34 @@ pub fn arrival_times(a: &Arrivals, days: &[u32]) -> Vec<Seconds> {
                 }
                 out.extend(to_calendar(pos));
                 j += 1;
+            }
+        }
+        ArrivalPattern::Every { every, offset } => {
+            let contiguous = days.iter().enumerate().all(|(i, d)| *d as usize == i);
+            if a.window == Window::WHOLE_DAY && contiguous {
+                // One unbroken series: "every 7h" does not restart at midnight.
+                let end = days.len() as f64 * SECONDS_PER_DAY;
+                let mut k = 0u64;
+                loop {
+                    let t = offset + k as f64 * every;
+                    if t >= end {
+                        break;
+                    }
+                    out.push(t);
+                    k += 1;
+                }
+            } else {
+                for &day in days {
+                    let mut k = 0u64;
+                    loop {
+                        let pos = offset + k as f64 * every;
+                        if pos >= window {
+                            break;
+                        }
+                        out.push(f64::from(day) * SECONDS_PER_DAY + a.window.start + pos);
+                        k += 1;
+                    }
+                }
             }
         }
         ArrivalPattern::Poisson { seed } => {
@@ -256,7 +464,7 @@ fn zero_etl_jobs(
         }
         work.push(WorkJob {
             arrival,
-            duration: z.sync_duration,
+            duration: z.refresh_seconds(),
             rpu,
             class,
         });
@@ -298,6 +506,7 @@ mod tests {
         Arrivals {
             per_day,
             duration: 60.0,
+            spread: None,
             rpu: None,
             window,
             days: Days::All,

@@ -83,6 +83,7 @@ impl Spectrum {
         Some(Arrivals {
             per_day: sp.queries_per_day,
             duration: gb_per_query / rate,
+            spread: None,
             rpu: Some(sp.rpu.unwrap_or(base)),
             window: Window::WHOLE_DAY,
             days: Days::All,
@@ -136,7 +137,7 @@ pub fn job_counts(scenario: &Scenario) -> Vec<(JobSource, f64)> {
     let arrivals = |a: &Arrivals| -> f64 {
         let n = a.per_day * days.of(a.days).len() as f64;
         match a.pattern {
-            ArrivalPattern::Even => n,
+            ArrivalPattern::Even | ArrivalPattern::Every { .. } => n,
             // Six standard deviations above the mean.
             ArrivalPattern::Poisson { .. } => n + 6.0 * n.sqrt(),
         }

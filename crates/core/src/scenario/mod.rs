@@ -50,6 +50,8 @@ pub struct Scenario {
     pub ml: Option<Ml>,
     /// `[[pipeline]]` entries in file order.
     pub pipelines: Vec<Pipeline>,
+    /// `timezone`: where `window` and `days` are read; `None` is UTC.
+    pub timezone: Option<chrono_tz::Tz>,
     /// Where some keys were written, for messages about the scenario after loading.
     pub locations: Locations,
 }
@@ -88,6 +90,10 @@ pub struct Serverless {
     pub base_rpu: Rpu,
     /// Max capacity `M` (>= base).
     pub max_rpu: Rpu,
+    /// `metering`: how the 60-second minimum applies.
+    pub metering: crate::engine::Metering,
+    /// `[serverless.usage_limit]` / `[[serverless.usage_limit]]`, in file order.
+    pub usage_limits: Vec<crate::engine::UsageLimit>,
 }
 
 /// Which days of the period a workload runs on.
@@ -105,6 +111,10 @@ pub enum ArrivalPattern {
     Even,
     /// A seeded Poisson process with the same mean rate.
     Poisson { seed: u64 },
+    /// `every` (with `offset`): one job every `every` seconds from `offset` after the
+    /// window opens, on each active day; with the whole day on every day, one unbroken
+    /// series from the period start.
+    Every { every: Seconds, offset: Seconds },
 }
 
 /// A daily time window `[start, end)` in seconds after midnight. `end > start`;
@@ -145,13 +155,42 @@ pub enum WorkloadSource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arrivals {
     pub per_day: f64,
-    /// Solo duration of each job.
+    /// Solo duration of each job; with [`Arrivals::spread`], the median.
     pub duration: Seconds,
+    /// `duration = { median, p95 }`: log-normal durations, one draw per job.
+    pub spread: Option<DurationSpread>,
     /// Demand of each job; `None` means the workgroup's base capacity.
     pub rpu: Option<Rpu>,
     pub window: Window,
     pub days: Days,
     pub pattern: ArrivalPattern,
+}
+
+/// A log-normal duration's 95th percentile and the seed of its draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DurationSpread {
+    /// `q`, above the median.
+    pub p95: Seconds,
+    pub seed: u64,
+    /// Draws are cut at this (the longest a job may run: the period plus a day).
+    pub max_draw: Seconds,
+}
+
+/// The standard normal's 95th percentile.
+pub const Z95: f64 = 1.644_853_6;
+
+impl Arrivals {
+    /// `sigma = ln(q / m) / 1.6448536` of the log-normal, 0 for a fixed duration.
+    pub fn sigma(&self) -> f64 {
+        self.spread
+            .map_or(0.0, |s| (s.p95 / self.duration).ln() / Z95)
+    }
+
+    /// The mean solo duration: `m × exp(sigma² / 2)` (the duration itself when fixed).
+    pub fn mean_duration(&self) -> Seconds {
+        let sigma = self.sigma();
+        self.duration * (sigma * sigma / 2.0).exp()
+    }
 }
 
 /// A trace: one work job per row.
@@ -252,6 +291,33 @@ pub struct ZeroEtl {
     pub sync_duration: Seconds,
     /// Demand of the sync; `None` means base capacity.
     pub sync_rpu: Option<Rpu>,
+    /// `change_mb_per_hour` and `apply_mb_per_second`: each refresh applies the changes
+    /// of its interval.
+    pub change: Option<ChangeRate>,
+}
+
+/// How fast a zero-ETL source changes and how fast a refresh applies the changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChangeRate {
+    /// `c`, MB of changed data an hour.
+    pub mb_per_hour: f64,
+    /// `p`, MB a second at the sync demand.
+    pub apply_mb_per_second: f64,
+}
+
+impl ZeroEtl {
+    /// How long one refresh runs: `sync_duration + c × (R / 3600) / p`, or
+    /// `sync_duration` without a change rate (0 for continuous replication).
+    pub fn refresh_seconds(&self) -> Seconds {
+        if self.refresh_interval <= 0.0 {
+            return 0.0;
+        }
+        self.sync_duration
+            + self.change.map_or(0.0, |c| {
+                c.mb_per_hour * (self.refresh_interval / crate::units::SECONDS_PER_HOUR)
+                    / c.apply_mb_per_second
+            })
+    }
 }
 
 /// `[storage]`.
