@@ -2,11 +2,14 @@
 //! `Config` of a command. Everything that can be refused before a file is read is
 //! refused here (contradictory price options, an empty timeline window).
 
-use super::{ChartArgs, Cli, Command, PriceArgs, PriceModeArg, ScenarioArgs, WindowArgs};
+use super::{
+    ChartArgs, Cli, Command, MeteringArg, PriceArgs, PriceModeArg, ScenarioArgs, WindowArgs,
+};
 use crate::commands::{self, ChartConfig, Config, PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::Error;
 use crate::scenario::Limits;
 use crate::sources::prices::resolve::PriceMode;
+use redshift_cost_core::engine::Metering;
 use redshift_cost_core::units::SECONDS_PER_DAY;
 
 /// The command's configuration.
@@ -26,6 +29,16 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             out: a.output.out.clone(),
             budget: a.budget,
             calibrate: a.calibrate,
+            metering: match a.metering {
+                None => commands::estimate::MeteringChoice::Scenario,
+                Some(MeteringArg::BusyPeriod) => {
+                    commands::estimate::MeteringChoice::Rule(Metering::BusyPeriod)
+                }
+                Some(MeteringArg::PerMinute) => {
+                    commands::estimate::MeteringChoice::Rule(Metering::PerMinute)
+                }
+                Some(MeteringArg::Both) => commands::estimate::MeteringChoice::Both,
+            },
             prices: prices(&a.pricing)?,
             charts: charts(&a.charts)?,
         }),

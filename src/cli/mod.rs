@@ -186,6 +186,17 @@ enum FormatArg {
     Csv,
 }
 
+/// `--metering`: the rule the compute is billed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MeteringArg {
+    /// One 60-second minimum per busy period (the default of scenarios).
+    BusyPeriod,
+    /// Every wall-clock minute a charge window touches, billed whole.
+    PerMinute,
+    /// Both bills side by side: the range to budget for.
+    Both,
+}
+
 // ---------------------------------------------------------------------------------------
 // Commands
 
@@ -208,6 +219,10 @@ struct EstimateArgs {
     /// `[observed]` window matches CloudWatch; `--set` what-ifs then apply on top.
     #[arg(long)]
     calibrate: bool,
+    /// Bill Serverless compute under this metering rule instead of the scenario's
+    /// `[serverless] metering`; `both` prints both bills side by side.
+    #[arg(long, value_enum, value_name = "RULE")]
+    metering: Option<MeteringArg>,
     #[command(flatten)]
     pricing: PriceArgs,
     #[command(flatten)]

@@ -42,8 +42,36 @@ pub fn scenario_section(s: &ScenarioReport) -> String {
     if let Some(b) = s.budget_usd {
         let _ = writeln!(out, "Budget: {} USD.\n", usd(b));
     }
+    if let [a, b] = s.metering_bills.as_slice() {
+        let _ = writeln!(
+            out,
+            "| Metering | {} (USD) | {} (USD) |\n|---|--:|--:|",
+            a.metering, b.metering
+        );
+        for l in &a.lines {
+            let o: f64 = b
+                .lines
+                .iter()
+                .filter(|x| x.component == l.component)
+                .map(|x| x.monthly_usd)
+                .sum();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                escape(&l.component),
+                usd(l.monthly_usd),
+                usd(o)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| **Total** | **{}** | **{}** |\n",
+            usd(a.total_monthly_usd),
+            usd(b.total_monthly_usd)
+        );
+    }
     if let Some(sv) = &s.serverless {
-        for fact in serverless_facts(sv) {
+        for fact in serverless_facts(sv, &s.period_start) {
             let _ = writeln!(out, "- {fact}");
         }
         out.push('\n');

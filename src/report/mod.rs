@@ -52,6 +52,8 @@ pub struct ScenarioReport {
     pub name: String,
     pub region: String,
     pub period_hours: f64,
+    /// The first day of the period (`2026-01-05`); period time 0 is its 00:00 UTC.
+    pub period_start: String,
     pub total_monthly_usd: f64,
     pub budget_usd: Option<f64>,
     pub components: Vec<Component>,
@@ -77,6 +79,48 @@ pub struct ScenarioReport {
     /// How parts of the bill were modelled, one sentence each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// `estimate --metering both`: the bill under each metering rule, `busy-period`
+    /// first (left out otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metering_bills: Vec<MeteringBill>,
+}
+
+/// A scenario's bill under one metering rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeteringBill {
+    /// `busy-period` or `per-minute`.
+    pub metering: &'static str,
+    pub total_monthly_usd: f64,
+    pub billed_rpu_seconds: f64,
+    pub billed_seconds: f64,
+    /// Each cost line's cost under this rule.
+    pub lines: Vec<BillLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BillLine {
+    pub component: String,
+    pub monthly_usd: f64,
+}
+
+impl MeteringBill {
+    fn of(e: &ScenarioEstimate) -> Option<MeteringBill> {
+        let sv = e.serverless.as_ref()?;
+        Some(MeteringBill {
+            metering: sv.sim.metering.name(),
+            total_monthly_usd: e.total().usd(),
+            billed_rpu_seconds: sv.sim.billed_rpu_seconds.0,
+            billed_seconds: sv.sim.billed_seconds,
+            lines: e
+                .lines
+                .iter()
+                .map(|l| BillLine {
+                    component: l.component.clone(),
+                    monthly_usd: l.cost.usd(),
+                })
+                .collect(),
+        })
+    }
 }
 
 /// A provisioned cluster's figures.
@@ -129,6 +173,24 @@ pub struct ServerlessReport {
     /// Class name → billed RPU-seconds, in class order.
     #[serde(serialize_with = "ordered_map")]
     pub by_class_rpu_seconds: Vec<(String, f64)>,
+    /// Class name → its RPU-seconds, jobs, latency and rejections, in class order.
+    #[serde(serialize_with = "ordered_map")]
+    pub by_class: Vec<(String, wire::ClassJson)>,
+    /// `busy-period` or `per-minute`.
+    pub metering: &'static str,
+    /// Queries turned away by a `deactivate` usage limit.
+    pub rejected: usize,
+    /// The usage limits, with how often each tripped.
+    pub usage_limits: Vec<wire::UsageLimitJson>,
+    /// Every trip: `limit` (index into `usage_limits`), `period_start_s`, `trip_s`.
+    pub usage_limit_trips: Vec<wire::LimitTripJson>,
+    /// Zero-ETL refreshes run (0 for continuous replication); null without zero-ETL.
+    pub sync_runs: Option<usize>,
+    pub sync_latency_p95_s: Option<f64>,
+    /// REFRESH_INTERVAL + the longest refresh latency (0 for continuous replication).
+    pub sync_staleness_s: Option<f64>,
+    /// How long one refresh runs at its demand, as modelled.
+    pub refresh_seconds: Option<f64>,
     /// The Serverless reservation and the suggested commitment.
     pub reservation: Option<wire::ReservationJson>,
 }
@@ -141,7 +203,10 @@ pub struct BudgetBreach {
     pub excess_usd: f64,
 }
 
-fn ordered_map<S: Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+fn ordered_map<S: Serializer, V: Serialize>(
+    pairs: &[(String, V)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(pairs.len()))?;
     for (k, v) in pairs {
         map.serialize_entry(k, v)?;
@@ -176,6 +241,23 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             scenarios,
             budget_breaches,
+        }
+    }
+
+    /// Adds each scenario's bill under both metering rules: `estimates` (the report's
+    /// own) and `alternatives` (the same scenarios under the other rule).
+    pub fn attach_metering_bills(
+        &mut self,
+        estimates: &[ScenarioEstimate],
+        alternatives: &[ScenarioEstimate],
+    ) {
+        for ((s, e), alt) in self.scenarios.iter_mut().zip(estimates).zip(alternatives) {
+            let mut bills: Vec<MeteringBill> =
+                [e, alt].into_iter().filter_map(MeteringBill::of).collect();
+            bills.sort_by_key(|b| b.metering != "busy-period");
+            if bills.len() == 2 {
+                s.metering_bills = bills;
+            }
         }
     }
 
@@ -239,12 +321,42 @@ impl ScenarioReport {
                 .cloned()
                 .zip(s.sim.by_class_rpu_seconds.iter().map(|x| x.0))
                 .collect(),
+            by_class: s
+                .classes
+                .iter()
+                .cloned()
+                .zip(
+                    s.sim
+                        .by_class
+                        .iter()
+                        .zip(&s.sim.by_class_rpu_seconds)
+                        .map(|(c, r)| wire::ClassJson::new(c, r.0)),
+                )
+                .collect(),
+            metering: s.sim.metering.name(),
+            rejected: s.sim.by_class.iter().map(|c| c.rejected).sum(),
+            usage_limits: wire::UsageLimitJson::of(s),
+            usage_limit_trips: s
+                .sim
+                .usage_limit_trips
+                .iter()
+                .map(|t| wire::LimitTripJson {
+                    limit: t.limit,
+                    period_start_s: t.period_start_s,
+                    trip_s: t.trip_s,
+                })
+                .collect(),
+            sync_runs: s.zero_etl.as_ref().map(|z| z.sync_runs),
+            sync_latency_p95_s: s.zero_etl.as_ref().map(|z| z.sync_latency_p95_s),
+            sync_staleness_s: s.zero_etl.as_ref().map(|z| z.sync_staleness_s),
+            refresh_seconds: s.zero_etl.as_ref().map(|z| z.refresh_seconds),
             reservation: e.reservation.as_ref().map(wire::ReservationJson::from),
         });
         ScenarioReport {
             name: e.name.clone(),
             region: e.region.clone(),
             period_hours: e.period_hours,
+            period_start: e.period_start.to_string(),
             total_monthly_usd: e.total().usd(),
             budget_usd,
             components,
@@ -258,6 +370,7 @@ impl ScenarioReport {
             comparisons,
             pipelines: e.pipelines.iter().map(wire::PipelineJson::from).collect(),
             notes: e.notes.iter().map(notes::sentence).collect(),
+            metering_bills: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! documents show (JSON `notes`, the table, Markdown and the report folder).
 
 use super::format;
+use redshift_cost_core::engine::Metering;
 use redshift_cost_core::model::notes::{Note, PipelineWork};
 
 /// A number for notes: grouped, at most 2 decimals, trailing zeros dropped.
@@ -106,6 +107,59 @@ pub fn sentence(note: &Note) -> String {
         Note::DataApiFree { pipeline } => format!(
             "{pipeline}: the Data API has no charge of its own; its statements are warehouse time."
         ),
+        Note::ZeroEtlRefresh {
+            refresh_interval_s,
+            sync_duration_s,
+            sync_duration_default,
+            change,
+            refresh_seconds,
+            sync_rpu,
+            sync_runs,
+            staleness_s,
+        } => {
+            let how = match change {
+                None => format!(
+                    "each refresh {} at {} RPU{}",
+                    format::seconds(*refresh_seconds),
+                    num(*sync_rpu),
+                    if *sync_duration_default {
+                        " (default)"
+                    } else {
+                        ""
+                    }
+                ),
+                Some(c) => format!(
+                    "each refresh {} + {} MB/h × {} h / {} MB/s = {} at {} RPU",
+                    format::seconds(*sync_duration_s),
+                    num(c.mb_per_hour),
+                    num(refresh_interval_s / 3600.0),
+                    num(c.apply_mb_per_second),
+                    format::seconds(*refresh_seconds),
+                    num(*sync_rpu)
+                ),
+            };
+            format!(
+                "Zero-ETL: REFRESH_INTERVAL {}, {how}; {} refreshes; data up to {} old (the interval plus the longest refresh).",
+                format::seconds(*refresh_interval_s),
+                format::count(*sync_runs),
+                format::seconds(*staleness_s)
+            )
+        }
+        Note::ContinuousReplication { sync_rpu } => format!(
+            "Zero-ETL: continuous replication (REFRESH_INTERVAL 0) keeps the workgroup busy at {} RPU all period; its apply lag is not modelled.",
+            num(*sync_rpu)
+        ),
+        Note::Metering { rule } => match rule {
+            Metering::BusyPeriod => "Metering: busy-period (one 60-second minimum per busy period). AWS does not document the rule for overlapping queries; `--metering both` shows the per-minute bill too.".into(),
+            Metering::PerMinute => "Metering: per-minute (every wall-clock minute a charge window touches is billed whole). AWS does not document the rule; `--metering both` shows the busy-period bill too.".into(),
+        },
+        Note::TimeZone { name } => match name {
+            None => "Times of day (`window`, `days`) are read in UTC; set `timezone` to read them in local time.".into(),
+            Some(tz) => format!(
+                "Times of day (`window`, `days`) are read in {tz}, daylight saving time included; usage limits count UTC days."
+            ),
+        },
+        Note::LimitsSpareSyncs => "A deactivate usage limit turns away the users' queries only: zero-ETL refreshes keep running (an assumption; AWS does not say).".into(),
     }
 }
 

@@ -267,7 +267,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
             );
             if let Some(sv) = &s.serverless {
                 out.push_str("<ul>\n");
-                for fact in super::table::serverless_facts(sv) {
+                for fact in super::table::serverless_facts(sv, &s.period_start) {
                     let _ = writeln!(out, "<li>{}</li>", html_escape(&fact));
                 }
                 out.push_str("</ul>\n");

@@ -28,6 +28,9 @@ struct PointJson<'a> {
     params: &'a [(String, String)],
     total_monthly_usd: f64,
     compute_monthly_usd: f64,
+    /// The zero-ETL refreshes' compute (0 without zero-ETL).
+    sync_monthly_usd: f64,
+    /// p95 latency of the users' queries (refreshes left out).
     latency_p95_s: f64,
     staleness_s: Option<f64>,
 }
@@ -38,6 +41,7 @@ impl<'a> From<&'a Point> for PointJson<'a> {
             params: &p.params,
             total_monthly_usd: p.total_monthly_usd,
             compute_monthly_usd: p.compute_monthly_usd,
+            sync_monthly_usd: p.sync_monthly_usd,
             latency_p95_s: p.latency_p95_s,
             staleness_s: p.staleness_s,
         }
@@ -78,6 +82,7 @@ impl SweepReport {
             [
                 "total_monthly_usd",
                 "compute_monthly_usd",
+                "sync_monthly_usd",
                 "latency_p95_s",
                 "staleness_s",
                 "pick",
@@ -89,6 +94,7 @@ impl SweepReport {
             let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
             row.push(p.total_monthly_usd.to_string());
             row.push(p.compute_monthly_usd.to_string());
+            row.push(p.sync_monthly_usd.to_string());
             row.push(p.latency_p95_s.to_string());
             row.push(p.staleness_s.map(|s| s.to_string()).unwrap_or_default());
             row.push(if self.pick == Some(i) {
@@ -103,7 +109,11 @@ impl SweepReport {
 
     pub fn table(&self) -> Vec<u8> {
         let mut header: Vec<String> = self.param_names.clone();
-        header.extend(["Monthly (USD)", "Compute (USD)", "Latency p95"].map(String::from));
+        header.extend(["Monthly (USD)", "Compute (USD)"].map(String::from));
+        if self.has_staleness() {
+            header.push("Sync (USD)".into());
+        }
+        header.push("Query p95".into());
         if self.has_staleness() {
             header.push("Staleness".into());
         }
@@ -115,6 +125,9 @@ impl SweepReport {
             let mut row: Vec<String> = p.params.iter().map(|(_, v)| v.clone()).collect();
             row.push(usd(p.total_monthly_usd));
             row.push(usd(p.compute_monthly_usd));
+            if self.has_staleness() {
+                row.push(usd(p.sync_monthly_usd));
+            }
             row.push(seconds(p.latency_p95_s));
             if self.has_staleness() {
                 row.push(p.staleness_s.map_or_else(|| "—".into(), seconds));
@@ -129,7 +142,7 @@ impl SweepReport {
             t.add_row(row);
         }
         let n = self.param_names.len();
-        right_align(&mut t, n..n + 4);
+        right_align(&mut t, n..n + 5);
         let mut out = format!(
             "{} — sweep of {}\n{t}\n",
             self.scenario,

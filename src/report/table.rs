@@ -23,8 +23,20 @@ pub(crate) fn right_align(t: &mut Table, columns: impl IntoIterator<Item = usize
     }
 }
 
+/// A period time as a UTC date and time of day: `2026-01-05 14:32 UTC`.
+pub(crate) fn period_time(period_start: &str, t: f64) -> String {
+    match chrono::NaiveDate::parse_from_str(period_start, "%Y-%m-%d") {
+        Ok(d) => {
+            let at = d.and_hms_opt(0, 0, 0).unwrap_or_default()
+                + chrono::Duration::seconds(t.floor() as i64);
+            format!("{} UTC", at.format("%Y-%m-%d %H:%M"))
+        }
+        Err(_) => seconds(t),
+    }
+}
+
 /// The Serverless figures as short sentences (shared with the Markdown renderer).
-pub(crate) fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
+pub(crate) fn serverless_facts(sv: &ServerlessReport, period_start: &str) -> Vec<String> {
     let billed_h = sv.billed_rpu_seconds / SECONDS_PER_HOUR;
     let calc_h = sv.calculator_rpu_seconds / SECONDS_PER_HOUR;
     let mut facts = vec![
@@ -40,13 +52,72 @@ pub(crate) fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
             count(sv.busy_periods)
         ),
         format!(
-            "Jobs completed: {}; latency p50 {}, p95 {}, max {}.",
+            "Queries completed: {}; latency p50 {}, p95 {}, max {} (zero-ETL refreshes left out).",
             count(sv.jobs),
             seconds(sv.latency_p50_s),
             seconds(sv.latency_p95_s),
             seconds(sv.latency_max_s)
         ),
     ];
+    let sync = redshift_cost_core::model::workload::ZERO_ETL_CLASS;
+    let per_class: Vec<String> = sv
+        .by_class
+        .iter()
+        .filter(|(name, c)| name != sync && (c.jobs > 0 || c.rejected > 0))
+        .map(|(name, c)| {
+            let mut s = format!(
+                "{name} p50 {}, p95 {}, max {} ({} jobs",
+                seconds(c.latency_p50_s),
+                seconds(c.latency_p95_s),
+                seconds(c.latency_max_s),
+                count(c.jobs)
+            );
+            if c.rejected > 0 {
+                s.push_str(&format!(", {} turned away", count(c.rejected)));
+            }
+            s.push(')');
+            s
+        })
+        .collect();
+    if per_class.len() > 1 || sv.rejected > 0 {
+        facts.push(format!("Latency by workload: {}.", per_class.join("; ")));
+    }
+    if let (Some(runs), Some(p95)) = (sv.sync_runs, sv.sync_latency_p95_s) {
+        if runs > 0 {
+            facts.push(format!(
+                "Zero-ETL refresh latency: p95 {} (a refresh waits for capacity when max_rpu binds).",
+                seconds(p95)
+            ));
+        }
+    }
+    for (i, l) in sv.usage_limits.iter().enumerate() {
+        let head = format!(
+            "Usage limit {} ({} RPU-hours {}, {})",
+            i + 1,
+            quantity(l.rpu_hours),
+            l.period,
+            l.action
+        );
+        facts.push(match l.first_trip_s {
+            None => format!("{head}: never reached."),
+            Some(first) => {
+                let periods = if l.period == "monthly" {
+                    String::new()
+                } else {
+                    format!(", in {} {} periods", count(l.periods_tripped), l.period)
+                };
+                let turned_away = if l.action == "deactivate" {
+                    format!("; {} queries turned away", count(sv.rejected))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{head}: reached first at {}{periods}{turned_away}.",
+                    period_time(period_start, first)
+                )
+            }
+        });
+    }
     if calc_h > 0.0 {
         facts.push(format!(
             "Calculator figure (duration × RPU, summed): {} RPU-hours; the simulated bill differs by {}.",
@@ -55,6 +126,58 @@ pub(crate) fn serverless_facts(sv: &ServerlessReport) -> Vec<String> {
         ));
     }
     facts
+}
+
+/// The bills under both metering rules, line by line (`estimate --metering both`).
+fn metering_table(a: &super::MeteringBill, b: &super::MeteringBill) -> Table {
+    let mut t = new_table(&[
+        "Metering".to_string(),
+        format!("{} (USD)", a.metering),
+        format!("{} (USD)", b.metering),
+        "Difference (USD)".to_string(),
+    ]);
+    let other = |name: &str| {
+        b.lines
+            .iter()
+            .filter(|l| l.component == name)
+            .map(|l| l.monthly_usd)
+            .sum::<f64>()
+    };
+    for l in &a.lines {
+        let o = other(&l.component);
+        t.add_row(vec![
+            l.component.clone(),
+            usd(l.monthly_usd),
+            usd(o),
+            usd(o - l.monthly_usd),
+        ]);
+    }
+    for l in b
+        .lines
+        .iter()
+        .filter(|l| !a.lines.iter().any(|x| x.component == l.component))
+    {
+        t.add_row(vec![
+            l.component.clone(),
+            usd(0.0),
+            usd(l.monthly_usd),
+            usd(l.monthly_usd),
+        ]);
+    }
+    t.add_row(vec![
+        "Total".to_string(),
+        usd(a.total_monthly_usd),
+        usd(b.total_monthly_usd),
+        usd(b.total_monthly_usd - a.total_monthly_usd),
+    ]);
+    t.add_row(vec![
+        "Billed RPU-hours".to_string(),
+        quantity(a.billed_rpu_seconds / SECONDS_PER_HOUR),
+        quantity(b.billed_rpu_seconds / SECONDS_PER_HOUR),
+        quantity((b.billed_rpu_seconds - a.billed_rpu_seconds) / SECONDS_PER_HOUR),
+    ]);
+    right_align(&mut t, [1, 2, 3]);
+    t
 }
 
 pub(crate) fn render(report: &Report) -> Vec<u8> {
@@ -114,8 +237,11 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
         if let Some(b) = s.budget_usd {
             let _ = writeln!(out, "Budget: {} USD", usd(b));
         }
+        if let [a, b] = s.metering_bills.as_slice() {
+            let _ = writeln!(out, "{}", metering_table(a, b));
+        }
         if let Some(sv) = &s.serverless {
-            for fact in serverless_facts(sv) {
+            for fact in serverless_facts(sv, &s.period_start) {
                 let _ = writeln!(out, "{fact}");
             }
         }

@@ -2,8 +2,9 @@
 //! of `report/` is built from them through these structs, so the contract (its keys, their
 //! order, their names) is written down here and nowhere else.
 
+use redshift_cost_core::engine::ClassFigures;
 use redshift_cost_core::model::figures::{
-    Comparison, LambdaSummary, PipelineFigures, ReservationFigures, Side,
+    Comparison, LambdaSummary, PipelineFigures, ReservationFigures, ServerlessFigures, Side,
 };
 use redshift_cost_core::units::Rpu;
 use serde::Serialize;
@@ -138,4 +139,75 @@ impl From<&PipelineFigures> for PipelineJson {
             lambda: p.lambda.as_ref().map(LambdaJson::from),
         }
     }
+}
+
+/// One class of a Serverless run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClassJson {
+    pub rpu_seconds: f64,
+    pub jobs: usize,
+    pub latency_p50_s: f64,
+    pub latency_p95_s: f64,
+    pub latency_max_s: f64,
+    pub rejected: usize,
+}
+
+impl ClassJson {
+    pub fn new(c: &ClassFigures, rpu_seconds: f64) -> ClassJson {
+        ClassJson {
+            rpu_seconds,
+            jobs: c.jobs,
+            latency_p50_s: c.latency_p50_s,
+            latency_p95_s: c.latency_p95_s,
+            latency_max_s: c.latency_max_s,
+            rejected: c.rejected,
+        }
+    }
+}
+
+/// A usage limit and what it did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageLimitJson {
+    pub rpu_hours: f64,
+    /// `daily`, `weekly` or `monthly`.
+    pub period: &'static str,
+    /// `log`, `emit-metric` or `deactivate`.
+    pub action: &'static str,
+    /// Limit periods in which it tripped.
+    pub periods_tripped: usize,
+    /// Its first trip, seconds from the period start.
+    pub first_trip_s: Option<f64>,
+}
+
+impl UsageLimitJson {
+    pub fn of(s: &ServerlessFigures) -> Vec<UsageLimitJson> {
+        s.usage_limits
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let trips: Vec<f64> = s
+                    .sim
+                    .usage_limit_trips
+                    .iter()
+                    .filter(|t| t.limit == i)
+                    .map(|t| t.trip_s)
+                    .collect();
+                UsageLimitJson {
+                    rpu_hours: l.rpu_hours,
+                    period: l.period.name(),
+                    action: l.action.name(),
+                    periods_tripped: trips.len(),
+                    first_trip_s: trips.iter().copied().reduce(f64::min),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One usage-limit trip.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LimitTripJson {
+    pub limit: usize,
+    pub period_start_s: f64,
+    pub trip_s: f64,
 }

@@ -82,7 +82,18 @@ fn worked_example_json_contract() {
         assert!(sv.get(key).is_some(), "serverless lacks {key}");
     }
     assert!((f(&sv["billed_rpu_seconds"]) - 4_665_600.0).abs() < 1e-3);
-    assert_eq!(sv["jobs"], 3720);
+    // The headline counts the analysts' queries; the 720 refreshes have their own figures.
+    assert_eq!(sv["jobs"], 3000);
+    assert_eq!(sv["metering"], "busy-period");
+    assert_eq!(sv["sync_runs"], 720);
+    assert_eq!(f(&sv["sync_staleness_s"]), 3660.0);
+    let analysts = &sv["by_class"]["analyst queries"];
+    assert_eq!(analysts["jobs"], 3000);
+    assert_eq!(analysts["rejected"], 0);
+    assert!((f(&analysts["latency_p95_s"]) - 180.0).abs() < 1e-6);
+    assert!((f(&analysts["rpu_seconds"]) - 4_320_000.0).abs() < 1e-3);
+    assert_eq!(sv["by_class"]["zero-etl sync"]["jobs"], 720);
+    assert_eq!(sv["usage_limit_trips"].as_array().map(Vec::len), Some(0));
     let by_class: f64 = sv["by_class_rpu_seconds"]
         .as_object()
         .unwrap()

@@ -126,7 +126,7 @@ fn sweep_csv_shape() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines[0], "zero_etl.refresh_interval,total_monthly_usd,compute_monthly_usd,latency_p95_s,staleness_s,pick");
+    assert_eq!(lines[0], "zero_etl.refresh_interval,total_monthly_usd,compute_monthly_usd,sync_monthly_usd,latency_p95_s,staleness_s,pick");
     assert_eq!(lines.len(), 3);
     assert!(lines[1].starts_with("0,3440.85"), "{}", lines[1]);
     assert!(lines[2].ends_with(",3660,yes"), "{}", lines[2]);

@@ -215,7 +215,7 @@ impl Limits {
 
     /// Accrues `rate` RPU-seconds a second over `[from, to)`.
     pub(super) fn accrue(&mut self, from: Seconds, to: Seconds, rate: f64) {
-        if !(to > from) || rate <= 0.0 {
+        if to <= from || to.is_nan() || rate <= 0.0 {
             return;
         }
         for i in 0..self.states.len() {

@@ -3,8 +3,11 @@
 use super::compare::compare;
 use super::costs::{compute_line, snapshot_lines, ComponentKind, CostLine, GB_MONTH};
 use super::data_sharing::add_data_sharing;
-use super::figures::{Deployment, EstimateError, Parts, ScenarioEstimate, ServerlessFigures};
+use super::figures::{
+    Deployment, EstimateError, Parts, ScenarioEstimate, ServerlessFigures, ZeroEtlFigures,
+};
 use super::ml::add_ml;
+use super::notes::Note;
 use super::pipelines::add_pipelines;
 use super::provisioned::add_provisioned;
 use super::reservations::apply_reservation;
@@ -55,6 +58,54 @@ pub fn estimate_scenario_with(
         first.comparison = Some(compare(&first, alternative));
     }
     Ok(first)
+}
+
+/// The zero-ETL `sync_duration` when a scenario leaves it out.
+pub const DEFAULT_SYNC_SECONDS: crate::units::Seconds = 60.0;
+
+/// What a Serverless estimate states every time: how the refreshes were modelled, the
+/// metering rule, where times of day were read, and what a deactivate limit spares.
+fn serverless_notes(
+    scenario: &Scenario,
+    sv: &crate::scenario::Serverless,
+    zero_etl: Option<&ZeroEtlFigures>,
+    notes: &mut Vec<Note>,
+) {
+    if let Some(z) = zero_etl {
+        if z.refresh_interval_s > 0.0 {
+            notes.push(Note::ZeroEtlRefresh {
+                refresh_interval_s: z.refresh_interval_s,
+                sync_duration_s: z.sync_duration_s,
+                sync_duration_default: z.sync_duration_default,
+                change: z.change,
+                refresh_seconds: z.refresh_seconds,
+                sync_rpu: z.sync_rpu,
+                sync_runs: z.sync_runs,
+                staleness_s: z.sync_staleness_s,
+            });
+        } else {
+            notes.push(Note::ContinuousReplication {
+                sync_rpu: z.sync_rpu,
+            });
+        }
+    }
+    notes.push(Note::Metering { rule: sv.metering });
+    let generated = scenario
+        .workloads
+        .iter()
+        .any(|w| matches!(w.source, crate::scenario::WorkloadSource::Arrivals(_)));
+    if generated {
+        notes.push(Note::TimeZone {
+            name: scenario.timezone.map(chrono_tz::Tz::name),
+        });
+    }
+    let deactivates = sv
+        .usage_limits
+        .iter()
+        .any(|l| l.action == crate::engine::BreachAction::Deactivate);
+    if deactivates && scenario.zero_etl.is_some() {
+        notes.push(Note::LimitsSpareSyncs);
+    }
 }
 
 /// What an engine error is about, in the scenario's words: the class of the job it
@@ -147,6 +198,7 @@ fn estimate_in_with(
     let mut lines = Vec::new();
     let mut serverless = None;
     let mut reservation = None;
+    let mut notes = Vec::new();
 
     if let (Some(Deployment::Serverless), Some(sv)) = (deployment, &scenario.serverless) {
         let capacity = Capacity {
@@ -197,12 +249,38 @@ fn estimate_in_with(
                 ));
             }
         }
+        let zero_etl = scenario.zero_etl.as_ref().map(|z| {
+            let sync = plan
+                .kinds
+                .iter()
+                .position(|k| *k == ClassKind::ZeroEtl)
+                .and_then(|i| sim.by_class.get(i))
+                .copied()
+                .unwrap_or_default();
+            let r = z.refresh_interval;
+            ZeroEtlFigures {
+                refresh_interval_s: r,
+                sync_duration_s: z.sync_duration,
+                sync_duration_default: z.sync_duration == DEFAULT_SYNC_SECONDS
+                    && z.change.is_none(),
+                change: z.change,
+                refresh_seconds: z.refresh_seconds(),
+                sync_rpu: z.sync_rpu.unwrap_or(sv.base_rpu),
+                sync_runs: sync.jobs,
+                sync_latency_p95_s: sync.latency_p95_s,
+                sync_latency_max_s: sync.latency_max_s,
+                sync_staleness_s: if r > 0.0 { r + sync.latency_max_s } else { 0.0 },
+            }
+        });
+        serverless_notes(scenario, sv, zero_etl.as_ref(), &mut notes);
         let figures = ServerlessFigures {
             base_rpu: sv.base_rpu,
             max_rpu: sv.max_rpu,
             sim,
             classes: plan.input.classes,
             rpu_hour_usd: rpu_hour_usd.map(|p| p.usd),
+            usage_limits: sv.usage_limits.clone(),
+            zero_etl,
         };
         if let Some(rpu_hour) = rpu_hour_usd {
             reservation = apply_reservation(scenario, &figures, rpu_hour, sheet, &mut lines);
@@ -257,6 +335,7 @@ fn estimate_in_with(
         name: scenario.name.clone(),
         region: scenario.region.clone(),
         period_hours: scenario.period.hours,
+        period_start: scenario.period.start,
         budget_usd: scenario.budget_usd,
         lines,
         serverless,
@@ -265,7 +344,10 @@ fn estimate_in_with(
         reservation,
         comparisons: parts.comparisons,
         pipelines: parts.pipelines,
-        notes: parts.notes,
+        notes: {
+            notes.extend(parts.notes);
+            notes
+        },
         comparison: None,
     })
 }

@@ -59,6 +59,39 @@ pub struct ServerlessFigures {
     pub classes: Vec<String>,
     /// The on-demand RPU-hour price the compute was billed at, when it was needed.
     pub rpu_hour_usd: Option<f64>,
+    /// The usage limits the run watched (their trips are `sim.usage_limit_trips`).
+    pub usage_limits: Vec<crate::engine::UsageLimit>,
+    /// How the zero-ETL refreshes were modelled and what they did, with zero-ETL.
+    pub zero_etl: Option<ZeroEtlFigures>,
+}
+
+impl ServerlessFigures {
+    /// The class index of `name`.
+    pub fn class(&self, name: &str) -> Option<usize> {
+        self.classes.iter().position(|c| c == name)
+    }
+}
+
+/// The zero-ETL refreshes of a Serverless run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroEtlFigures {
+    /// REFRESH_INTERVAL, seconds; 0 is continuous replication.
+    pub refresh_interval_s: Seconds,
+    /// `sync_duration`, the fixed part of a refresh.
+    pub sync_duration_s: Seconds,
+    /// Whether `sync_duration` was left at its default.
+    pub sync_duration_default: bool,
+    /// The change rate, when the refreshes apply the changes of their interval.
+    pub change: Option<crate::scenario::ChangeRate>,
+    /// How long one refresh runs when it gets its demand (0 for continuous).
+    pub refresh_seconds: Seconds,
+    pub sync_rpu: Rpu,
+    /// Refreshes run (0 for continuous replication).
+    pub sync_runs: usize,
+    pub sync_latency_p95_s: Seconds,
+    pub sync_latency_max_s: Seconds,
+    /// REFRESH_INTERVAL + the longest refresh latency (0 for continuous replication).
+    pub sync_staleness_s: Seconds,
 }
 
 /// Everything estimated for one scenario.
@@ -67,6 +100,8 @@ pub struct ScenarioEstimate {
     pub name: String,
     pub region: String,
     pub period_hours: f64,
+    /// The period's start date (period time 0 is its 00:00 UTC).
+    pub period_start: chrono::NaiveDate,
     pub budget_usd: Option<f64>,
     pub lines: Vec<CostLine>,
     pub serverless: Option<ServerlessFigures>,

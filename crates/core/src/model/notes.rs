@@ -58,6 +58,25 @@ pub enum Note {
     },
     /// The Data API has no charge of its own.
     DataApiFree { pipeline: String },
+    /// How each zero-ETL refresh was modelled (REFRESH_INTERVAL > 0).
+    ZeroEtlRefresh {
+        refresh_interval_s: Seconds,
+        sync_duration_s: Seconds,
+        sync_duration_default: bool,
+        change: Option<crate::scenario::ChangeRate>,
+        refresh_seconds: Seconds,
+        sync_rpu: f64,
+        sync_runs: usize,
+        staleness_s: Seconds,
+    },
+    /// REFRESH_INTERVAL 0: replication keeps the workgroup busy all period.
+    ContinuousReplication { sync_rpu: f64 },
+    /// The metering rule the compute was billed under.
+    Metering { rule: crate::engine::Metering },
+    /// Where times of day were read: `None` is UTC.
+    TimeZone { name: Option<&'static str> },
+    /// A `deactivate` limit turns away user queries only; zero-ETL refreshes run on.
+    LimitsSpareSyncs,
 }
 
 /// The warehouse work a pipeline induces.

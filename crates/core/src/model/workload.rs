@@ -172,26 +172,24 @@ pub struct LocalClock {
 
 impl LocalClock {
     pub fn new(period: &Period, zone: Option<chrono_tz::Tz>) -> LocalClock {
-        match zone {
-            None => LocalClock {
+        if zone.is_none() {
+            return LocalClock {
                 zone,
                 days: period.active_days(),
                 first_day: period.start,
                 period_start: period.start,
-            },
-            Some(_) => {
-                let first_day = period.start.pred_opt().unwrap_or(period.start);
-                let covering = Period {
-                    hours: period.hours + 48.0,
-                    start: first_day,
-                };
-                LocalClock {
-                    zone,
-                    days: covering.active_days(),
-                    first_day,
-                    period_start: period.start,
-                }
-            }
+            };
+        }
+        let first_day = period.start.pred_opt().unwrap_or(period.start);
+        let covering = Period {
+            hours: period.hours + 48.0,
+            start: first_day,
+        };
+        LocalClock {
+            zone,
+            days: covering.active_days(),
+            first_day,
+            period_start: period.start,
         }
     }
 
@@ -255,7 +253,7 @@ fn push_arrivals(
     for arrival in arrival_times(a, days) {
         // One draw per job generated, kept or not: a job's duration does not depend on
         // the period's length.
-        let duration = durations.next();
+        let duration = durations.draw();
         if arrival < horizon {
             work.push(WorkJob {
                 arrival,
@@ -304,7 +302,7 @@ impl Durations {
         r * angle.cos()
     }
 
-    pub fn next(&mut self) -> Seconds {
+    pub fn draw(&mut self) -> Seconds {
         match self.rng.as_mut() {
             None => self.median,
             Some(rng) => {
