@@ -6,6 +6,13 @@ Inputs (read-only reference material, not shipped with the crate):
       The AWS pricing page's data file for Redshift (34 regions). Labeled rows give node
       on-demand prices, concurrency-scaling per-node-second prices, the Serverless RPU-hour
       and the inter-region transfer rate.
+  <shared>/data/aws-pricing/aws-pricingpage-redshift-reserved-2025-03-19.json
+      The pricing page's reserved-node data (meteredUnitMaps/redshift-reservedinstance):
+      one entry per '<term>-<purchase option>-<region code>', each row a node type's
+      published hourly rate ("price") and upfront fee ("riupfront:PricePerUnit") with its
+      on-demand rate. Written to each region's `reserved_nodes` as published (hourly and
+      upfront per node), so that a reserved cluster is billed at AWS's own rate rather
+      than at a rounded discount; the on-demand rates are cross-checked with the page data.
   <shared>/docs/pricing-research.md, Appendix A
       One row per region: the region code <-> location mapping, RMS, backup tiers and
       Spectrum (unlabeled SKUs in the page data, classified by value pattern), plus the
@@ -28,6 +35,17 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILE = Path("data/aws-pricing/aws-pricingpage-redshift-2025-03-19.json")
+RESERVED_FILE = Path("data/aws-pricing/aws-pricingpage-redshift-reserved-2025-03-19.json")
+RESERVED_LABEL = "AWS pricing page reserved nodes 2025-03-19"
+# Reserved file entry names -> term keys.
+RESERVED_ENTRY_TERMS = {
+    ("1 year", "No Upfront"): "1yr-no-upfront",
+    ("1 year", "Partial Upfront"): "1yr-partial-upfront",
+    ("1 year", "All Upfront"): "1yr-all-upfront",
+    ("3 year", "No Upfront"): "3yr-no-upfront",
+    ("3 year", "Partial Upfront"): "3yr-partial-upfront",
+    ("3 year", "All Upfront"): "3yr-all-upfront",
+}
 RESEARCH_FILE = Path("docs/pricing-research.md")
 
 FORMAT_VERSION = 1
@@ -376,11 +394,44 @@ def check_reserved_nodes(location, rows):
     return checked, mismatches
 
 
+def published_reserved_nodes(reserved):
+    """{region code: [rate, ...]} from the reserved-node page data, each rate
+    {product, term, hourly_usd, upfront_usd, on_demand} as published."""
+    out = {}
+    for name, entry in reserved["entries"].items():
+        length, option, code = name.split("-", 2)
+        term = RESERVED_ENTRY_TERMS.get((length, option))
+        if term is None:
+            raise DataError(f"reserved entry {name!r}: unknown term")
+        if entry.get("manifest", {}).get("hawkFilePublicationDate", "")[:10] != PAGE_DATE:
+            raise DataError(f"reserved entry {name!r} is not the {PAGE_DATE} publication")
+        for rows in entry["regions"].values():
+            for label, row in sorted(rows.items()):
+                node_type = row.get("Instance Type", "")
+                if not node_type or row.get("PurchaseOption") != option:
+                    raise DataError(f"reserved entry {name!r} row {label!r}: unexpected fields")
+                hourly = Decimal(row["price"])
+                upfront = Decimal(row.get("riupfront:PricePerUnit", "0"))
+                if hourly < 0 or upfront < 0 or (hourly == 0 and upfront == 0):
+                    raise DataError(f"reserved {code} {node_type} {term}: no rate")
+                out.setdefault(code, []).append({
+                    "product": node_type,
+                    "term": term,
+                    "hourly_usd": float(hourly),
+                    "upfront_usd": float(upfront),
+                    "on_demand": float(Decimal(row["OnDemand:PricePerUnit"])),
+                })
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 
 
 def build(shared):
     page = json.loads((shared / PAGE_FILE).read_text(encoding="utf-8"))
+    published = published_reserved_nodes(
+        json.loads((shared / RESERVED_FILE).read_text(encoding="utf-8"))
+    )
     appendix = parse_appendix((shared / RESEARCH_FILE).read_text(encoding="utf-8"))
     if page.get("manifest", {}).get("hawkFilePublicationDate", "")[:10] != PAGE_DATE:
         raise DataError(f"page data is not the {PAGE_DATE} publication")
@@ -468,9 +519,32 @@ def build(shared):
             region["concurrency_scaling_node_second"] = {t: price(cs[t]) for t in sorted(cs)}
         if inter is not None:
             region["inter_region_gb"] = price(inter)
+        rates = published.pop(code, [])
+        for r in rates:
+            od = nodes.get(r["product"])
+            if od is None or not same(od, r["on_demand"]):
+                errors.append(
+                    f"{code}: reserved {r['product']} {r['term']} quotes on demand "
+                    f"{r['on_demand']}, the page data {od}"
+                )
+        if rates:
+            order = list(RESERVED_ENTRY_TERMS.values())
+            region["reserved_nodes"] = [
+                {
+                    "product": r["product"],
+                    "term": r["term"],
+                    "hourly_usd": r["hourly_usd"],
+                    "upfront_usd": r["upfront_usd"],
+                    "as_of": PAGE_DATE,
+                    "source": RESERVED_LABEL,
+                }
+                for r in sorted(rates, key=lambda r: (r["product"], order.index(r["term"])))
+            ]
         add_extra_prices(code, region)
         regions[code] = region
 
+    if published:
+        errors.append(f"reserved-node data for regions not in the book: {sorted(published)}")
     if errors:
         raise DataError("cross-check failed:\n  " + "\n  ".join(errors))
     if reserved_checked == 0:
@@ -489,6 +563,7 @@ def build(shared):
         "description": DESCRIPTION,
         "sources": [
             {"label": PAGE_LABEL, "as_of": PAGE_DATE, "file": str(PAGE_FILE)},
+            {"label": RESERVED_LABEL, "as_of": PAGE_DATE, "file": str(RESERVED_FILE)},
             {"label": SNAPSHOT_LABEL, "as_of": SNAPSHOT_DATE, "file": str(RESEARCH_FILE) + " (Appendix A)"},
             {"label": RESEARCH_LABEL, "as_of": PAGE_DATE, "file": str(RESEARCH_FILE) + " (sections 3-4)"},
         ],

@@ -71,23 +71,50 @@ fn paused_hours_are_free() {
 
 #[test]
 fn reserved_nodes_amortise_the_upfront_and_bill_every_hour() {
-    // 1 yr all upfront: 34 % off, every hour of the period, paused or not.
+    // 1 yr all upfront, as published: 18,848 USD per node, spread over 8,760 hours, for
+    // every hour of the period, paused or not.
     let mut p = cluster(NodeType::Ra34xlarge, 6);
     p.reservation = Some(ReservedTerm::OneYearAllUpfront);
     p.hours_per_day = 8.0;
     let (l, f) = lines(&p, 730.0);
     assert_relative_eq!(l[0].quantity, 4380.0);
-    assert_relative_eq!(l[0].unit_price.usd, 3.26 * 0.66, epsilon = 1e-12);
-    assert_relative_eq!(total(&l), 9_424.008, epsilon = 1e-6);
+    assert_relative_eq!(l[0].unit_price.usd, 18_848.0 / 8760.0, epsilon = 1e-12);
+    assert_relative_eq!(total(&l), 4380.0 * 18_848.0 / 8760.0, epsilon = 1e-6);
     assert!(l[0]
         .component
         .contains("reserved 1 yr all upfront, upfront amortised"));
-    assert_eq!(f.reserved_discount, Some(0.34));
-    // 3 yr no upfront: 56.5 % off, no upfront to amortise.
+    assert_relative_eq!(
+        f.reserved_discount.unwrap(),
+        1.0 - 18_848.0 / 8760.0 / 3.26,
+        epsilon = 1e-12
+    );
+    // 3 yr no upfront: the published 1.4181 an hour, no upfront to amortise.
     p.reservation = Some(ReservedTerm::ThreeYearNoUpfront);
     let (l, _) = lines(&p, 730.0);
-    assert_relative_eq!(total(&l), 4380.0 * 3.26 * 0.435, epsilon = 1e-6);
+    assert_relative_eq!(total(&l), 4380.0 * 1.4181, epsilon = 1e-6);
     assert!(!l[0].component.contains("amortised"));
+}
+
+#[test]
+fn reserved_nodes_are_billed_at_the_published_rate() {
+    // 4 × ra3.xlplus, us-east-1, 3-year no upfront: 0.4725 USD an hour, not 1.086 less a
+    // rounded discount. 4 × 730 × 0.4725 = 1,379.70.
+    let mut p = cluster(NodeType::Ra3Xlplus, 4);
+    p.reservation = Some(ReservedTerm::ThreeYearNoUpfront);
+    let (l, _) = lines(&p, 730.0);
+    assert_eq!(l[0].unit_price.usd, 0.4725);
+    assert_eq!(l[0].cost.usd(), 1379.70);
+    assert_eq!(
+        l[0].unit_price.source.to_string(),
+        "bundled 2025-03-19",
+        "the published rate is a bundled price"
+    );
+    // Without a published rate the book's discount table still prices the term.
+    let book = bundled();
+    let mut region = book.region("us-east-1").unwrap().clone();
+    region.reserved.clear();
+    let (l, _) = provisioned_lines(&p, &period(730.0), &region, &book.node_reserved, 0.0).unwrap();
+    assert_relative_eq!(l[0].unit_price.usd, 1.086 * (1.0 - 0.565), epsilon = 1e-9);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! is not known is absent from the JSON (never 0), and every price carries the date it was
 //! true on.
 
-use super::{Price, PriceBook, Provenance, RegionPrices, ReservedDiscounts, SourceKind, Tier};
+use super::{
+    Price, PriceBook, Provenance, RegionPrices, ReservedDiscounts, ReservedRate, SourceKind, Tier,
+};
 use chrono::NaiveDate;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -113,6 +115,48 @@ struct WireRegion {
     sagemaker_instance_hour: BTreeMap<String, WirePrice>,
     #[serde(default)]
     ml_million_cells_tiers: Vec<WireUnitTier>,
+    /// Reserved-node rates as AWS publishes them (hourly and upfront, per node).
+    #[serde(default)]
+    reserved_nodes: Vec<WireReserved>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireReserved {
+    /// A node type (`ra3.xlplus`).
+    product: String,
+    /// `1yr-no-upfront`, ..., `3yr-all-upfront`.
+    term: String,
+    hourly_usd: f64,
+    upfront_usd: f64,
+    as_of: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+impl WireReserved {
+    fn into_rate(self, field: &str, kind: SourceKind) -> Result<ReservedRate, BookError> {
+        let ok = |v: f64| v.is_finite() && v >= 0.0;
+        if !(ok(self.hourly_usd) && ok(self.upfront_usd))
+            || self.hourly_usd + self.upfront_usd <= 0.0
+        {
+            return Err(BookError::BadPrice {
+                field: format!("{field}.{}.{}", self.product, self.term),
+                usd: self.hourly_usd,
+            });
+        }
+        let date = parse_date(&format!("{field}.as_of"), &self.as_of)?;
+        Ok(ReservedRate {
+            product: self.product,
+            term: self.term,
+            hourly_usd: self.hourly_usd,
+            upfront_usd: self.upfront_usd,
+            source: Provenance {
+                kind,
+                date: Some(date),
+            },
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -298,7 +342,11 @@ impl WireBook {
                     kind,
                 )?,
                 inter_region_gb: opt_price(r.inter_region_gb, &f("inter_region_gb"), kind)?,
-                reserved: Vec::new(),
+                reserved: r
+                    .reserved_nodes
+                    .into_iter()
+                    .map(|x| x.into_rate(&f("reserved_nodes"), kind))
+                    .collect::<Result<_, _>>()?,
                 athena_tb: opt_price(r.athena_tb, &f("athena_tb"), kind)?,
                 lambda_request: opt_price(r.lambda_request, &f("lambda_request"), kind)?,
                 lambda_gb_second: price_map(r.lambda_gb_second, &f("lambda_gb_second"), kind)?,

@@ -536,7 +536,7 @@ pub fn merge(
         &bundled.concurrency_scaling_node_second,
         &live.concurrency_scaling_node_second,
     );
-    let reserved = live
+    let mut reserved: Vec<ReservedRate> = live
         .reserved
         .iter()
         .map(|r| ReservedRate {
@@ -547,6 +547,15 @@ pub fn merge(
             source,
         })
         .collect();
+    // The published rates the live answer lacks stay bundled.
+    for b in &bundled.reserved {
+        if !reserved
+            .iter()
+            .any(|r| r.product == b.product && r.term == b.term)
+        {
+            reserved.push(b.clone());
+        }
+    }
     let prices = RegionPrices {
         location: if bundled.location.is_empty() || bundled.location == bundled.region {
             live.location

@@ -62,22 +62,42 @@ pub fn cs_credits_steady(demand: &[Seconds], accrual: &[Seconds]) -> CsCredits {
 /// A price the provisioned lines need and the book lacks: `(what, [prices] key)`.
 pub type Missing = (&'static str, &'static str);
 
-/// The reserved discount of `term` for `node_type`: the live Price List's reserved rate
-/// when the prices have one, else the book's table.
-fn reserved_discount(
+/// The reserved rate of `term` for `node_type` (per node-hour, the upfront fee spread
+/// over the term) and its discount off on demand: AWS's published rate when the prices
+/// have one (the bundled book's reserved-node data, or the live Price List), else the
+/// on-demand rate less the book's discount table.
+fn reserved_rate(
     prices: &RegionPrices,
     table: &ReservedDiscounts,
     node_type: NodeType,
     term: ReservedTerm,
     on_demand: Price,
-) -> Option<f64> {
-    prices
+) -> Option<(f64, Price)> {
+    let published = prices
         .reserved
         .iter()
         .find(|r| r.product == node_type.name() && r.term == term.key())
-        .and_then(|r| r.discount(on_demand.usd))
-        .filter(|d| d.is_finite() && (0.0..1.0).contains(d))
-        .or_else(|| table.by_term.get(term.key()).copied())
+        .and_then(|r| {
+            let hourly = r.effective_hourly_usd()?;
+            let d = r.discount(on_demand.usd)?;
+            (hourly.is_finite() && hourly > 0.0 && d.is_finite() && d < 1.0).then_some((
+                d,
+                Price {
+                    usd: hourly,
+                    source: r.source,
+                },
+            ))
+        });
+    published.or_else(|| {
+        let d = table.by_term.get(term.key()).copied()?;
+        Some((
+            d,
+            Price {
+                usd: crate::units::round_price(on_demand.usd * (1.0 - d)),
+                source: on_demand.source,
+            },
+        ))
+    })
 }
 
 /// The cluster's cost lines: compute (on demand on the running schedule, or reserved for
@@ -109,7 +129,7 @@ pub fn provisioned_lines(
             node_hour,
         )),
         Some(term) => {
-            let d = reserved_discount(prices, node_reserved, p.node_type, term, node_hour)
+            let (d, rate) = reserved_rate(prices, node_reserved, p.node_type, term, node_hour)
                 .ok_or(("reserved node discount", "node_hour"))?;
             discount = Some(d);
             let upfront = if term.has_upfront() {
@@ -127,10 +147,7 @@ pub fn provisioned_lines(
                 nodes * period.hours,
                 NODE_HOUR,
                 PriceKey::NodeHour(name.to_string()),
-                Price {
-                    usd: crate::units::round_price(node_hour.usd * (1.0 - d)),
-                    source: node_hour.source,
-                },
+                rate,
             ));
         }
     }
