@@ -79,7 +79,7 @@ pub(crate) fn serverless_facts(sv: &ServerlessReport, period_start: &str) -> Vec
             s
         })
         .collect();
-    if per_class.len() > 1 || sv.rejected > 0 {
+    if !per_class.is_empty() {
         facts.push(format!("Latency by workload: {}.", per_class.join("; ")));
     }
     if let (Some(runs), Some(p95)) = (sv.sync_runs, sv.sync_latency_p95_s) {

@@ -1688,3 +1688,203 @@ mod hardening {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Model v2 keys
+
+fn serverless_of(l: &Loaded) -> &Serverless {
+    l.scenario.serverless.as_ref().unwrap()
+}
+
+#[test]
+fn metering_and_usage_limits_are_read_with_defaults() {
+    use redshift_cost_core::engine::{BreachAction, LimitPeriod, Metering};
+    let l = ok(&with(
+        "metering = \"per-minute\"\n[serverless.usage_limit]\nrpu_hours = 100\n",
+    ));
+    let sv = serverless_of(&l);
+    assert_eq!(sv.metering, Metering::PerMinute);
+    assert_eq!(sv.usage_limits.len(), 1);
+    assert_eq!(sv.usage_limits[0].period, LimitPeriod::Monthly);
+    assert_eq!(sv.usage_limits[0].action, BreachAction::Log);
+    let l = ok(&format!(
+        "{BASE}[[serverless.usage_limit]]\nrpu_hours = 10\nperiod = \"daily\"\naction = \"deactivate\"\n\
+         [[serverless.usage_limit]]\nrpu_hours = 50\nperiod = \"weekly\"\naction = \"emit-metric\"\n"
+    ));
+    let limits = &serverless_of(&l).usage_limits;
+    assert_eq!(limits.len(), 2);
+    assert_eq!(limits[0].action, BreachAction::Deactivate);
+    assert_eq!(limits[1].period, LimitPeriod::Weekly);
+    assert_eq!(serverless_of(&ok(BASE)).metering, Metering::BusyPeriod);
+}
+
+#[test]
+fn bad_metering_and_limits_are_located_with_a_suggestion() {
+    let e = err(&with("metering = \"per-minutes\"\n"));
+    assert!(e.contains("unknown metering \"per-minutes\""), "{e}");
+    assert!(e.contains("did you mean `per-minute`?"), "{e}");
+    assert!(e.contains("--> sc/x.toml:5:12"), "{e}");
+    let e = err(&with(
+        "[serverless.usage_limit]\nrpu_hours = 5\naction = \"deactivated\"\n",
+    ));
+    assert!(e.contains("did you mean `deactivate`?"), "{e}");
+    assert_err(
+        &with("[serverless.usage_limit]\nperiod = \"daily\"\n"),
+        "missing required key `rpu_hours` in [serverless.usage_limit]",
+        "5:1",
+    );
+    assert_err(
+        &with("[serverless.usage_limit]\nrpu_hours = 0\n"),
+        "rpu_hours must be > 0",
+        "6:13",
+    );
+    let e = err(&with(
+        "[serverless.usage_limit]\nrpu_hours = 5\nbreach_action = \"log\"\n",
+    ));
+    assert!(e.contains("unknown key `breach_action`"), "{e}");
+    let l = ok(&with("[serverless.usage_limit]\nrpu_hours = 2.5\n"));
+    assert!(
+        l.warnings[0].contains("AWS takes whole RPU-hours"),
+        "{:?}",
+        l.warnings
+    );
+}
+
+#[test]
+fn price_performance_targets_are_refused_with_a_way_to_approximate_them() {
+    let e = err(&with("price_performance_target = 50\n"));
+    assert!(
+        e.contains("AI-driven scaling (price-performance targets) is not modelled"),
+        "{e}"
+    );
+    assert!(e.contains("--> sc/x.toml:5:1"), "{e}");
+    assert!(e.contains("ComputeCapacity"), "{e}");
+    assert!(!e.contains("unknown key"), "{e}");
+}
+
+#[test]
+fn duration_distributions() {
+    let l = ok(&workload(
+        "per_day = 10\nduration = { median = \"40s\", p95 = \"3m\" }\nseed = 9\n",
+    ));
+    let a = arrivals_of(&l);
+    assert_eq!(a.duration, 40.0);
+    let spread = a.spread.unwrap();
+    assert_eq!((spread.p95, spread.seed), (180.0, 9));
+    // sigma = ln(4.5) / 1.6448536; the mean is m × exp(sigma² / 2).
+    let sigma = 4.5f64.ln() / 1.644_853_6;
+    approx::assert_relative_eq!(a.mean_duration(), 40.0 * (sigma * sigma / 2.0).exp());
+    // With a distribution the seed matters even for even arrivals: no warning.
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    assert_err(
+        &workload("per_day = 1\nduration = { median = \"3m\", p95 = \"40s\" }\n"),
+        "p95 (40s) must be longer than the median (3m)",
+        "8:35",
+    );
+    assert_err(
+        &workload("per_day = 1\nduration = { median = \"40s\" }\n"),
+        "missing required key `p95` in the duration table",
+        "8:12",
+    );
+    let e = err(&workload(
+        "per_day = 1\nduration = { median = \"40s\", p59 = \"3m\" }\n",
+    ));
+    assert!(e.contains("did you mean `p95`?"), "{e}");
+    assert_err(
+        &workload("per_day = 1\nduration = { median = 0, p95 = \"3m\" }\n"),
+        "median must be > 0",
+        "8:23",
+    );
+}
+
+#[test]
+fn periodic_workloads() {
+    let a = arrivals_of(&ok(&workload(
+        "every = \"15m\"\noffset = \"2m\"\nduration = \"90s\"\n",
+    )))
+    .clone();
+    assert_eq!(
+        a.pattern,
+        ArrivalPattern::Every {
+            every: 900.0,
+            offset: 120.0
+        }
+    );
+    assert_eq!(a.per_day, 96.0);
+    assert_err(
+        &workload("every = \"15m\"\nper_day = 4\nduration = 1\n"),
+        "`per_day` cannot be used together with `every`",
+        "8:1",
+    );
+    assert_err(
+        &workload("per_day = 4\noffset = \"2m\"\nduration = 1\n"),
+        "`offset` needs `every`",
+        "8:1",
+    );
+    assert_err(
+        &workload("every = \"15m\"\noffset = \"15m\"\nduration = 1\n"),
+        "offset (15m) must be shorter than every (15m)",
+        "8:10",
+    );
+    assert_err(
+        &workload("every = 0\nduration = 1\n"),
+        "every must be > 0",
+        "7:9",
+    );
+}
+
+#[test]
+fn time_zones_are_iana_names_with_a_suggestion() {
+    let l = ok(&toplevel("timezone = \"Europe/Dublin\"\n"));
+    assert_eq!(l.scenario.timezone, Some(chrono_tz::Tz::Europe__Dublin));
+    assert_eq!(
+        ok(&toplevel("timezone = \"UTC\"\n")).scenario.timezone,
+        None
+    );
+    assert_eq!(ok(BASE).scenario.timezone, None);
+    let e = err(&toplevel("timezone = \"Europe/Dublinn\"\n"));
+    assert!(e.contains("unknown time zone \"Europe/Dublinn\""), "{e}");
+    assert!(e.contains("did you mean `Europe/Dublin`?"), "{e}");
+    assert!(e.contains("--> sc/x.toml:3:12"), "{e}");
+    let e = err(&toplevel("timezone = \"europe/dublin\"\n"));
+    assert!(e.contains("did you mean `Europe/Dublin`?"), "{e}");
+}
+
+#[test]
+fn change_driven_refreshes_need_both_rates() {
+    let zero_etl = |extra: &str| {
+        with(&format!(
+            "[zero_etl]\nsource = \"aurora-mysql\"\nrefresh_interval = \"1h\"\nsync_duration = \"30s\"\n{extra}"
+        ))
+    };
+    let l = ok(&zero_etl(
+        "change_mb_per_hour = 600\napply_mb_per_second = 2\n",
+    ));
+    let z = l.scenario.zero_etl.as_ref().unwrap();
+    assert_eq!(z.refresh_seconds(), 30.0 + 600.0 / 2.0);
+    assert_err(
+        &zero_etl("change_mb_per_hour = 600\n"),
+        "`change_mb_per_hour` needs `apply_mb_per_second`",
+        "9:1",
+    );
+    assert_err(
+        &zero_etl("apply_mb_per_second = 2\n"),
+        "`apply_mb_per_second` needs `change_mb_per_hour`",
+        "9:1",
+    );
+    assert_err(
+        &zero_etl("change_mb_per_hour = 600\napply_mb_per_second = 0\n"),
+        "apply_mb_per_second must be > 0",
+        "10:23",
+    );
+    // A refresh that cannot finish inside its interval is a warning, as before.
+    let l = ok(&zero_etl(
+        "change_mb_per_hour = 36000\napply_mb_per_second = 5\n",
+    ));
+    assert!(
+        l.warnings.iter().any(|w| w.contains("each refresh (sync_duration plus applying the interval's changes) (2.0h) is not shorter than refresh_interval")
+            || w.contains("is not shorter than refresh_interval")),
+        "{:?}",
+        l.warnings
+    );
+}

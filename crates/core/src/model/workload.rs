@@ -588,6 +588,165 @@ mod tests {
     }
 
     #[test]
+    fn drawn_durations_have_the_given_median_and_p95_and_are_seeded() {
+        let mut a = arrivals(1.0, Window::WHOLE_DAY, ArrivalPattern::Even);
+        a.duration = 40.0;
+        a.spread = Some(crate::scenario::DurationSpread {
+            p95: 180.0,
+            seed: 3,
+            max_draw: f64::INFINITY,
+        });
+        let draw = |a: &Arrivals| {
+            let mut d = Durations::new(a);
+            (0..40_000).map(|_| d.draw()).collect::<Vec<f64>>()
+        };
+        let mut v = draw(&a);
+        assert_eq!(v, draw(&a), "the same seed draws the same durations");
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.sort_by(f64::total_cmp);
+        let at = |p: f64| v[(p * v.len() as f64) as usize];
+        // Sampling error of a median of 40,000 log-normal draws is well under 2 %.
+        assert!((at(0.5) / 40.0 - 1.0).abs() < 0.02, "median {}", at(0.5));
+        assert!((at(0.95) / 180.0 - 1.0).abs() < 0.04, "p95 {}", at(0.95));
+        assert!((mean / a.mean_duration() - 1.0).abs() < 0.03, "mean {mean}");
+        a.spread.as_mut().unwrap().seed = 4;
+        assert_ne!(draw(&a), v);
+        // Draws are cut at the longest a job may run.
+        a.spread.as_mut().unwrap().max_draw = 100.0;
+        assert!(draw(&a).iter().all(|d| *d <= 100.0));
+        // A fixed duration is every job's.
+        a.spread = None;
+        assert!(draw(&a).iter().all(|d| *d == 40.0));
+    }
+
+    #[test]
+    fn every_runs_from_the_offset_on_each_day_or_as_one_series() {
+        let mut a = arrivals(
+            0.0,
+            Window::WHOLE_DAY,
+            ArrivalPattern::Every {
+                every: 7.0 * SECONDS_PER_HOUR,
+                offset: 600.0,
+            },
+        );
+        // The whole day on every day: one series that does not restart at midnight.
+        let t = arrival_times(&a, &[0, 1, 2]);
+        assert_eq!(t.len(), 11);
+        assert_eq!(t[0], 600.0);
+        assert_eq!(t[4], 600.0 + 28.0 * SECONDS_PER_HOUR);
+        // Inside a window, from the offset on each active day.
+        a.window = Window {
+            start: 9.0 * SECONDS_PER_HOUR,
+            end: 10.0 * SECONDS_PER_HOUR,
+        };
+        a.pattern = ArrivalPattern::Every {
+            every: 900.0,
+            offset: 120.0,
+        };
+        let t = arrival_times(&a, &[0, 3]);
+        let nine = 9.0 * SECONDS_PER_HOUR;
+        assert_eq!(
+            t,
+            vec![
+                nine + 120.0,
+                nine + 1020.0,
+                nine + 1920.0,
+                nine + 2820.0,
+                3.0 * SECONDS_PER_DAY + nine + 120.0,
+                3.0 * SECONDS_PER_DAY + nine + 1020.0,
+                3.0 * SECONDS_PER_DAY + nine + 1920.0,
+                3.0 * SECONDS_PER_DAY + nine + 2820.0,
+            ]
+        );
+    }
+
+    #[test]
+    fn local_windows_follow_daylight_saving_time() {
+        // 2026-03-23 is a Monday; Ireland moves to IST (UTC+1) on Sunday 2026-03-29.
+        let start = NaiveDate::from_ymd_opt(2026, 3, 23).unwrap();
+        let period = Period {
+            hours: 14.0 * 24.0,
+            start,
+        };
+        let clock = LocalClock::new(&period, Some(chrono_tz::Tz::Europe__Dublin));
+        let a = Arrivals {
+            window: Window {
+                start: 9.0 * SECONDS_PER_HOUR,
+                end: 9.5 * SECONDS_PER_HOUR,
+            },
+            days: Days::Weekdays,
+            ..arrivals(1.0, Window::WHOLE_DAY, ArrivalPattern::Even)
+        };
+        let mut work = Vec::new();
+        push_local_arrivals(&a, &clock, period.seconds(), 8.0, 0, &mut work);
+        let times: Vec<f64> = work.iter().map(|j| j.arrival).collect();
+        assert_eq!(times.len(), 10);
+        // 09:15 local: 09:15 UTC in the first week (GMT), 08:15 UTC in the second (IST).
+        let quarter_past = 9.25 * SECONDS_PER_HOUR;
+        assert_eq!(times[0], quarter_past);
+        assert_eq!(times[4], 4.0 * SECONDS_PER_DAY + quarter_past);
+        assert_eq!(
+            times[5],
+            7.0 * SECONDS_PER_DAY + quarter_past - SECONDS_PER_HOUR
+        );
+        // A window before 00:00 UTC is kept: 00:30 local in summer is 23:30 UTC the day before.
+        let summer = Period {
+            hours: 2.0 * 24.0,
+            start: NaiveDate::from_ymd_opt(2026, 7, 6).unwrap(),
+        };
+        let clock = LocalClock::new(&summer, Some(chrono_tz::Tz::Europe__Dublin));
+        let late = Arrivals {
+            window: Window {
+                start: 0.0,
+                end: SECONDS_PER_HOUR,
+            },
+            ..arrivals(1.0, Window::WHOLE_DAY, ArrivalPattern::Even)
+        };
+        let mut work = Vec::new();
+        push_local_arrivals(&late, &clock, summer.seconds(), 8.0, 0, &mut work);
+        let times: Vec<f64> = work.iter().map(|j| j.arrival).collect();
+        // 00:30 IST on 7 and 8 July (in the period); 00:30 IST on 6 July is 23:30 UTC on
+        // 5 July, before the period.
+        assert_eq!(
+            times,
+            vec![SECONDS_PER_DAY - 1800.0, 2.0 * SECONDS_PER_DAY - 1800.0]
+        );
+        // Without a zone, times of day are UTC.
+        let utc = LocalClock::new(&summer, None);
+        let mut work = Vec::new();
+        push_local_arrivals(&late, &utc, summer.seconds(), 8.0, 0, &mut work);
+        assert_eq!(work[0].arrival, 1800.0);
+    }
+
+    #[test]
+    fn a_time_the_clocks_skip_is_read_at_the_offset_before_the_change() {
+        // Ireland 2026-03-29: 01:00 GMT becomes 02:00 IST; 01:30 local does not exist.
+        let period = Period {
+            hours: 24.0,
+            start: NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(),
+        };
+        let clock = LocalClock::new(&period, Some(chrono_tz::Tz::Europe__Dublin));
+        // Day 0 of the clock is the local day before the period.
+        let t = clock.to_period(SECONDS_PER_DAY + 1.5 * SECONDS_PER_HOUR);
+        assert_eq!(t, 1.5 * SECONDS_PER_HOUR);
+        let after = clock.to_period(SECONDS_PER_DAY + 2.5 * SECONDS_PER_HOUR);
+        assert_eq!(after, 1.5 * SECONDS_PER_HOUR);
+    }
+
+    #[test]
+    fn weekly_limits_begin_on_the_first_monday() {
+        // 2026-01-05 is a Monday, 2026-01-07 a Wednesday.
+        assert_eq!(
+            week_start(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            0.0
+        );
+        assert_eq!(
+            week_start(NaiveDate::from_ymd_opt(2026, 1, 7).unwrap()),
+            5.0 * SECONDS_PER_DAY
+        );
+    }
+
+    #[test]
     fn splitmix_reference_values() {
         // Reference outputs of SplitMix64 seeded with 1234567.
         let mut r = SplitMix64::new(1234567);
