@@ -7,7 +7,9 @@
 //!   which the engine reads in place).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use redshift_cost_core::engine::{simulate, Capacity, Rules, SimInput, WorkJob};
+use redshift_cost_core::engine::{
+    simulate, BreachAction, Capacity, LimitPeriod, Metering, Rules, SimInput, UsageLimit, WorkJob,
+};
 use redshift_cost_core::model::workload::SplitMix64;
 use redshift_cost_core::units::SECONDS_PER_DAY;
 
@@ -63,13 +65,33 @@ fn engine(c: &mut Criterion) {
             b.iter(|| simulate(input).expect("valid input"));
         },
     );
-    let mut unsorted = normal;
+    let mut unsorted = normal.clone();
     let mut rng = SplitMix64::new(7);
     for i in (1..unsorted.work.len()).rev() {
         unsorted
             .work
             .swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
     }
+    // Model v2's rules on the normal month: per-minute metering and a daily deactivate
+    // limit of 80,000 RPU-hours, below the month's demand of some 94,000 a day, so that it
+    // is watched at every step and trips late each day.
+    let mut ruled = normal.clone();
+    ruled.rules = Rules {
+        metering: Metering::PerMinute,
+        limits: vec![UsageLimit {
+            rpu_hours: 80_000.0,
+            period: LimitPeriod::Daily,
+            action: BreachAction::Deactivate,
+        }],
+        ..Rules::default()
+    };
+    group.bench_with_input(
+        BenchmarkId::new("engine_per_minute_limited", JOBS),
+        &ruled,
+        |b, input| {
+            b.iter(|| simulate(input).expect("valid input"));
+        },
+    );
     group.bench_with_input(
         BenchmarkId::new("engine_unsorted", JOBS),
         &unsorted,

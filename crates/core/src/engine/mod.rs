@@ -689,13 +689,18 @@ fn from_order_key(key: u64) -> f64 {
 /// `values`: each is an order statistic, found by selection (O(n) rather than
 /// O(n log n)) on the values' order keys, integers compared in one instruction.
 pub fn percentiles<const N: usize>(values: Vec<f64>, ps: [f64; N]) -> [f64; N] {
-    let n = values.len();
+    // In place: the same allocation holds the keys.
+    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
+    percentiles_of_keys(&mut keys, ps)
+}
+
+/// [`percentiles`] of values given by their [`order_key`]s (reordered in place).
+fn percentiles_of_keys<const N: usize>(keys: &mut [u64], ps: [f64; N]) -> [f64; N] {
+    let n = keys.len();
     let mut out = [0.0; N];
     if n == 0 {
         return out;
     }
-    // In place: the same allocation holds the keys.
-    let mut keys: Vec<u64> = values.into_iter().map(order_key).collect();
     // From the highest rank down, each selection narrows the slice the next one searches.
     let mut end = n;
     for (k, p) in ps.iter().enumerate().rev() {
@@ -707,6 +712,113 @@ pub fn percentiles<const N: usize>(values: Vec<f64>, ps: [f64; N]) -> [f64; N] {
         end = rank + 1;
     }
     out
+}
+
+/// p50, p95 and max of the values whose order keys are `keys` (zeros when empty): the
+/// max by a scan, which is cheaper than selecting it.
+fn latency_figures(keys: &mut [u64]) -> [f64; 3] {
+    let Some(max) = keys.iter().copied().max() else {
+        return [0.0; 3];
+    };
+    let [p50, p95] = percentiles_of_keys(keys, [0.50, 0.95]);
+    [p50, p95, from_order_key(max)]
+}
+
+/// Jobs and latency p50, p95 and max: one class's, or the query classes' together.
+type LatencyFigures = (usize, [f64; 3]);
+
+/// The class of each completion, in completion order: a byte each while the classes fit.
+enum ClassTags {
+    Narrow(Vec<u8>),
+    Wide(Vec<u32>),
+}
+
+impl ClassTags {
+    fn new(classes: usize, jobs: usize) -> ClassTags {
+        match classes {
+            0 | 1 => ClassTags::Narrow(Vec::new()),
+            2..=256 => ClassTags::Narrow(Vec::with_capacity(jobs)),
+            _ => ClassTags::Wide(Vec::with_capacity(jobs)),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, class: u32) {
+        match self {
+            // In range: `new` chose the narrow form only for classes that fit.
+            ClassTags::Narrow(v) => v.push(class as u8),
+            ClassTags::Wide(v) => v.push(class),
+        }
+    }
+
+    fn get(&self, i: usize) -> usize {
+        match self {
+            ClassTags::Narrow(v) => usize::from(v[i]),
+            ClassTags::Wide(v) => v[i] as usize,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            ClassTags::Narrow(v) => v.len(),
+            ClassTags::Wide(v) => v.len(),
+        }
+    }
+}
+
+/// Per class and over the query classes (all but `sync`): jobs and latency figures, from
+/// the latencies in completion order and (with several classes) each one's class.
+fn latency_by_class(
+    latencies: Vec<f64>,
+    classes_of: &ClassTags,
+    classes: usize,
+    sync: Option<ClassId>,
+) -> (Vec<LatencyFigures>, usize, [f64; 3]) {
+    let mut keys: Vec<u64> = latencies.into_iter().map(order_key).collect();
+    if classes <= 1 {
+        let jobs = keys.len();
+        let figures = latency_figures(&mut keys);
+        let headline = if sync == Some(0) { [0.0; 3] } else { figures };
+        let query_jobs = if sync == Some(0) { 0 } else { jobs };
+        let per = (0..classes).map(|_| (jobs, figures)).collect();
+        return (per, query_jobs, headline);
+    }
+    // Group by class (a counting sort), the sync class last: the query classes' keys are
+    // then one prefix for the headline.
+    let order: Vec<usize> = (0..classes)
+        .filter(|c| Some(*c) != sync)
+        .chain(sync.filter(|s| *s < classes))
+        .collect();
+    let mut counts = vec![0usize; classes];
+    for i in 0..classes_of.len() {
+        counts[classes_of.get(i)] += 1;
+    }
+    let mut start = vec![0usize; classes];
+    let mut at = 0;
+    for &c in &order {
+        start[c] = at;
+        at += counts[c];
+    }
+    let mut grouped = vec![0u64; keys.len()];
+    let mut next = start.clone();
+    for (i, &k) in keys.iter().enumerate() {
+        let slot = &mut next[classes_of.get(i)];
+        grouped[*slot] = k;
+        *slot += 1;
+    }
+    drop(keys);
+    let per: Vec<LatencyFigures> = (0..classes)
+        .map(|c| {
+            let range = start[c]..start[c] + counts[c];
+            (counts[c], latency_figures(&mut grouped[range]))
+        })
+        .collect();
+    let query_jobs: usize = (0..classes)
+        .filter(|c| Some(*c) != sync)
+        .map(|c| counts[c])
+        .sum();
+    let headline = latency_figures(&mut grouped[..query_jobs]);
+    (per, query_jobs, headline)
 }
 
 /// Real seconds to do `virtual_seconds` of work at `speed`: `virtual_seconds / speed`,
@@ -773,6 +885,19 @@ fn charged_idle_before(
 
 /// [`simulate`], recording what `options` ask for.
 pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult, EngineError> {
+    // Two instances of the loop: without limits, their bookkeeping is compiled out.
+    match rules::Limits::new(&input.rules) {
+        None => run(input, options, rules::Unlimited),
+        Some(limits) => run(input, options, limits),
+    }
+}
+
+/// The simulation, watching usage limits through `limits`.
+fn run<W: rules::Watch>(
+    input: &SimInput,
+    options: &SimOptions,
+    mut limits: W,
+) -> Result<SimResult, EngineError> {
     let stream_calculators = validate(input)?;
     let mut timeline = options.timeline.map(|(from, to)| Timeline {
         from,
@@ -783,7 +908,6 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     let horizon = input.period;
     let metering = input.rules.metering;
     let sync_class = input.rules.sync_class;
-    let mut limits = rules::Limits::new(&input.rules);
 
     // Borrowed when already in order and inside the period (traces, most plans):
     // no second copy of a large job list.
@@ -850,10 +974,13 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
 
     let mut heap = RunningQueue::default();
     let mut attribution = Attribution::new(input.classes.len());
-    let mut latencies: Vec<Vec<f64>> = vec![Vec::new(); input.classes.len()];
-    if let [only] = latencies.as_mut_slice() {
-        only.reserve(work.len() + input.shared.iter().map(|s| s.jobs.len()).sum::<usize>());
-    }
+    // Latencies in completion order, and with several classes each one's class: two
+    // sequential streams (per-class lists cost a scattered write a completion).
+    let jobs_in = work.len() + input.shared.iter().map(|s| s.jobs.len()).sum::<usize>();
+    let several_classes = input.classes.len() > 1;
+    let mut latencies: Vec<f64> = Vec::with_capacity(jobs_in);
+    // One byte a completion while the classes fit in one (almost always), else four.
+    let mut latency_classes = ClassTags::new(input.classes.len(), jobs_in);
     let mut rejected = vec![0usize; input.classes.len()];
     let mut completed = 0usize;
 
@@ -923,13 +1050,13 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             share_integral += ratio * dt;
             virtual_clock += speed * dt;
         }
-        if let Some(l) = limits.as_mut() {
+        if W::WATCHES {
             if active {
-                l.accrue(now, at, capacity);
+                limits.accrue(now, at, capacity);
             } else if let Some(end) = last_busy_end {
                 // Charged idle time accrues at base capacity as it passes.
                 let until = charged_idle_until(metering, end, charge_until);
-                l.accrue(now, at.min(until), base);
+                limits.accrue(now, at.min(until), base);
             }
         }
         now = at;
@@ -945,17 +1072,20 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
             let class = job.class as ClassId;
             attribution.change(class, share_integral, -job.rpu);
             demand -= job.rpu;
-            latencies[class].push(now - job.arrival);
+            latencies.push(now - job.arrival);
+            if several_classes {
+                latency_classes.push(job.class);
+            }
             completed += 1;
             last_class = class;
         }
         // Fixed-job edges.
         while let Some(edge) = edges.get(next_edge).filter(|e| e.at <= horizon_of_now) {
-            if !edge.ends && heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+            if busy_start.is_none() && !edge.ends && heap.is_empty() && active_fixed == 0 {
                 starter_class = edge.class;
-                if let Some(l) = limits.as_mut() {
+                if W::WATCHES {
                     let prev = last_busy_end.map(|e| (e, charge_until));
-                    l.jump(now, base * charged_idle_before(metering, now, prev));
+                    limits.jump(now, base * charged_idle_before(metering, now, prev));
                 }
             }
             attribution.change(edge.class, share_integral, edge.delta);
@@ -971,18 +1101,19 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         // Arrivals.
         while let Some((rank, job)) = queue.peek().filter(|(_, j)| j.arrival <= horizon_of_now) {
             queue.take();
-            if let Some(l) = limits.as_mut() {
-                if l.any_deactivate && Some(job.class) != sync_class && l.blocks(job.arrival) {
+            if W::WATCHES {
+                if Some(job.class) != sync_class && limits.blocks(job.arrival) {
                     rejected[job.class] += 1;
                     rejected_calculator += calculator_duration(&job) * job.rpu;
                     continue;
                 }
-                if heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+                if busy_start.is_none() && heap.is_empty() && active_fixed == 0 {
                     let prev = last_busy_end.map(|e| (e, charge_until));
-                    l.jump(now, base * charged_idle_before(metering, now, prev));
+                    limits.jump(now, base * charged_idle_before(metering, now, prev));
                 }
             }
-            if heap.is_empty() && active_fixed == 0 && busy_start.is_none() {
+            // Checked first: most arrivals come inside a busy period.
+            if busy_start.is_none() && heap.is_empty() && active_fixed == 0 {
                 starter_class = job.class;
             }
             heap.push(Running {
@@ -1072,8 +1203,8 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         idle_charged_seconds += piece;
         profile.add(base, piece);
         attribution.credit(last_class, base * piece);
-        if let Some(l) = limits.as_mut() {
-            l.accrue(now.max(end), until, base);
+        if W::WATCHES {
+            limits.accrue(now.max(end), until, base);
         }
     }
 
@@ -1085,44 +1216,20 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
     };
 
     // The headline is over the query classes: every class but the zero-ETL sync.
-    let queries: Vec<usize> = (0..latencies.len())
-        .filter(|c| Some(*c) != sync_class)
-        .collect();
-    let jobs: usize = queries.iter().map(|c| latencies[*c].len()).sum();
-    let with_jobs: Vec<usize> = queries
-        .into_iter()
-        .filter(|c| !latencies[*c].is_empty())
-        .collect();
-    // Several query classes: their jobs pooled; one: its own figures, selected once.
-    let pooled = (with_jobs.len() > 1).then(|| {
-        let mut all = Vec::with_capacity(jobs);
-        for c in &with_jobs {
-            all.extend_from_slice(&latencies[*c]);
-        }
-        latency_figures(all)
-    });
-    let by_class: Vec<ClassFigures> = latencies
+    let (per_class, jobs, headline) =
+        latency_by_class(latencies, &latency_classes, input.classes.len(), sync_class);
+    let by_class: Vec<ClassFigures> = per_class
         .into_iter()
         .zip(&rejected)
-        .map(|(l, &rejected)| {
-            let jobs = l.len();
-            let [p50, p95, max] = latency_figures(l);
-            ClassFigures {
-                jobs,
-                latency_p50_s: p50,
-                latency_p95_s: p95,
-                latency_max_s: max,
-                rejected,
-            }
+        .map(|((jobs, [p50, p95, max]), &rejected)| ClassFigures {
+            jobs,
+            latency_p50_s: p50,
+            latency_p95_s: p95,
+            latency_max_s: max,
+            rejected,
         })
         .collect();
-    let headline = pooled.unwrap_or_else(|| {
-        with_jobs.first().map_or([0.0; 3], |c| {
-            let f = &by_class[*c];
-            [f.latency_p50_s, f.latency_p95_s, f.latency_max_s]
-        })
-    });
-    let usage_limit_trips = limits.map(|l| l.trips).unwrap_or_default();
+    let usage_limit_trips = limits.into_trips();
     Ok(SimResult {
         billed_rpu_seconds: RpuSeconds(billed),
         busy_seconds,
@@ -1141,11 +1248,6 @@ pub fn simulate_with(input: &SimInput, options: &SimOptions) -> Result<SimResult
         timeline,
         capacity_profile: profile.finish(),
     })
-}
-
-/// p50, p95 and max of `latencies` (zeros when empty).
-fn latency_figures(latencies: Vec<f64>) -> [f64; 3] {
-    percentiles(latencies, [0.50, 0.95, 1.0])
 }
 
 #[cfg(test)]

@@ -118,6 +118,54 @@ pub struct LimitTrip {
     pub trip_s: Seconds,
 }
 
+/// What the engine's loop tells the usage limits as its clock advances. Two
+/// implementations, so that a run without limits compiles their bookkeeping out.
+pub(super) trait Watch {
+    /// Whether there is anything to watch (constant per implementation).
+    const WATCHES: bool;
+    /// `rate` RPU-seconds a second accrued over `[from, to)`.
+    fn accrue(&mut self, from: Seconds, to: Seconds, rate: f64);
+    /// `amount` RPU-seconds accrued at the instant `at`.
+    fn jump(&mut self, at: Seconds, amount: f64);
+    /// Whether a query arriving at `at` is turned away.
+    fn blocks(&mut self, at: Seconds) -> bool;
+    fn into_trips(self) -> Vec<LimitTrip>;
+}
+
+/// No usage limit.
+pub(super) struct Unlimited;
+
+impl Watch for Unlimited {
+    const WATCHES: bool = false;
+    #[inline]
+    fn accrue(&mut self, _: Seconds, _: Seconds, _: f64) {}
+    #[inline]
+    fn jump(&mut self, _: Seconds, _: f64) {}
+    #[inline]
+    fn blocks(&mut self, _: Seconds) -> bool {
+        false
+    }
+    fn into_trips(self) -> Vec<LimitTrip> {
+        Vec::new()
+    }
+}
+
+impl Watch for Limits {
+    const WATCHES: bool = true;
+    fn accrue(&mut self, from: Seconds, to: Seconds, rate: f64) {
+        Limits::accrue(self, from, to, rate);
+    }
+    fn jump(&mut self, at: Seconds, amount: f64) {
+        Limits::jump(self, at, amount);
+    }
+    fn blocks(&mut self, at: Seconds) -> bool {
+        self.any_deactivate && Limits::blocks(self, at)
+    }
+    fn into_trips(self) -> Vec<LimitTrip> {
+        self.trips
+    }
+}
+
 /// One limit's state in the current limit period.
 struct LimitState {
     /// `L × 3600`.
