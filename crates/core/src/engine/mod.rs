@@ -774,8 +774,9 @@ fn latency_by_class(
     classes: usize,
     sync: Option<ClassId>,
 ) -> (Vec<LatencyFigures>, usize, [f64; 3]) {
-    let mut keys: Vec<u64> = latencies.into_iter().map(order_key).collect();
     if classes <= 1 {
+        // In place: the same allocation holds the keys.
+        let mut keys: Vec<u64> = latencies.into_iter().map(order_key).collect();
         let jobs = keys.len();
         let figures = latency_figures(&mut keys);
         let headline = if sync == Some(0) { [0.0; 3] } else { figures };
@@ -799,14 +800,15 @@ fn latency_by_class(
         start[c] = at;
         at += counts[c];
     }
-    let mut grouped = vec![0u64; keys.len()];
+    // The keys are made as they are scattered: one pass over the latencies.
+    let mut grouped = vec![0u64; latencies.len()];
     let mut next = start.clone();
-    for (i, &k) in keys.iter().enumerate() {
+    for (i, &v) in latencies.iter().enumerate() {
         let slot = &mut next[classes_of.get(i)];
-        grouped[*slot] = k;
+        grouped[*slot] = order_key(v);
         *slot += 1;
     }
-    drop(keys);
+    drop(latencies);
     let per: Vec<LatencyFigures> = (0..classes)
         .map(|c| {
             let range = start[c]..start[c] + counts[c];
