@@ -1669,29 +1669,53 @@ mod tests {
             prop::collection::vec((0.0..7200.0f64, 0.5..900.0f64, 1u32..=64, 0usize..3), 0..60),
             prop::collection::vec((0.0..7200.0f64, 1.0..600.0f64, 1u32..=16), 0..3),
         )
-            .prop_map(|(base, extra, jobs, fixed)| SimInput {
-                capacity: Capacity {
+            .prop_map(|(base, extra, jobs, fixed)| {
+                random_input(
                     base,
-                    max: base * f64::from(1 + extra),
-                },
-                period: 7200.0,
-                classes: vec!["a".into(), "b".into(), "c".into()],
-                work: jobs
-                    .into_iter()
-                    .map(|(a, d, r, c)| job(a, d, f64::from(r), c))
-                    .collect(),
-                fixed: fixed
-                    .into_iter()
-                    .map(|(s, len, r)| FixedJob {
-                        start: s,
-                        end: s + len,
-                        rpu: f64::from(r),
-                        class: 2,
-                    })
-                    .collect(),
-                shared: vec![],
-                rules: Rules::default(),
+                    extra,
+                    7200.0,
+                    &["a", "b", "c"],
+                    jobs,
+                    fixed,
+                    Rules::default(),
+                )
             })
+    }
+
+    /// A random run's input: work jobs `(arrival, duration, rpu, class)` and fixed jobs
+    /// `(start, length, rpu)` of class 2 on `base`..`base × (1 + extra)` RPU.
+    fn random_input(
+        base: Rpu,
+        extra: u32,
+        period: Seconds,
+        classes: &[&str],
+        jobs: Vec<(f64, f64, u32, usize)>,
+        fixed: Vec<(f64, f64, u32)>,
+        rules: Rules,
+    ) -> SimInput {
+        SimInput {
+            capacity: Capacity {
+                base,
+                max: base * f64::from(1 + extra),
+            },
+            period,
+            classes: classes.iter().map(|c| (*c).to_string()).collect(),
+            work: jobs
+                .into_iter()
+                .map(|(a, d, r, c)| job(a, d, f64::from(r), c))
+                .collect(),
+            fixed: fixed
+                .into_iter()
+                .map(|(s, len, r)| FixedJob {
+                    start: s,
+                    end: s + len,
+                    rpu: f64::from(r),
+                    class: 2,
+                })
+                .collect(),
+            shared: vec![],
+            rules,
+        }
     }
 
     /// Two days of jobs under random usage limits (class 2 is the zero-ETL sync), on
@@ -1719,41 +1743,28 @@ mod tests {
             any::<bool>(),
             0u32..7,
         )
-            .prop_map(
-                |(base, extra, jobs, fixed, limits, per_minute, week)| SimInput {
-                    capacity: Capacity {
-                        base,
-                        max: base * f64::from(1 + extra),
+            .prop_map(|(base, extra, jobs, fixed, limits, per_minute, week)| {
+                let rules = Rules {
+                    metering: if per_minute {
+                        Metering::PerMinute
+                    } else {
+                        Metering::BusyPeriod
                     },
-                    period: 172_800.0,
-                    classes: vec!["a".into(), "b".into(), "zero-etl sync".into()],
-                    work: jobs
-                        .into_iter()
-                        .map(|(a, d, r, c)| job(a, d, f64::from(r), c))
-                        .collect(),
-                    fixed: fixed
-                        .into_iter()
-                        .map(|(s, len, r)| FixedJob {
-                            start: s,
-                            end: s + len,
-                            rpu: f64::from(r),
-                            class: 2,
-                        })
-                        .collect(),
-                    shared: vec![],
-                    rules: Rules {
-                        metering: if per_minute {
-                            Metering::PerMinute
-                        } else {
-                            Metering::BusyPeriod
-                        },
-                        limits,
-                        week_start_s: f64::from(week) * SECONDS_PER_DAY,
-                        sync_class: Some(2),
-                        calculator_durations: vec![],
-                    },
-                },
-            )
+                    limits,
+                    week_start_s: f64::from(week) * SECONDS_PER_DAY,
+                    sync_class: Some(2),
+                    calculator_durations: vec![],
+                };
+                random_input(
+                    base,
+                    extra,
+                    172_800.0,
+                    &["a", "b", "zero-etl sync"],
+                    jobs,
+                    fixed,
+                    rules,
+                )
+            })
     }
 
     /// The engine's figures are the reference's (`reference.rs`, written from the
