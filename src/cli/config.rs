@@ -3,7 +3,8 @@
 //! refused here (contradictory price options, an empty timeline window).
 
 use super::{
-    ChartArgs, Cli, Command, MeteringArg, PriceArgs, PriceModeArg, ScenarioArgs, WindowArgs,
+    ChartArgs, Cli, Command, MeteringArg, PlanFormatArg, PlanMeteringArg, PriceArgs, PriceModeArg,
+    ScenarioArgs, WindowArgs,
 };
 use crate::commands::{self, ChartConfig, Config, PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::Error;
@@ -53,6 +54,24 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             params: a.params.clone(),
             max_staleness: a.max_staleness,
             format: a.format.into(),
+            out: a.output.out.clone(),
+            chart: a.chart.clone(),
+            prices: prices(&a.pricing)?,
+        }),
+        Command::Plan(a) => Config::Plan(commands::plan::PlanConfig {
+            scenario: scenarios(std::slice::from_ref(&a.scenario_file), &a.scenario),
+            targets: a.targets.clone(),
+            space: a.space.clone(),
+            metering: a.metering.map(|m| match m {
+                PlanMeteringArg::BusyPeriod => Metering::BusyPeriod,
+                PlanMeteringArg::PerMinute => Metering::PerMinute,
+            }),
+            budget: a.budget,
+            format: match a.format {
+                PlanFormatArg::Table => crate::report::plan::PlanFormat::Table,
+                PlanFormatArg::Json => crate::report::plan::PlanFormat::Json,
+                PlanFormatArg::Markdown => crate::report::plan::PlanFormat::Markdown,
+            },
             out: a.output.out.clone(),
             chart: a.chart.clone(),
             prices: prices(&a.pricing)?,

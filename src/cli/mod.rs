@@ -79,6 +79,11 @@ enum Command {
     /// data staleness per point, in parallel on all cores.
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
+    /// Find the cheapest Serverless settings (base RPU, max RPU, REFRESH_INTERVAL and a
+    /// reservation) that meet latency, freshness and cost targets, and what each target
+    /// costs.
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
     /// Write a monthly report folder: index.md, index.html, summary.json and charts.
     #[command(after_help = EXIT_CODES)]
     Report(ReportArgs),
@@ -276,6 +281,58 @@ struct SweepArgs {
     chart: Option<PathBuf>,
     #[command(flatten)]
     pricing: PriceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormatArg {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// `--metering` of `plan`: one rule (both bills would be two plans).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanMeteringArg {
+    BusyPeriod,
+    PerMinute,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// The scenario file to plan.
+    #[arg(value_name = "SCENARIO")]
+    scenario_file: PathBuf,
+    /// A target, KEY<=VALUE: `<workload>.p95` (or .p50, .max), `p95` (all queries),
+    /// `staleness`, `cost` (USD), `rejected` (queries turned away); e.g. "analysts.p95<=60s",
+    /// "staleness<=15m". Repeatable; at least one.
+    #[arg(long = "target", required = true, value_name = "KEY<=VALUE", value_parser = parse_target)]
+    targets: Vec<redshift_cost_core::plan::Target>,
+    /// Replace a dimension of the search space (the sweep syntax):
+    /// serverless.base_rpu, serverless.max_rpu or zero_etl.refresh_interval.
+    #[arg(long = "space", value_name = "KEY=VALUES", value_parser = parse_param)]
+    space: Vec<Param>,
+    /// Bill under this metering rule instead of the scenario's.
+    #[arg(long, value_enum, value_name = "RULE")]
+    metering: Option<PlanMeteringArg>,
+    /// Budget in USD (replaces `budget_usd`); exit 3 when the pick is over it.
+    #[arg(long, value_name = "USD", value_parser = parse_budget)]
+    budget: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = PlanFormatArg::Table)]
+    format: PlanFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Draw the cost/latency frontier of the candidates, the pick marked, to FILE.
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    chart: Option<PathBuf>,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+fn parse_target(s: &str) -> Result<redshift_cost_core::plan::Target, String> {
+    redshift_cost_core::plan::parse_target(s)
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod diff;
 pub(crate) mod estimate;
 pub(crate) mod observe;
+pub(crate) mod plan;
 pub(crate) mod prices;
 pub(crate) mod report;
 pub(crate) mod sweep;
@@ -23,6 +24,7 @@ pub(crate) enum Config {
     Estimate(estimate::EstimateConfig),
     Compare(compare::CompareConfig),
     Sweep(sweep::SweepConfig),
+    Plan(plan::PlanConfig),
     Report(report::ReportConfig),
     Diff(diff::DiffConfig),
     Observe(observe::ObserveConfig),
@@ -77,6 +79,7 @@ pub(crate) fn run(
         Config::Estimate(c) => estimate::run(c, runtime, messages),
         Config::Compare(c) => compare::run(c, runtime, messages),
         Config::Sweep(c) => sweep::run(c, runtime, messages),
+        Config::Plan(c) => plan::run(c, runtime, messages),
         Config::Report(c) => report::run(c, runtime, messages),
         Config::Diff(c) => diff::run(c),
         Config::Observe(c) => observe::run(c, runtime, messages),

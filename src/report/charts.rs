@@ -82,6 +82,19 @@ pub enum Chart {
     Cost(CostBreakdown),
     Sweep(SweepCurve),
     Capacity(CapacityChart),
+    Frontier(FrontierChart),
+}
+
+/// `plan`'s candidates by latency and cost, the pick marked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierChart {
+    pub title: String,
+    pub x_label: String,
+    /// (latency or max RPU, USD, meets every target).
+    pub points: Vec<(f64, f64, bool)>,
+    pub pick: Option<(f64, f64)>,
+    /// The latency target, drawn as a vertical line.
+    pub limit: Option<f64>,
 }
 
 fn register_font() {
@@ -207,7 +220,100 @@ fn draw<DB: DrawingBackend>(
         Chart::Cost(c) => draw_cost(root, c),
         Chart::Sweep(s) => draw_sweep(root, s),
         Chart::Capacity(c) => draw_capacity(root, c),
+        Chart::Frontier(f) => draw_frontier(root, f),
     }
+}
+
+fn draw_frontier<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &FrontierChart,
+) -> Result<(), ChartError> {
+    if f.points.is_empty() {
+        return Err(ChartError::Empty("no candidates"));
+    }
+    let x_max = f
+        .points
+        .iter()
+        .map(|p| p.0)
+        .chain(f.limit)
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.08;
+    let (y_lo, y_hi) = f
+        .points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
+    let span = (y_hi - y_lo).max(1.0);
+    let y0 = (y_lo - span * 0.08).max(0.0);
+    let y1 = nice_ceiling(y_hi + span * 0.08);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&f.title, font(24))
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0f64..x_max, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(8)
+        .x_label_formatter(&|x| trim(*x))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_desc(&f.x_label)
+        .y_desc("Monthly cost (USD)")
+        .label_style(font(16))
+        .axis_desc_style(font(18))
+        .draw()
+        .map_err(err)?;
+    if let Some(limit) = f.limit {
+        chart
+            .draw_series(LineSeries::new(
+                [(limit, y0), (limit, y1)],
+                colour(3).stroke_width(2),
+            ))
+            .map_err(err)?
+            .label("target")
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 20, y)], colour(3).stroke_width(2))
+            });
+    }
+    let missed: Vec<(f64, f64)> = f
+        .points
+        .iter()
+        .filter(|p| !p.2)
+        .map(|p| (p.0, p.1))
+        .collect();
+    let met: Vec<(f64, f64)> = f
+        .points
+        .iter()
+        .filter(|p| p.2)
+        .map(|p| (p.0, p.1))
+        .collect();
+    chart
+        .draw_series(
+            missed
+                .iter()
+                .map(|p| Circle::new(*p, 3, RGBColor(170, 170, 170).filled())),
+        )
+        .map_err(err)?
+        .label("misses a target")
+        .legend(|(x, y)| Circle::new((x + 10, y), 4, RGBColor(170, 170, 170).filled()));
+    chart
+        .draw_series(met.iter().map(|p| Circle::new(*p, 4, colour(0).filled())))
+        .map_err(err)?
+        .label("meets every target")
+        .legend(|(x, y)| Circle::new((x + 10, y), 4, colour(0).filled()));
+    if let Some(p) = f.pick {
+        chart
+            .draw_series([Circle::new(p, 9, colour(1).stroke_width(3))])
+            .map_err(err)?
+            .label("pick")
+            .legend(|(x, y)| Circle::new((x + 10, y), 6, colour(1).stroke_width(3)));
+    }
+    draw_legend(&mut chart)?;
+    Ok(())
 }
 
 /// The legend box, the same on every chart.

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod messages;
 pub mod notes;
 pub mod observe;
+pub mod plan;
 pub mod prices;
 pub mod site;
 pub mod sweep;

@@ -326,7 +326,7 @@ pub(super) fn similarity(a: &str, b: &str) -> f64 {
 pub(super) const CLOSE: f64 = 0.6;
 
 /// The candidate closest to `input`, if any is close enough.
-pub(super) fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(crate) fn did_you_mean<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
     closest(input, candidates.iter().copied(), 1)
         .into_iter()
         .next()

@@ -19,6 +19,7 @@ mod tests_observed;
 mod tests_services;
 
 pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
+pub(crate) use diag::did_you_mean;
 pub use diag::{Diagnostic, Diagnostics, Location, Snippet, MAX_ERRORS};
 pub use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
 /// The validated domain types live in the pure core crate.

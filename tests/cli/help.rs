@@ -12,6 +12,7 @@ fn help_of_every_command() {
         Some("prices"),
         Some("compare"),
         Some("sweep"),
+        Some("plan"),
         Some("report"),
         Some("diff"),
     ] {

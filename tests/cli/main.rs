@@ -11,6 +11,7 @@ mod help;
 mod model_v2;
 mod observe_cloudwatch;
 mod observe_mocks;
+mod plan;
 mod prices_live;
 mod services;
 mod support;

@@ -9,6 +9,7 @@ pub mod durations;
 pub mod engine;
 pub mod messages;
 pub mod model;
+pub mod plan;
 pub mod prices;
 pub mod scenario;
 pub mod sweep;
