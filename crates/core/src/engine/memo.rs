@@ -8,7 +8,7 @@
 //! points take that result. Nothing is approximated: the figures are those a fresh
 //! simulation gives.
 
-use super::{simulate, EngineError, SimInput, SimResult};
+use super::{EngineError, SimInput, SimResult};
 use crate::units::Rpu;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -76,6 +76,19 @@ impl RunMemo {
     /// # Errors
     /// As [`simulate`].
     pub fn simulate(&self, input: &SimInput) -> Result<SimResult, EngineError> {
+        self.simulate_with(input, &super::SimOptions::default())
+    }
+
+    /// [`RunMemo::simulate`] with `options` (a held run is returned whole; a run that
+    /// stopped early is not kept).
+    ///
+    /// # Errors
+    /// As [`super::simulate_with`].
+    pub fn simulate_with(
+        &self,
+        input: &SimInput,
+        options: &super::SimOptions,
+    ) -> Result<SimResult, EngineError> {
         let found = self
             .entries
             .lock()
@@ -86,7 +99,7 @@ impl RunMemo {
         if let Some(e) = found {
             return Ok(e.result.clone());
         }
-        let result = simulate(input)?;
+        let result = super::simulate_with(input, options)?;
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let kept: usize = entries.iter().map(|e| e.input.work.len()).sum();
         if kept + input.work.len() <= MAX_KEPT_JOBS {
@@ -105,7 +118,7 @@ impl RunMemo {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Capacity, PackedJob, SharedJobs, WorkJob};
+    use super::super::{simulate, Capacity, PackedJob, SharedJobs, WorkJob};
     use super::*;
     use crate::model::workload::SplitMix64;
 

@@ -307,6 +307,9 @@ impl ProfileAcc {
 pub struct SimOptions {
     /// Record the capacity timeline over `[from, to)` (seconds from the period start).
     pub timeline: Option<(Seconds, Seconds)>,
+    /// Stop with [`EngineError::Stopped`] once the billed RPU-seconds pass this (a run
+    /// that can no longer win a search).
+    pub stop_above_rpu_seconds: Option<f64>,
 }
 
 /// A stretch of constant capacity inside a busy period.
@@ -361,6 +364,10 @@ impl Timeline {
 /// Inputs the engine refuses (the scenario layer rules these out for users).
 #[derive(Debug, Error, PartialEq)]
 pub enum EngineError {
+    /// The run passed [`SimOptions::stop_above_rpu_seconds`]: its bill is at least
+    /// `billed` RPU-seconds.
+    #[error("stopped at {at} s: the bill passed {billed} RPU-seconds")]
+    Stopped { at: Seconds, billed: f64 },
     #[error("capacity must satisfy 0 < base <= max (base {base}, max {max})")]
     Capacity { base: Rpu, max: Rpu },
     #[error("period must be positive and finite (got {0})")]
@@ -910,6 +917,8 @@ fn run<W: rules::Watch>(
     let horizon = input.period;
     let metering = input.rules.metering;
     let sync_class = input.rules.sync_class;
+    let stop_above = options.stop_above_rpu_seconds;
+    let mut stop_check = 0u32;
 
     // Borrowed when already in order and inside the period (traces, most plans):
     // no second copy of a large job list.
@@ -1062,6 +1071,15 @@ fn run<W: rules::Watch>(
             }
         }
         now = at;
+        if let Some(bound) = stop_above {
+            stop_check = stop_check.wrapping_add(1);
+            if stop_check.is_multiple_of(1024) {
+                let billed = busy_integral + base * idle_charged_seconds;
+                if billed > bound {
+                    return Err(EngineError::Stopped { at: now, billed });
+                }
+            }
+        }
         let horizon_of_now = now + SIMULTANEITY_SECONDS;
         let events_before = completed + next_edge + queue.taken();
 
@@ -1446,6 +1464,39 @@ mod tests {
     }
 
     #[test]
+    fn a_run_stops_once_its_bill_passes_the_bound_and_not_before() {
+        for metering in [Metering::BusyPeriod, Metering::PerMinute] {
+            let mut input = worked_example(64.0, 3600.0);
+            input.rules.metering = metering;
+            let whole = simulate(&input).unwrap();
+            let billed = whole.billed_rpu_seconds.0;
+            // A bound the whole bill does not pass: the run completes, figures unchanged.
+            let at_bill = SimOptions {
+                stop_above_rpu_seconds: Some(billed),
+                ..SimOptions::default()
+            };
+            assert_eq!(simulate_with(&input, &at_bill).unwrap(), whole);
+            // A bound a tenth of the bill: the run stops early, with a partial bill past
+            // the bound and below the whole bill.
+            let bound = billed / 10.0;
+            let stopped = SimOptions {
+                stop_above_rpu_seconds: Some(bound),
+                ..SimOptions::default()
+            };
+            match simulate_with(&input, &stopped) {
+                Err(EngineError::Stopped { at, billed: so_far }) => {
+                    assert!(
+                        so_far > bound && so_far < billed,
+                        "{so_far} vs {bound}, {billed}"
+                    );
+                    assert!(at < THIRTY_DAYS / 2.0, "stopped late, at {at} s");
+                }
+                other => panic!("expected a stop, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn worked_example_capped_at_8_rpu_waits_but_bills_the_same() {
         let r = simulate(&worked_example(8.0, 3600.0)).unwrap();
         assert_relative_eq!(usd(r.billed_rpu_seconds), 640.224, epsilon = 1e-6);
@@ -1490,6 +1541,7 @@ mod tests {
             &input,
             &SimOptions {
                 timeline: Some((0.0, SECONDS_PER_HOUR)),
+                ..SimOptions::default()
             },
         )
         .unwrap();
@@ -1508,6 +1560,7 @@ mod tests {
             &input,
             &SimOptions {
                 timeline: Some((35.0, 95.0)),
+                ..SimOptions::default()
             },
         )
         .unwrap();

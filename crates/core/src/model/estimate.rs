@@ -14,7 +14,7 @@ use super::reservations::apply_reservation;
 use super::snapshots::{add_snapshot_copy, add_snapshots};
 use super::spectrum::add_spectrum;
 use super::workload::{plan, ClassKind, JobPlan};
-use crate::engine::{simulate, Capacity, EngineError, RunMemo};
+use crate::engine::{simulate_with, Capacity, EngineError, RunMemo, SimOptions};
 use crate::prices::{PriceKey, PriceSheet, SourceKind};
 use crate::scenario::{Locations, Scenario};
 use crate::units::RpuSeconds;
@@ -52,7 +52,18 @@ pub fn estimate_scenario_with(
     sheet: &PriceSheet,
     memo: Option<&RunMemo>,
 ) -> Result<ScenarioEstimate, EstimateError> {
-    let mut all = estimate_deployments_with(scenario, sheet, memo)?;
+    estimate_scenario_bounded(scenario, sheet, memo, None)
+}
+
+/// [`estimate_scenario_with`], the Serverless run stopped (an
+/// [`EngineError::Stopped`] error) once it bills more than `stop_above` RPU-seconds.
+pub fn estimate_scenario_bounded(
+    scenario: &Scenario,
+    sheet: &PriceSheet,
+    memo: Option<&RunMemo>,
+    stop_above: Option<f64>,
+) -> Result<ScenarioEstimate, EstimateError> {
+    let mut all = estimate_deployments_with(scenario, sheet, memo, stop_above)?;
     let mut first = all.remove(0);
     if let Some(alternative) = all.first() {
         first.comparison = Some(compare(&first, alternative));
@@ -160,18 +171,19 @@ pub fn estimate_deployments(
     scenario: &Scenario,
     sheet: &PriceSheet,
 ) -> Result<Vec<ScenarioEstimate>, EstimateError> {
-    estimate_deployments_with(scenario, sheet, None)
+    estimate_deployments_with(scenario, sheet, None, None)
 }
 
 fn estimate_deployments_with(
     scenario: &Scenario,
     sheet: &PriceSheet,
     memo: Option<&RunMemo>,
+    stop_above: Option<f64>,
 ) -> Result<Vec<ScenarioEstimate>, EstimateError> {
     deployments(scenario)
         .into_iter()
         .map(|d| {
-            let e = estimate_in_with(scenario, sheet, d, memo)?;
+            let e = estimate_in_with(scenario, sheet, d, memo, stop_above)?;
             check_finite(&e)?;
             Ok(e)
         })
@@ -184,7 +196,7 @@ pub fn estimate_in(
     sheet: &PriceSheet,
     deployment: Option<Deployment>,
 ) -> Result<ScenarioEstimate, EstimateError> {
-    estimate_in_with(scenario, sheet, deployment, None)
+    estimate_in_with(scenario, sheet, deployment, None, None)
 }
 
 fn estimate_in_with(
@@ -192,6 +204,7 @@ fn estimate_in_with(
     sheet: &PriceSheet,
     deployment: Option<Deployment>,
     memo: Option<&RunMemo>,
+    stop_above: Option<f64>,
 ) -> Result<ScenarioEstimate, EstimateError> {
     let prices = &sheet.prices;
     let missing = |what, key| EstimateError::missing_price(scenario, &scenario.region, what, key);
@@ -206,9 +219,13 @@ fn estimate_in_with(
             max: sv.max_rpu,
         };
         let plan = plan(scenario, capacity);
+        let options = SimOptions {
+            stop_above_rpu_seconds: stop_above,
+            ..SimOptions::default()
+        };
         let sim = match memo {
-            Some(memo) => memo.simulate(&plan.input),
-            None => simulate(&plan.input),
+            Some(memo) => memo.simulate_with(&plan.input, &options),
+            None => simulate_with(&plan.input, &options),
         }
         .map_err(|source| EstimateError::Engine {
             scenario: scenario.name.clone(),

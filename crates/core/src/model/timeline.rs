@@ -24,6 +24,7 @@ pub fn capacity_timeline(
         &input,
         &SimOptions {
             timeline: Some((from, to)),
+            ..SimOptions::default()
         },
     )?;
     Ok(result.timeline)
