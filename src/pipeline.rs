@@ -420,6 +420,212 @@ pub fn sweep_points(
     results.into_iter().collect()
 }
 
+/// `plan`'s evaluation: candidates estimated in memory, in parallel.
+mod planning {
+    use crate::error::Error;
+    use rayon::prelude::*;
+    use redshift_cost_core::engine::{BreachAction, EngineError, RunMemo};
+    use redshift_cost_core::model::costs::RPU_HOUR;
+    use redshift_cost_core::model::estimate::estimate_scenario_bounded;
+    use redshift_cost_core::model::figures::EstimateError;
+    use redshift_cost_core::model::figures::ScenarioEstimate;
+    use redshift_cost_core::plan::{
+        apply, relaxed, search, Cache, Candidate, Outcome, SearchResult, Space, Stat, Target,
+        TargetKey, TargetPrice,
+    };
+    use redshift_cost_core::prices::PriceBook;
+    use redshift_cost_core::scenario::Scenario;
+
+    /// A candidate's outcome from its estimate.
+    fn plan_outcome(c: Candidate, e: &ScenarioEstimate, targets: &[Target]) -> Outcome {
+        let compute: f64 = e
+            .lines
+            .iter()
+            .filter(|l| l.unit == RPU_HOUR)
+            .map(|l| l.cost.usd())
+            .sum();
+        let total = e.total().usd();
+        let fixed = total - compute;
+        let (best_compute, reserved, discount) = match &e.reservation {
+            Some(r) if r.suggested_reserved_rpu > 0.0 && r.suggested_compute_usd < compute => (
+                r.suggested_compute_usd,
+                Some(r.suggested_reserved_rpu),
+                r.discount,
+            ),
+            Some(r) => (compute, None, r.discount),
+            None => (compute, None, 0.0),
+        };
+        let sv = e.serverless.as_ref();
+        let figures = |name: &str| {
+            sv.and_then(|s| s.class(name).and_then(|i| s.sim.by_class.get(i)))
+                .copied()
+                .unwrap_or_default()
+        };
+        let stat = |f: [f64; 3], s: Stat| match s {
+            Stat::P50 => f[0],
+            Stat::P95 => f[1],
+            Stat::Max => f[2],
+        };
+        let values = targets
+            .iter()
+            .map(|t| match &t.key {
+                TargetKey::Workload { name, stat: s } => {
+                    let f = figures(name);
+                    stat([f.latency_p50_s, f.latency_p95_s, f.latency_max_s], *s)
+                }
+                TargetKey::Queries(s) => sv.map_or(0.0, |v| {
+                    stat(
+                        [
+                            v.sim.latency_p50_s,
+                            v.sim.latency_p95_s,
+                            v.sim.latency_max_s,
+                        ],
+                        *s,
+                    )
+                }),
+                TargetKey::Staleness => sv
+                    .and_then(|s| s.zero_etl.as_ref())
+                    .map_or(0.0, |z| z.sync_staleness_s),
+                TargetKey::Cost => fixed + best_compute,
+                TargetKey::Rejected => sv.map_or(0.0, |s| {
+                    s.sim.by_class.iter().map(|c| c.rejected).sum::<usize>() as f64
+                }),
+            })
+            .collect();
+        Outcome {
+            candidate: c,
+            total_usd: fixed + best_compute,
+            reserved_rpu: reserved,
+            on_demand_usd: total,
+            fixed_usd: fixed,
+            discount,
+            rpu_hour_usd: sv.and_then(|s| s.rpu_hour_usd).unwrap_or(0.0),
+            peak_rpu: sv.map_or(0.0, |s| s.sim.peak_rpu),
+            busy_seconds: sv.map_or(0.0, |s| s.sim.busy_seconds),
+            values,
+            stopped: false,
+        }
+    }
+
+    /// Evaluates `batch` in parallel: each candidate the scenario with its settings, in memory.
+    pub fn plan_evaluate(
+        scenario: &Scenario,
+        book: &PriceBook,
+        memo: &RunMemo,
+        targets: &[Target],
+        batch: &[Candidate],
+        bounds: &[Option<f64>],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<Outcome>, Error> {
+        let sheet = super::price_sheet(book, scenario).ok_or_else(|| {
+            Error::Input(format!(
+                "the price book has no region `{}`",
+                scenario.region
+            ))
+        })?;
+        let results: Vec<Result<Outcome, Error>> = batch
+            .par_iter()
+            .zip(bounds.par_iter())
+            .map(|(c, bound)| {
+                let s = apply(scenario, c);
+                match estimate_scenario_bounded(&s, &sheet, Some(memo), *bound) {
+                    Ok(e) => Ok(plan_outcome(*c, &e, targets)),
+                    // The bill passed what could still win: stopped early.
+                    Err(EstimateError::Engine {
+                        source: EngineError::Stopped { .. },
+                        ..
+                    }) => Ok(Outcome::stopped(*c, targets.len())),
+                    Err(
+                        e @ EstimateError::NotFinite {
+                            from_source: true, ..
+                        },
+                    ) => Err(Error::Failure(anyhow::anyhow!("{e}"))),
+                    Err(e) => Err(Error::Input(format!("{e}"))),
+                }
+            })
+            .collect();
+        progress(batch.len());
+        results.into_iter().collect()
+    }
+
+    /// What `plan` found: the search, the price of each target, and how many candidates were
+    /// simulated for both.
+    pub struct PlanRun {
+        pub result: SearchResult,
+        pub prices: Vec<TargetPrice>,
+        pub simulated: usize,
+        /// Of those, runs stopped once their bill could no longer win.
+        pub stopped_early: usize,
+    }
+
+    /// `plan`'s search of `space` for `targets` on `scenario`, then the price of each target
+    /// (the search again with that target relaxed by one step, evaluated candidates kept).
+    /// Candidates are estimated in parallel (the current rayon pool), in memory; `progress`
+    /// hears how many were simulated in each batch.
+    pub fn plan(
+        scenario: &Scenario,
+        book: &PriceBook,
+        space: &Space,
+        targets: &[Target],
+        memo: &RunMemo,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<PlanRun, Error> {
+        // Usage limits that turn queries away break "more capacity is never worse".
+        let monotone = !scenario.serverless.as_ref().is_some_and(|s| {
+            s.usage_limits
+                .iter()
+                .any(|l| l.action == BreachAction::Deactivate)
+        });
+        let simulated = std::sync::atomic::AtomicUsize::new(0);
+        let counted = |n: usize| {
+            simulated.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            progress(n);
+        };
+        let mut cache = Cache::default();
+        let mut eval = |batch: &[Candidate], bounds: &[Option<f64>]| {
+            plan_evaluate(scenario, book, memo, targets, batch, bounds, &counted)
+        };
+        let result = search(space, targets, monotone, &mut cache, &mut eval)?;
+        let mut prices = Vec::new();
+        if let Some(pick) = result.pick.map(|i| result.evaluated[i].clone()) {
+            for (i, t) in targets.iter().enumerate() {
+                let Some(looser) = relaxed(t) else { continue };
+                let mut relaxed_targets = targets.to_vec();
+                relaxed_targets[i].limit = looser;
+                let mut eval = |batch: &[Candidate], bounds: &[Option<f64>]| {
+                    plan_evaluate(
+                        scenario,
+                        book,
+                        memo,
+                        &relaxed_targets,
+                        batch,
+                        bounds,
+                        &counted,
+                    )
+                };
+                let found = search(space, &relaxed_targets, monotone, &mut cache, &mut eval)?;
+                prices.push(TargetPrice {
+                    target: i,
+                    relaxed_to: looser,
+                    found: found
+                        .pick
+                        .map(|j| found.evaluated[j].clone())
+                        .map(|o| (pick.total_usd - o.total_usd, o)),
+                });
+            }
+        }
+        let stopped_early = cache.stopped();
+        Ok(PlanRun {
+            result,
+            prices,
+            simulated: simulated.into_inner(),
+            stopped_early,
+        })
+    }
+}
+
+pub use planning::{plan, plan_evaluate, PlanRun};
+
 /// The `--set` of one swept value: `path` = `value`.
 fn point_set(path: &str, value: &str) -> Result<SetArg, Error> {
     let arg = format!("{path}={value}");

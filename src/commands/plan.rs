@@ -8,17 +8,10 @@ use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
 use crate::pipeline;
 use crate::report::charts::{Chart, FrontierChart};
-use crate::report::plan::{PlanFormat, PlanReport, TargetPrice};
+use crate::report::plan::{PlanFormat, PlanReport, SearchWork};
 use crate::sources::AsyncRuntime;
-use rayon::prelude::*;
-use redshift_cost_core::engine::{BreachAction, Metering, RunMemo};
-use redshift_cost_core::model::costs::RPU_HOUR;
-use redshift_cost_core::model::figures::ScenarioEstimate;
-use redshift_cost_core::plan::{
-    apply, default_space, least_staleness, relaxed, search, Cache, Candidate, Outcome, Space, Stat,
-    Target, TargetKey,
-};
-use redshift_cost_core::prices::PriceBook;
+use redshift_cost_core::engine::{Metering, RunMemo};
+use redshift_cost_core::plan::{default_space, least_staleness, Outcome, Space, Target, TargetKey};
 use redshift_cost_core::scenario::Scenario;
 use redshift_cost_core::sweep::{number, Param};
 use std::io::IsTerminal;
@@ -159,97 +152,6 @@ fn fmt(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A candidate's outcome from its estimate.
-fn outcome(c: Candidate, e: &ScenarioEstimate, targets: &[Target]) -> Outcome {
-    let compute: f64 = e
-        .lines
-        .iter()
-        .filter(|l| l.unit == RPU_HOUR)
-        .map(|l| l.cost.usd())
-        .sum();
-    let total = e.total().usd();
-    let fixed = total - compute;
-    let (best_compute, reserved, discount) = match &e.reservation {
-        Some(r) if r.suggested_reserved_rpu > 0.0 && r.suggested_compute_usd < compute => (
-            r.suggested_compute_usd,
-            Some(r.suggested_reserved_rpu),
-            r.discount,
-        ),
-        Some(r) => (compute, None, r.discount),
-        None => (compute, None, 0.0),
-    };
-    let sv = e.serverless.as_ref();
-    let figures = |name: &str| {
-        sv.and_then(|s| s.class(name).and_then(|i| s.sim.by_class.get(i)))
-            .copied()
-            .unwrap_or_default()
-    };
-    let stat = |f: [f64; 3], s: Stat| match s {
-        Stat::P50 => f[0],
-        Stat::P95 => f[1],
-        Stat::Max => f[2],
-    };
-    let values = targets
-        .iter()
-        .map(|t| match &t.key {
-            TargetKey::Workload { name, stat: s } => {
-                let f = figures(name);
-                stat([f.latency_p50_s, f.latency_p95_s, f.latency_max_s], *s)
-            }
-            TargetKey::Queries(s) => sv.map_or(0.0, |v| {
-                stat(
-                    [
-                        v.sim.latency_p50_s,
-                        v.sim.latency_p95_s,
-                        v.sim.latency_max_s,
-                    ],
-                    *s,
-                )
-            }),
-            TargetKey::Staleness => sv
-                .and_then(|s| s.zero_etl.as_ref())
-                .map_or(0.0, |z| z.sync_staleness_s),
-            TargetKey::Cost => fixed + best_compute,
-            TargetKey::Rejected => sv.map_or(0.0, |s| {
-                s.sim.by_class.iter().map(|c| c.rejected).sum::<usize>() as f64
-            }),
-        })
-        .collect();
-    Outcome {
-        candidate: c,
-        total_usd: fixed + best_compute,
-        reserved_rpu: reserved,
-        on_demand_usd: total,
-        fixed_usd: fixed,
-        discount,
-        rpu_hour_usd: sv.and_then(|s| s.rpu_hour_usd).unwrap_or(0.0),
-        peak_rpu: sv.map_or(0.0, |s| s.sim.peak_rpu),
-        busy_seconds: sv.map_or(0.0, |s| s.sim.busy_seconds),
-        values,
-    }
-}
-
-/// Evaluates `batch` in parallel: each candidate the scenario with its settings, in memory.
-fn evaluate(
-    scenario: &Scenario,
-    book: &PriceBook,
-    memo: &RunMemo,
-    targets: &[Target],
-    batch: &[Candidate],
-    progress: &(dyn Fn(usize) + Sync),
-) -> Result<Vec<Outcome>, Error> {
-    let results: Vec<Result<Outcome, Error>> = batch
-        .par_iter()
-        .map(|c| {
-            let s = apply(scenario, c);
-            let e = pipeline::estimate_one_with(&s, book, Some(memo))?;
-            Ok(outcome(*c, &e, targets))
-        })
-        .collect();
-    progress(batch.len());
-    results.into_iter().collect()
-}
-
 pub(crate) fn run(
     c: &PlanConfig,
     runtime: &AsyncRuntime,
@@ -269,7 +171,6 @@ pub(crate) fn run(
         messages,
     )?;
     let book = &resolved.book;
-    let memo = RunMemo::default();
     let progress_bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -280,49 +181,26 @@ pub(crate) fn run(
         );
         bar
     });
-    let simulated = std::sync::atomic::AtomicUsize::new(0);
     let tick = |n: usize| {
-        simulated.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         if let Some(bar) = &progress_bar {
             bar.inc(n as u64);
         }
     };
-    // Usage limits that turn queries away break "more capacity is never worse".
-    let monotone = !scenario.serverless.as_ref().is_some_and(|s| {
-        s.usage_limits
-            .iter()
-            .any(|l| l.action == BreachAction::Deactivate)
-    });
-    let mut cache = Cache::default();
-    let mut eval = |batch: &[Candidate]| evaluate(&scenario, book, &memo, &c.targets, batch, &tick);
-    let result = search(&space, &c.targets, monotone, &mut cache, &mut eval)?;
-    // The price of each target: the pick with it relaxed by one step.
-    let mut prices = Vec::new();
-    if let Some(pick) = result.pick.map(|i| &result.evaluated[i]) {
-        for (i, t) in c.targets.iter().enumerate() {
-            let Some(looser) = relaxed(t) else { continue };
-            let mut targets = c.targets.clone();
-            targets[i].limit = looser;
-            let relaxed_result = search(&space, &targets, monotone, &mut cache, &mut eval)?;
-            let cheaper = relaxed_result
-                .pick
-                .map(|j| relaxed_result.evaluated[j].clone());
-            prices.push(TargetPrice {
-                target: i,
-                relaxed_to: looser,
-                found: cheaper.map(|o| (pick.total_usd - o.total_usd, o)),
-            });
-        }
-    }
+    let memo = RunMemo::default();
+    let planned = pipeline::plan(&scenario, book, &space, &c.targets, &memo, &tick)?;
+    let (result, prices) = (planned.result, planned.prices);
     if let Some(bar) = progress_bar {
         bar.finish_and_clear();
     }
     let estimate = pipeline::estimate_one_with(&scenario, book, Some(&memo))?;
     pipeline::note_prices(messages, &resolved, &[estimate]);
     let budget = c.budget.or(scenario.budget_usd);
-    let simulated = simulated.load(std::sync::atomic::Ordering::Relaxed);
+    let work = SearchWork {
+        simulated: planned.simulated,
+        stopped_early: planned.stopped_early,
+    };
     let report = PlanReport::new(
-        &scenario, &space, &c.targets, &result, &prices, simulated, budget,
+        &scenario, &space, &c.targets, &result, &prices, work, budget,
     );
     let bytes = report.render(c.format);
     write_output(c.out.as_deref(), &bytes)?;
@@ -389,8 +267,9 @@ fn frontier(
 #[allow(clippy::disallowed_methods)] // reads the bundled example scenario
 mod tests {
     use super::*;
+    use crate::pipeline::plan_evaluate as evaluate;
     use crate::sources::prices::bundled::bundled;
-    use redshift_cost_core::plan::{maxes_in, parse_target};
+    use redshift_cost_core::plan::{maxes_in, parse_target, search, Cache, Candidate};
 
     fn tokyo() -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -417,8 +296,9 @@ mod tests {
             count.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         };
         let result = pool.install(|| {
-            let mut eval =
-                |batch: &[Candidate]| evaluate(scenario, bundled(), &memo, targets, batch, &tick);
+            let mut eval = |batch: &[Candidate], bounds: &[Option<f64>]| {
+                evaluate(scenario, bundled(), &memo, targets, batch, bounds, &tick)
+            };
             search(space, targets, true, &mut Cache::default(), &mut eval).unwrap()
         });
         (result, count.into_inner())
@@ -452,7 +332,16 @@ mod tests {
                 }
             }
         }
-        let exhaustive = evaluate(&scenario, bundled(), &memo, &targets, &all, &|_| {}).unwrap();
+        let exhaustive = evaluate(
+            &scenario,
+            bundled(),
+            &memo,
+            &targets,
+            &all,
+            &vec![None; all.len()],
+            &|_| {},
+        )
+        .unwrap();
         let best = exhaustive
             .iter()
             .filter(|o| o.meets(&targets))

@@ -5,8 +5,9 @@
 use super::format::{seconds, usd};
 use super::markdown::escape;
 use super::table::{new_table, right_align};
-use redshift_cost_core::plan::{Outcome, SearchResult, Space, Target};
+use redshift_cost_core::plan::{Outcome, SearchResult, Space, Target, TargetPrice};
 use redshift_cost_core::scenario::Scenario;
+use redshift_cost_core::units::Money;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +43,6 @@ pub struct TargetValueJson {
     pub met: bool,
 }
 
-/// A target relaxed by one step, and the cheapest pick then with its saving.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetPrice {
-    /// Index into the targets.
-    pub target: usize,
-    pub relaxed_to: f64,
-    /// USD saved and the relaxed pick; `None` when nothing meets the relaxed targets.
-    pub found: Option<(f64, Outcome)>,
-}
-
 /// What relaxing one target by one step saves.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetPriceJson {
@@ -61,6 +52,15 @@ pub struct TargetPriceJson {
     /// Monthly USD saved by the relaxed pick (0 when the target does not bind).
     pub saving_usd: f64,
     pub relaxed_pick: Option<ConfigurationJson>,
+}
+
+/// How much simulating a plan took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SearchWork {
+    /// Candidates simulated, for the pick and the price of every target together.
+    pub simulated: usize,
+    /// Of those, runs stopped once their bill could no longer win.
+    pub stopped_early: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,6 +74,8 @@ pub struct PlanReport {
     /// price of every target together).
     pub grid_candidates: usize,
     pub simulated: usize,
+    /// Of those, runs stopped once their bill could no longer win (not priced).
+    pub stopped_early: usize,
     pub pick: Option<ConfigurationJson>,
     pub runners_up: Vec<ConfigurationJson>,
     pub target_prices: Vec<TargetPriceJson>,
@@ -91,22 +93,32 @@ pub struct SpaceJson {
     pub refresh_interval_s: Vec<f64>,
 }
 
+/// `x` to the nearest millionth (a micro-dollar, a microsecond): sums and differences of
+/// money show as the decimals they are (`0.549422`, not `0.5494220000000496`).
+fn micros(x: f64) -> f64 {
+    if x.is_finite() {
+        Money::from_usd(x).usd()
+    } else {
+        x
+    }
+}
+
 fn configuration(o: &Outcome, targets: &[Target]) -> ConfigurationJson {
     ConfigurationJson {
         base_rpu: o.candidate.base,
         max_rpu: o.candidate.max,
         refresh_interval_s: o.candidate.interval,
         reserved_rpu: o.reserved_rpu,
-        monthly_usd: o.total_usd,
-        on_demand_monthly_usd: o.on_demand_usd,
+        monthly_usd: micros(o.total_usd),
+        on_demand_monthly_usd: micros(o.on_demand_usd),
         targets: targets
             .iter()
             .zip(&o.values)
             .map(|(t, v)| TargetValueJson {
                 target: t.key.text(),
                 limit: t.limit,
-                value: *v,
-                slack: t.limit - v,
+                value: micros(*v),
+                slack: micros(t.limit - v),
                 met: *v <= t.limit * (1.0 + 1e-12) + 1e-9,
             })
             .collect(),
@@ -131,7 +143,7 @@ impl PlanReport {
         targets: &[Target],
         result: &SearchResult,
         prices: &[TargetPrice],
-        simulated: usize,
+        work: SearchWork,
         budget_usd: Option<f64>,
     ) -> PlanReport {
         let pick = result
@@ -167,7 +179,8 @@ impl PlanReport {
                 refresh_interval_s: space.intervals.clone(),
             },
             grid_candidates: result.grid_size,
-            simulated,
+            simulated: work.simulated,
+            stopped_early: work.stopped_early,
             pick,
             runners_up,
             target_prices: prices
@@ -176,7 +189,7 @@ impl PlanReport {
                     target: targets[p.target].key.text(),
                     limit: targets[p.target].limit,
                     relaxed_to: p.relaxed_to,
-                    saving_usd: p.found.as_ref().map_or(0.0, |(s, _)| s.max(0.0)),
+                    saving_usd: p.found.as_ref().map_or(0.0, |(s, _)| micros(s.max(0.0))),
                     relaxed_pick: p.found.as_ref().map(|(_, o)| {
                         let mut t = targets.to_vec();
                         t[p.target].limit = p.relaxed_to;
@@ -249,38 +262,43 @@ impl PlanReport {
             out.push_str(&format!("Plan for {} ({})\n", self.scenario, self.region));
         }
         out.push_str(&format!(
-            "Targets: {}. {} of {} candidates simulated.\n",
+            "Targets: {}. {} of {} candidates simulated{}.\n",
             self.targets.join(", "),
             self.simulated,
-            self.grid_candidates
+            self.grid_candidates,
+            match self.stopped_early {
+                0 => String::new(),
+                n => format!(" ({n} stopped early, once they could no longer win)"),
+            }
         ));
         let table = |rows: &[&ConfigurationJson]| -> String {
-            let mut header = vec![
-                "Base RPU".to_string(),
-                "Max RPU".to_string(),
-                "REFRESH_INTERVAL".to_string(),
-                "Reserved RPU".to_string(),
-                "Monthly (USD)".to_string(),
-            ];
+            // REFRESH_INTERVAL only where the scenario has zero-ETL.
+            let intervals = rows.iter().any(|c| c.refresh_interval_s.is_some());
+            let mut header = vec!["Base RPU".to_string(), "Max RPU".to_string()];
+            if intervals {
+                header.push("REFRESH_INTERVAL".to_string());
+            }
+            header.extend(["Reserved RPU".to_string(), "Monthly (USD)".to_string()]);
             if let Some(first) = rows.first() {
                 header.extend(first.targets.iter().map(|t| t.target.clone()));
             }
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|c| {
-                    let mut row = vec![
-                        format!("{}", c.base_rpu),
-                        format!("{}", c.max_rpu),
-                        c.refresh_interval_s.map_or("—".into(), |r| {
+                    let mut row = vec![format!("{}", c.base_rpu), format!("{}", c.max_rpu)];
+                    if intervals {
+                        row.push(c.refresh_interval_s.map_or("—".into(), |r| {
                             if r == 0.0 {
-                                "0".into()
+                                "0 (continuous)".into()
                             } else {
                                 seconds(r)
                             }
-                        }),
+                        }));
+                    }
+                    row.extend([
                         c.reserved_rpu.map_or("—".into(), |r| format!("{r}")),
                         usd(c.monthly_usd),
-                    ];
+                    ]);
                     row.extend(c.targets.iter().map(|t| {
                         let mark = if t.met { "" } else { " ✗" };
                         format!(

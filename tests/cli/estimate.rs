@@ -200,7 +200,7 @@ fn every_bundled_scenario_runs_in_every_format() {
 
 /// Every money figure (a key with `usd` in it) is whole micro-dollars, and every unit
 /// price has at most the Price List's ten decimals: `2.61`, never `2.6100000000000003`.
-fn assert_no_float_noise(v: &Value, file: &str, key: &str) {
+pub(crate) fn assert_no_float_noise(v: &Value, file: &str, key: &str) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {

@@ -28,6 +28,15 @@ fn the_pick_meets_every_target_and_says_what_each_costs() {
         "{}",
         r.stdout
     );
+    // Savings and costs are differences and sums of money: whole micro-dollars in JSON.
+    let bi = json(&[
+        "plan",
+        "scenarios/bi-business-hours-us-east-1.toml",
+        "--target",
+        "p95<=60s",
+    ]);
+    assert!(f(&bi["target_prices"][0]["saving_usd"]) > 0.0, "{bi}");
+    crate::estimate::assert_no_float_noise(&bi, "plan of the BI scenario", "");
     let md = run(&["plan", TOKYO, "--target", P95, "--format", "markdown"]);
     assert!(
         md.stdout.starts_with("## Plan: zero-etl tokyo 8 RPU"),

@@ -243,14 +243,37 @@ pub struct Outcome {
     pub busy_seconds: Seconds,
     /// Every target's value, in the order of the targets.
     pub values: Vec<f64>,
+    /// The simulation was stopped once its bill could no longer win: its figures are
+    /// unknown (infinite), its cost above the best found.
+    pub stopped: bool,
+}
+
+impl Outcome {
+    /// A candidate whose run was stopped early.
+    pub fn stopped(candidate: Candidate, targets: usize) -> Outcome {
+        Outcome {
+            candidate,
+            total_usd: f64::INFINITY,
+            reserved_rpu: None,
+            on_demand_usd: f64::INFINITY,
+            fixed_usd: 0.0,
+            discount: 0.0,
+            rpu_hour_usd: 0.0,
+            peak_rpu: 0.0,
+            busy_seconds: 0.0,
+            values: vec![f64::INFINITY; targets],
+            stopped: true,
+        }
+    }
 }
 
 impl Outcome {
     pub fn meets(&self, targets: &[Target]) -> bool {
-        targets
-            .iter()
-            .zip(&self.values)
-            .all(|(t, v)| *v <= t.limit * (1.0 + 1e-12) + 1e-9)
+        !self.stopped
+            && targets
+                .iter()
+                .zip(&self.values)
+                .all(|(t, v)| *v <= t.limit * (1.0 + 1e-12) + 1e-9)
     }
 
     /// How far the worst target is missed, relative to its limit (0 when all are met).
@@ -328,8 +351,17 @@ pub struct Cache {
     done: BTreeMap<(u64, u64, u64), Outcome>,
 }
 
-/// Simulates a batch of candidates: the outcomes in the batch's order.
-pub type Evaluate<'a, E> = dyn FnMut(&[Candidate]) -> Result<Vec<Outcome>, E> + 'a;
+impl Cache {
+    /// Candidates whose run was stopped early, once they could no longer win.
+    pub fn stopped(&self) -> usize {
+        self.done.values().filter(|o| o.stopped).count()
+    }
+}
+
+/// Simulates a batch of candidates, each with the bill (RPU-seconds) above which its run
+/// can no longer win and may stop ([`Outcome::stopped`]): the outcomes in the batch's
+/// order.
+pub type Evaluate<'a, E> = dyn FnMut(&[Candidate], &[Option<f64>]) -> Result<Vec<Outcome>, E> + 'a;
 
 /// Runs the search. `evaluate` simulates a batch (in parallel, in any order) and returns
 /// the outcomes in the batch's order.
@@ -343,14 +375,18 @@ pub fn search<E>(
     evaluate: &mut Evaluate<'_, E>,
 ) -> Result<SearchResult, E> {
     let mut evaluated: Vec<Outcome> = Vec::new();
-    let run = |batch: &[Candidate], cache: &mut Cache| -> Result<Vec<Outcome>, E> {
-        let todo: Vec<Candidate> = batch
+    let run = |batch: &[Candidate],
+               bounds: &[Option<f64>],
+               cache: &mut Cache|
+     -> Result<Vec<Outcome>, E> {
+        let (todo, todo_bounds): (Vec<Candidate>, Vec<Option<f64>>) = batch
             .iter()
-            .filter(|c| !cache.done.contains_key(&c.key()))
-            .copied()
-            .collect();
+            .zip(bounds)
+            .filter(|(c, _)| !cache.done.contains_key(&c.key()))
+            .map(|(c, b)| (*c, *b))
+            .unzip();
         if !todo.is_empty() {
-            for o in evaluate(&todo)? {
+            for o in evaluate(&todo, &todo_bounds)? {
                 cache.done.insert(o.candidate.key(), o);
             }
         }
@@ -419,7 +455,8 @@ pub fn search<E>(
             continue;
         }
         let probes: Vec<Candidate> = round.iter().map(|(r, b)| uncapped(*r, *b)).collect();
-        let probed = run(&probes, cache)?;
+        // Probes run whole: their peak and busy time bound everything else.
+        let probed = run(&probes, &vec![None; probes.len()], cache)?;
         // Each pair's maxes, top down, until one misses a target that never rises with
         // capacity.
         let mut descents: Vec<(Vec<Candidate>, usize)> = Vec::new();
@@ -472,7 +509,19 @@ pub fn search<E>(
             if batch.is_empty() {
                 break;
             }
-            let outcomes = run(&batch, cache)?;
+            // A run may stop once its bill's floor passes the best cost found.
+            let bounds: Vec<Option<f64>> = batch
+                .iter()
+                .map(|c| {
+                    let best = best?;
+                    let (fixed, _, discount, price) =
+                        floors.get(&c.interval.map_or(u64::MAX, f64::to_bits))?;
+                    let per_rpu_second = (1.0 - discount) * price / 3600.0;
+                    (per_rpu_second > 0.0)
+                        .then(|| (best - fixed) / per_rpu_second * (1.0 + 1e-9) + 1e-6)
+                })
+                .collect();
+            let outcomes = run(&batch, &bounds, cache)?;
             evaluated.extend(outcomes.iter().cloned());
             let mut k = 0;
             for (list, at) in &mut descents {
@@ -482,6 +531,7 @@ pub fn search<E>(
                 let o = &outcomes[k];
                 k += 1;
                 let stop = prune_by_capacity
+                    && !o.stopped
                     && targets.iter().zip(&o.values).any(|(t, v)| {
                         t.key.falls_with_capacity() && *v > t.limit * (1.0 + 1e-12) + 1e-9
                     });
@@ -569,6 +619,16 @@ pub fn maxes_in(base: Rpu, peak: Rpu) -> Vec<Rpu> {
             v
         }
     }
+}
+
+/// A target relaxed by one step, and the cheapest pick then with its saving.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetPrice {
+    /// Index into the targets.
+    pub target: usize,
+    pub relaxed_to: f64,
+    /// USD saved and the relaxed pick; `None` when nothing meets the relaxed targets.
+    pub found: Option<(f64, Outcome)>,
 }
 
 /// The next looser value of a target, one step of a ladder: latency and staleness on
@@ -700,7 +760,33 @@ mod tests {
             peak_rpu: 200.0,
             busy_seconds: 1000.0,
             values,
+            stopped: false,
         }
+    }
+
+    /// `fake` outcomes, each run stopped when its bill (total − fixed, at 0.003 USD an
+    /// RPU-second) passes its bound; with the number stopped.
+    fn honour_bounds(
+        batch: &[Candidate],
+        bounds: &[Option<f64>],
+        targets: &[Target],
+    ) -> (Vec<Outcome>, usize) {
+        let mut stopped = 0;
+        let outcomes = batch
+            .iter()
+            .zip(bounds)
+            .map(|(c, bound)| {
+                let o = fake(c, targets);
+                let billed = (o.total_usd - o.fixed_usd) / 0.003;
+                if bound.is_some_and(|b| billed > b) {
+                    stopped += 1;
+                    Outcome::stopped(*c, targets.len())
+                } else {
+                    o
+                }
+            })
+            .collect();
+        (outcomes, stopped)
     }
 
     proptest::proptest! {
@@ -720,9 +806,10 @@ mod tests {
                 intervals: vec![0.0, 300.0, 900.0, 1800.0, 3600.0],
             };
             let mut evaluations = 0usize;
-            let mut eval = |batch: &[Candidate]| -> Result<Vec<Outcome>, ()> {
+            // Runs honour their bound (a stopped run's figures are unknown).
+            let mut eval = |batch: &[Candidate], bounds: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
                 evaluations += batch.len();
-                Ok(batch.iter().map(|c| fake(c, &targets)).collect())
+                Ok(honour_bounds(batch, bounds, &targets).0)
             };
             let found = search(&space, &targets, true, &mut Cache::default(), &mut eval).unwrap();
             // Exhaustive: every base, every max from the base to the peak, every interval.
@@ -755,7 +842,7 @@ mod tests {
             intervals: vec![],
         };
         let mut evaluations = 0usize;
-        let mut eval = |batch: &[Candidate]| -> Result<Vec<Outcome>, ()> {
+        let mut eval = |batch: &[Candidate], _: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
             evaluations += batch.len();
             Ok(batch.iter().map(|c| fake(c, &targets)).collect())
         };
@@ -767,6 +854,43 @@ mod tests {
             "{evaluations} of {}",
             found.grid_size
         );
+    }
+
+    #[test]
+    fn runs_stopped_once_they_cannot_win_change_nothing_but_the_work() {
+        let targets = vec![Target {
+            key: TargetKey::Queries(Stat::P95),
+            limit: 40.0,
+        }];
+        let space = Space {
+            bases: allowed_bases(),
+            maxes: None,
+            intervals: vec![0.0, 300.0, 900.0, 1800.0, 3600.0],
+        };
+        let mut whole = |batch: &[Candidate], _: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
+            Ok(batch.iter().map(|c| fake(c, &targets)).collect())
+        };
+        let found = search(&space, &targets, true, &mut Cache::default(), &mut whole).unwrap();
+        let mut stopped = 0usize;
+        let mut bounded =
+            |batch: &[Candidate], bounds: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
+                let (outcomes, n) = honour_bounds(batch, bounds, &targets);
+                stopped += n;
+                Ok(outcomes)
+            };
+        let with_stops =
+            search(&space, &targets, true, &mut Cache::default(), &mut bounded).unwrap();
+        assert!(stopped > 0, "no run was given a bound it passed");
+        assert!(found.pick.is_some());
+        assert_eq!(
+            with_stops.pick.map(|i| &with_stops.evaluated[i]),
+            found.pick.map(|i| &found.evaluated[i])
+        );
+        // Every run stopped costs more than the pick: its bound was a cost already beaten.
+        let pick = &found.evaluated[found.pick.unwrap_or_default()];
+        for o in with_stops.evaluated.iter().filter(|o| o.stopped) {
+            assert!(fake(&o.candidate, &targets).total_usd > pick.total_usd);
+        }
     }
 
     #[test]
