@@ -166,3 +166,31 @@ fn the_frontier_chart_is_drawn() {
     assert!(svg.starts_with("<svg"), "{}", &svg[..100.min(svg.len())]);
     assert!(svg.contains("pick"));
 }
+
+#[test]
+fn the_plan_example_meets_the_targets_its_comment_states() {
+    let path = "scenarios/plan-analysts-freshness.toml";
+    let text = std::fs::read_to_string(crate::support::cli::root().join(path)).unwrap();
+    // The targets as the comment's command gives them: `--target "KEY<=VALUE"`.
+    let targets: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .flat_map(|l| l.split("--target \"").skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    let mut args = vec!["plan", path];
+    for t in &targets {
+        args.extend(["--target", t]);
+    }
+    let v = json(&args);
+    let pick = &v["pick"];
+    let met: Vec<&serde_json::Value> = pick["targets"].as_array().unwrap().iter().collect();
+    assert_eq!(met.len(), 2, "{v}");
+    assert!(met.iter().all(|t| t["met"] == true), "{v}");
+    // The settings as written (base 32, max 256, 5-minute refreshes) are in the space:
+    // the pick costs no more than they do (with the reservation, if one pays).
+    let written = json(&["estimate", path]);
+    let as_written = crate::support::cli::f(&written["scenarios"][0]["total_monthly_usd"]);
+    assert!(f(&pick["monthly_usd"]) <= as_written, "{v}");
+}
