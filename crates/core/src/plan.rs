@@ -830,8 +830,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pruning_skips_what_cannot_win() {
+    /// A p95 target of 40 s over every allowed base, with these intervals.
+    fn p95_over_every_base(intervals: Vec<Seconds>) -> (Vec<Target>, Space) {
         let targets = vec![Target {
             key: TargetKey::Queries(Stat::P95),
             limit: 40.0,
@@ -839,8 +839,14 @@ mod tests {
         let space = Space {
             bases: allowed_bases(),
             maxes: None,
-            intervals: vec![],
+            intervals,
         };
+        (targets, space)
+    }
+
+    #[test]
+    fn pruning_skips_what_cannot_win() {
+        let (targets, space) = p95_over_every_base(vec![]);
         let mut evaluations = 0usize;
         let mut eval = |batch: &[Candidate], _: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
             evaluations += batch.len();
@@ -858,15 +864,7 @@ mod tests {
 
     #[test]
     fn runs_stopped_once_they_cannot_win_change_nothing_but_the_work() {
-        let targets = vec![Target {
-            key: TargetKey::Queries(Stat::P95),
-            limit: 40.0,
-        }];
-        let space = Space {
-            bases: allowed_bases(),
-            maxes: None,
-            intervals: vec![0.0, 300.0, 900.0, 1800.0, 3600.0],
-        };
+        let (targets, space) = p95_over_every_base(vec![0.0, 300.0, 900.0, 1800.0, 3600.0]);
         let mut whole = |batch: &[Candidate], _: &[Option<f64>]| -> Result<Vec<Outcome>, ()> {
             Ok(batch.iter().map(|c| fake(c, &targets)).collect())
         };
