@@ -160,6 +160,21 @@ pub fn sentence(note: &Note) -> String {
             ),
         },
         Note::LimitsSpareSyncs => "A deactivate usage limit turns away the users' queries only: zero-ETL refreshes keep running (an assumption; AWS does not say).".into(),
+        Note::RangesAtMedian { inputs } => format!(
+            "{} given as a range: this run takes {} at its median ({}); `--runs N` gives the spread of the month.",
+            if inputs.len() == 1 { "One input is" } else { "Some inputs are" },
+            if inputs.len() == 1 { "it" } else { "each" },
+            inputs
+                .iter()
+                .map(|(name, p5, p95)| format!(
+                    "{name} {} from p5 {} to p95 {}",
+                    num((p5 * p95).sqrt()),
+                    num(*p5),
+                    num(*p95)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
     }
 }
 

@@ -13,6 +13,8 @@ use super::{
 use chrono::NaiveDate;
 use redshift_cost_core::durations::{format_duration, parse_duration, parse_window};
 use redshift_cost_core::engine::{BreachAction, LimitPeriod, Metering, UsageLimit};
+use redshift_cost_core::forecast::{Growth, StorageGrowth};
+use redshift_cost_core::uncertainty::{Range, Sets, UncertainInput};
 use redshift_cost_core::units::{Rpu, Seconds, HOURS_PER_MONTH, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use std::path::{Path, PathBuf};
 
@@ -48,7 +50,18 @@ const TOP_KEYS: &[&str] = &[
     "ml",
     "pipeline",
     "timezone",
+    "seed",
+    "growth",
 ];
+const RANGE_KEYS: &[&str] = &["p5", "p95"];
+const GROWTH_KEYS: &[&str] = &[
+    "storage_gb_per_month",
+    "storage_pct_per_month",
+    "workload_pct_per_month",
+    "start",
+];
+/// The fastest growth `[growth]` accepts, percent a month (doubling every month).
+const MAX_GROWTH_PCT: f64 = 100.0;
 const PERIOD_KEYS: &[&str] = &["length", "start"];
 const SERVERLESS_KEYS: &[&str] = &[
     "base_rpu",
@@ -160,6 +173,8 @@ pub(crate) struct Ctx<'a> {
     /// Traces already read in this run (a sweep point decodes its scenario again
     /// without reading the trace again).
     pub traces: &'a super::trace::TraceCache,
+    /// Inputs given as ranges, as they are decoded.
+    pub uncertain: Vec<UncertainInput>,
 }
 
 impl Ctx<'_> {
@@ -475,6 +490,82 @@ impl Ctx<'_> {
         Some(v)
     }
 
+    /// `{ p5 = a, p95 = b }` (`0 < a < b`, each read by `read`): the range, recorded as
+    /// the uncertain input `name` that sets `sets`.
+    fn range(
+        &mut self,
+        key: &str,
+        node: &Node,
+        t: &Table,
+        name: &str,
+        sets: Sets,
+        read: fn(&mut Self, &str, &Node) -> Option<f64>,
+    ) -> Option<Range> {
+        let label = format!("the range of `{key}`");
+        self.check_keys(t, RANGE_KEYS, &label);
+        let p5_node = self.required(t, &node.origin, "p5", &label, "p5 = 80");
+        let p5 = p5_node.and_then(|n| read(self, "p5", n));
+        let p95_node = self.required(t, &node.origin, "p95", &label, "p95 = 130");
+        let p95 = p95_node.and_then(|n| read(self, "p95", n));
+        let (p5, p95) = (p5?, p95?);
+        if p5 <= 0.0 {
+            self.error(
+                &p5_node?.origin,
+                format!("{key}: p5 must be > 0 in a range; found {}", fmt_num(p5)),
+            );
+            return None;
+        }
+        if p95 <= p5 {
+            let d = self
+                .diag(
+                    &p95_node?.origin,
+                    format!(
+                        "{key}: p95 ({}) must be above p5 ({})",
+                        fmt_num(p95),
+                        fmt_num(p5)
+                    ),
+                )
+                .help(format!(
+                    "for a value that does not vary, write `{key} = {}`",
+                    fmt_num(p5)
+                ));
+            self.push(d);
+            return None;
+        }
+        let range = Range { p5, p95 };
+        self.uncertain.push(UncertainInput {
+            name: name.to_string(),
+            sets,
+            range,
+        });
+        Some(range)
+    }
+
+    /// A number >= 0, or a range `{ p5 = 80, p95 = 130 }` (its median is returned and the
+    /// range recorded as the uncertain input `name`).
+    fn amount(&mut self, key: &str, node: &Node, name: &str, sets: Sets) -> Option<f64> {
+        match &node.value {
+            Value::Table(t) => self
+                .range(key, node, t, name, sets, Self::non_negative)
+                .map(|r| r.median()),
+            Value::Int(_) | Value::Float(_) => self.non_negative(key, node),
+            _ => {
+                self.type_error(key, node, RANGE_EXPECTED);
+                None
+            }
+        }
+    }
+
+    /// A duration > 0, or a range of durations `{ p5 = "10m", p95 = "20m" }`.
+    fn duration_amount(&mut self, key: &str, node: &Node, name: &str, sets: Sets) -> Option<f64> {
+        match &node.value {
+            Value::Table(t) => self
+                .range(key, node, t, name, sets, Self::positive_duration)
+                .map(|r| r.median()),
+            _ => self.positive_duration(key, node),
+        }
+    }
+
     /// One of `choices`; returns its index.
     fn choice(&mut self, key: &str, node: &Node, choices: &[&str]) -> Option<usize> {
         let s = self.string(key, node)?;
@@ -508,6 +599,8 @@ impl Ctx<'_> {
 }
 
 /// "the string \"x\"" for strings (they are what users mistype), else the type.
+const RANGE_EXPECTED: &str = "a number or a range like { p5 = 80, p95 = 130 }";
+
 fn found(v: &Value) -> String {
     match v {
         Value::Str(s) => format!("the string \"{}\"", show(s)),
@@ -595,6 +688,10 @@ pub(super) fn decode(
     let budget_usd = root
         .get("budget_usd")
         .and_then(|n| ctx.non_negative("budget_usd", n));
+    let run_seed = match root.get("seed") {
+        None => Some(DEFAULT_SEED),
+        Some(n) => seed(ctx, n),
+    };
 
     let serverless_node = root.get("serverless");
     let serverless = serverless_node.and_then(|n| serverless(ctx, n));
@@ -657,8 +754,18 @@ pub(super) fn decode(
         .map(|t| {
             ctx.check_keys(t, STORAGE_KEYS, "[storage]");
             Storage {
-                managed_gb: ctx.opt_non_negative(t, "managed_gb").unwrap_or(0.0),
-                snapshot_gb: ctx.opt_non_negative(t, "snapshot_gb").unwrap_or(0.0),
+                managed_gb: t
+                    .get("managed_gb")
+                    .and_then(|n| {
+                        ctx.amount("managed_gb", n, "storage.managed_gb", Sets::ManagedGb)
+                    })
+                    .unwrap_or(0.0),
+                snapshot_gb: t
+                    .get("snapshot_gb")
+                    .and_then(|n| {
+                        ctx.amount("snapshot_gb", n, "storage.snapshot_gb", Sets::SnapshotGb)
+                    })
+                    .unwrap_or(0.0),
             }
         })
         .unwrap_or_default();
@@ -684,6 +791,10 @@ pub(super) fn decode(
         &storage,
         regions,
     );
+
+    let growth = root
+        .get("growth")
+        .and_then(|n| growth(ctx, n, &workloads, &storage));
 
     if !ctx.diags.is_empty() {
         return None;
@@ -724,6 +835,9 @@ pub(super) fn decode(
         ml: services.ml,
         pipelines: services.pipelines,
         timezone: timezone.flatten(),
+        seed: run_seed?,
+        uncertain: std::mem::take(&mut ctx.uncertain),
+        growth,
         locations,
     };
     check_job_count(ctx, root, &scenario);
@@ -747,6 +861,15 @@ const RATE_KEYS: &[&str] = &[
 /// of the source that asks for most, before a single job is generated.
 fn check_job_count(ctx: &mut Ctx<'_>, root: &Table, scenario: &Scenario) {
     use redshift_cost_core::scenario::{job_counts, JobSource};
+    use redshift_cost_core::uncertainty::{at_z, Z_CLAMP};
+    // Runs may draw a range up to its top: count the jobs there.
+    let top;
+    let scenario = if scenario.uncertain.is_empty() {
+        scenario
+    } else {
+        top = at_z(scenario, Z_CLAMP);
+        &top
+    };
     let counts = job_counts(scenario);
     let total: f64 = counts.iter().map(|(_, n)| n).sum();
     if total <= ctx.max_jobs as f64 {
@@ -1181,7 +1304,7 @@ fn workload(
         let tr = trace::load(ctx, trace_node, rel, workload_name, rpu, period, max_rpu)?;
         WorkloadSource::Trace(tr)
     } else {
-        WorkloadSource::Arrivals(arrivals(ctx, t, &node.origin, &label, rpu)?)
+        WorkloadSource::Arrivals(arrivals(ctx, t, &node.origin, &label, name, rpu)?)
     };
     Some(Workload {
         name: name?.to_string(),
@@ -1194,8 +1317,22 @@ fn arrivals(
     t: &Table,
     origin: &Origin,
     label: &str,
+    name: Option<&str>,
     rpu: Option<Rpu>,
 ) -> Option<Arrivals> {
+    // Ranges are a workload's (a pipeline's rate is fixed).
+    let ranged = name.is_some();
+    let name = name.unwrap_or("?");
+    let rate = || Sets::WorkloadRate {
+        workload: name.to_string(),
+    };
+    let amount = |ctx: &mut Ctx<'_>, key: &str, n: &Node| {
+        if ranged {
+            ctx.amount(key, n, &format!("{name}.{key}"), rate())
+        } else {
+            ctx.non_negative(key, n)
+        }
+    };
     let every_e = t.entry("every");
     if let Some(o) = t.entry("offset").filter(|_| every_e.is_none()) {
         let d = ctx
@@ -1217,7 +1354,18 @@ fn arrivals(
                     ctx.push(d);
                 }
             }
-            let every = ctx.positive_duration("every", &e.node);
+            let every = if ranged {
+                ctx.duration_amount(
+                    "every",
+                    &e.node,
+                    &format!("{name}.every"),
+                    Sets::WorkloadEvery {
+                        workload: name.to_string(),
+                    },
+                )
+            } else {
+                ctx.positive_duration("every", &e.node)
+            };
             let offset = match t.get("offset") {
                 None => Some(0.0),
                 Some(n) => ctx.duration("offset", n),
@@ -1244,10 +1392,10 @@ fn arrivals(
     let qpu_e = t.entry("queries_per_user_per_day");
     let per_day = match (per_day_e, users_e, qpu_e) {
         _ if periodic.is_some() => Some(0.0),
-        (Some(p), None, None) => ctx.non_negative("per_day", &p.node),
+        (Some(p), None, None) => amount(ctx, "per_day", &p.node),
         (None, Some(u), Some(q)) => {
-            let users = ctx.non_negative("users", &u.node);
-            let qpu = ctx.non_negative("queries_per_user_per_day", &q.node);
+            let users = amount(ctx, "users", &u.node);
+            let qpu = amount(ctx, "queries_per_user_per_day", &q.node);
             Some(users? * qpu?)
         }
         (Some(_), Some(other), _) | (Some(_), None, Some(other)) => {
@@ -1389,6 +1537,123 @@ fn duration_spec(ctx: &mut Ctx<'_>, node: &Node) -> Option<(Seconds, Option<Seco
         return None;
     }
     Some((median, Some(p95)))
+}
+
+/// `[growth]`: how storage and the workloads grow month by month, for `forecast`.
+fn growth(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    workloads: &[Workload],
+    storage: &Storage,
+) -> Option<Growth> {
+    let t = ctx.table("growth", node)?;
+    ctx.check_keys(t, GROWTH_KEYS, "[growth]");
+    let pct = |ctx: &mut Ctx<'_>, key: &str, n: &Node| -> Option<f64> {
+        let v = ctx.number(key, n)?;
+        if v <= -100.0 || v > MAX_GROWTH_PCT {
+            let d = ctx
+                .diag(
+                    &n.origin,
+                    format!(
+                        "{key} must be above -100 and at most {} (percent a month); found {}",
+                        fmt_num(MAX_GROWTH_PCT),
+                        fmt_num(v)
+                    ),
+                )
+                .help("write a percentage: 5 for 5 % a month");
+            ctx.push(d);
+            return None;
+        }
+        Some(v)
+    };
+    let storage_growth = match (
+        t.entry("storage_gb_per_month"),
+        t.entry("storage_pct_per_month"),
+    ) {
+        (Some(_), Some(b)) => {
+            let d = ctx
+                .diag(
+                    &b.key_origin,
+                    "`storage_pct_per_month` cannot be used together with `storage_gb_per_month`",
+                )
+                .help("storage grows either by GB or by a percentage a month: give one");
+            ctx.push(d);
+            return None;
+        }
+        (Some(a), None) => {
+            let v = ctx.number("storage_gb_per_month", &a.node)?;
+            if v < 0.0 && -v * 12.0 > storage.managed_gb * 100.0 {
+                ctx.warn(
+                    &a.node.origin,
+                    "storage_gb_per_month shrinks storage faster than it holds; months below 0 GB are billed as 0",
+                );
+            }
+            Some(StorageGrowth::GbPerMonth(v))
+        }
+        (None, Some(b)) => Some(StorageGrowth::PctPerMonth(pct(
+            ctx,
+            "storage_pct_per_month",
+            &b.node,
+        )?)),
+        (None, None) => None,
+    };
+    let mut workload_pct = 0.0;
+    let mut by_name = Vec::new();
+    if let Some(n) = t.get("workload_pct_per_month") {
+        match &n.value {
+            Value::Table(named) => {
+                let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+                for e in &named.entries {
+                    if !names.contains(&e.key.as_str()) {
+                        let mut d = ctx.diag(
+                            &e.key_origin,
+                            format!(
+                                "[growth] workload_pct_per_month: no workload `{}`",
+                                show(&e.key)
+                            ),
+                        );
+                        d = match did_you_mean(&e.key, &names) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help(format!("the workloads are {}", list_code(&names))),
+                        };
+                        ctx.push(d);
+                        continue;
+                    }
+                    if let Some(v) = pct(ctx, "workload_pct_per_month", &e.node) {
+                        by_name.push((e.key.clone(), v));
+                    }
+                }
+            }
+            _ => workload_pct = pct(ctx, "workload_pct_per_month", n)?,
+        }
+    }
+    let start = match t.get("start") {
+        None => None,
+        Some(n) => {
+            let s = ctx.string("start", n)?;
+            if let Ok(d) = NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d") {
+                Some(d)
+            } else {
+                let d = ctx
+                    .diag(
+                        &n.origin,
+                        format!(
+                            "start: expected a month like \"2027-01\", found \"{}\"",
+                            show(s)
+                        ),
+                    )
+                    .help("month 1 of the forecast starts on the first day of this month");
+                ctx.push(d);
+                return None;
+            }
+        }
+    };
+    Some(Growth {
+        storage: storage_growth,
+        workload_pct,
+        workload_pct_by_name: by_name,
+        start,
+    })
 }
 
 fn seed(ctx: &mut Ctx<'_>, node: &Node) -> Option<u64> {

@@ -17,6 +17,8 @@ mod tests;
 mod tests_observed;
 #[cfg(test)]
 mod tests_services;
+#[cfg(test)]
+mod tests_uncertainty;
 
 pub use decode::{DEFAULT_MAX_JOBS, MAX_DEMAND_FACTOR, MIN_DEMAND_RPU};
 pub(crate) use diag::did_you_mean;
@@ -292,6 +294,7 @@ impl Document {
                 * redshift_cost_core::units::SECONDS_PER_HOUR,
             max_jobs: limits.max_jobs,
             traces,
+            uncertain: Vec::new(),
         };
         let scenario = decode::decode(&mut ctx, &root, &self.path, regions);
         match scenario {

@@ -7,10 +7,12 @@
 pub mod calibrate;
 pub mod durations;
 pub mod engine;
+pub mod forecast;
 pub mod messages;
 pub mod model;
 pub mod plan;
 pub mod prices;
 pub mod scenario;
 pub mod sweep;
+pub mod uncertainty;
 pub mod units;

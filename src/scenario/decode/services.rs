@@ -9,6 +9,7 @@ use super::{
     ReservedTerm, SagemakerProcessing, Seconds, Serverless, ServerlessReservation,
     ServicePriceOverrides, Snapshots, Spectrum, Storage, Table, Value, ZeroEtl, SECONDS_PER_DAY,
 };
+use redshift_cost_core::uncertainty::Sets;
 use std::collections::BTreeMap;
 
 const PROVISIONED_KEYS: &[&str] = &[
@@ -460,7 +461,21 @@ fn serverless_reservation(
 }
 
 /// `queries_per_day` and `tb_per_day` of a scan table; TB without queries is an error.
-fn scans(ctx: &mut Ctx<'_>, t: &Table, node: &Node, label: &str) -> Option<(f64, f64)> {
+/// With `ranged` (Spectrum), either may be a range `{ p5 = .., p95 = .. }`.
+fn scans(
+    ctx: &mut Ctx<'_>,
+    t: &Table,
+    node: &Node,
+    label: &str,
+    ranged: bool,
+) -> Option<(f64, f64)> {
+    let read = |ctx: &mut Ctx<'_>, key: &str, n: &Node, sets: Sets| {
+        if ranged {
+            ctx.amount(key, n, &format!("spectrum.{key}"), sets)
+        } else {
+            ctx.non_negative(key, n)
+        }
+    };
     let q = ctx
         .required(
             t,
@@ -469,9 +484,9 @@ fn scans(ctx: &mut Ctx<'_>, t: &Table, node: &Node, label: &str) -> Option<(f64,
             label,
             "queries_per_day = 200",
         )
-        .and_then(|n| ctx.non_negative("queries_per_day", n));
+        .and_then(|n| read(ctx, "queries_per_day", n, Sets::SpectrumQueriesPerDay));
     let tb_node = ctx.required(t, &node.origin, "tb_per_day", label, "tb_per_day = 0.5");
-    let tb = tb_node.and_then(|n| ctx.non_negative("tb_per_day", n));
+    let tb = tb_node.and_then(|n| read(ctx, "tb_per_day", n, Sets::SpectrumTbPerDay));
     let (q, tb) = (q?, tb?);
     if tb > 0.0 && q <= 0.0 {
         if let Some(n) = tb_node {
@@ -490,7 +505,7 @@ fn spectrum(ctx: &mut Ctx<'_>, node: &Node, serverless: bool) -> Option<Spectrum
     ctx.check_keys(t, SPECTRUM_KEYS, "[spectrum]");
     let rate = opt_positive(ctx, t, "scan_gb_per_second");
     let rpu = ctx.opt_demand(t, "rpu");
-    let scans = scans(ctx, t, node, "[spectrum]");
+    let scans = scans(ctx, t, node, "[spectrum]", true);
     if serverless && rate.is_none() && t.get("scan_gb_per_second").is_none() {
         let d = ctx
             .diag(
@@ -543,7 +558,7 @@ fn data_sharing(
         None => Some(None),
         Some(n) => region(ctx, n, regions).map(Some),
     };
-    let (queries_per_day, tb_per_day) = scans(ctx, t, node, "[data_sharing]")?;
+    let (queries_per_day, tb_per_day) = scans(ctx, t, node, "[data_sharing]", false)?;
     Some(DataSharing {
         queries_per_day,
         tb_per_day,
@@ -695,7 +710,7 @@ fn pipeline(ctx: &mut Ctx<'_>, node: &Node, seen: &mut Vec<(String, Origin)>) ->
         1 => PipelineKind::SagemakerProcessing(sagemaker(ctx, t, &node.origin, &label)?),
         _ => {
             let rpu = ctx.opt_demand(t, "rpu");
-            PipelineKind::DataApi(arrivals(ctx, t, &node.origin, &label, rpu)?)
+            PipelineKind::DataApi(arrivals(ctx, t, &node.origin, &label, None, rpu)?)
         }
     };
     Some(Pipeline {

@@ -212,6 +212,15 @@ fn estimate_in_with(
     let mut serverless = None;
     let mut reservation = None;
     let mut notes = Vec::new();
+    if !scenario.uncertain.is_empty() {
+        notes.push(Note::RangesAtMedian {
+            inputs: scenario
+                .uncertain
+                .iter()
+                .map(|u| (u.name.clone(), u.range.p5, u.range.p95))
+                .collect(),
+        });
+    }
 
     if let (Some(Deployment::Serverless), Some(sv)) = (deployment, &scenario.serverless) {
         let capacity = Capacity {

@@ -77,6 +77,8 @@ pub enum Note {
     TimeZone { name: Option<&'static str> },
     /// A `deactivate` limit turns away user queries only; zero-ETL refreshes run on.
     LimitsSpareSyncs,
+    /// Inputs given as ranges `(name, p5, p95)`: a single run takes each at its median.
+    RangesAtMedian { inputs: Vec<(String, f64, f64)> },
 }
 
 /// The warehouse work a pipeline induces.

@@ -2,11 +2,13 @@
 //! Nothing here refers to TOML; `decode` builds these from the spanned document.
 
 mod jobs;
+mod ranges;
 mod services;
 
 use crate::units::{Rpu, Seconds};
 use chrono::NaiveDate;
 pub use jobs::{job_counts, ActiveDays, JobSource, BYTES_PER_GB, LAMBDA_PAYLOAD_BYTES};
+pub use ranges::{Growth, Range, Sets, StorageGrowth, UncertainInput, Z_CLAMP};
 pub use services::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +54,13 @@ pub struct Scenario {
     pub pipelines: Vec<Pipeline>,
     /// `timezone`: where `window` and `days` are read; `None` is UTC.
     pub timezone: Option<chrono_tz::Tz>,
+    /// `seed`: where Monte Carlo runs draw their ranges from (`estimate --runs`).
+    pub seed: u64,
+    /// Inputs given as ranges (`per_day = { p5 = 80, p95 = 130 }`), each held at its
+    /// median in the fields above.
+    pub uncertain: Vec<UncertainInput>,
+    /// `[growth]`, for `forecast`.
+    pub growth: Option<Growth>,
     /// Where some keys were written, for messages about the scenario after loading.
     pub locations: Locations,
 }
