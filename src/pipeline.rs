@@ -23,6 +23,7 @@ use redshift_cost_core::model::estimate::estimate_scenario_with;
 use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
 use redshift_cost_core::prices::{PriceBook, PriceKey, Provenance, SourceKind};
 use redshift_cost_core::sweep::{summarize, Point};
+use redshift_cost_core::uncertainty::{draw, Distribution, RunFigures};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -298,6 +299,121 @@ pub fn estimate<'a>(
     scenarios
         .into_iter()
         .map(|s| estimate_one(s, book))
+        .collect()
+}
+
+/// What one Monte Carlo run gives: the total, each line, each query class's p95.
+pub fn run_figures(e: &ScenarioEstimate) -> RunFigures {
+    use redshift_cost_core::model::workload::ZERO_ETL_CLASS;
+    RunFigures {
+        total_usd: e.total().usd(),
+        lines: e
+            .lines
+            .iter()
+            .map(|l| (l.component.clone(), l.cost.usd()))
+            .collect(),
+        latency_p95_s: e
+            .serverless
+            .as_ref()
+            .map(|sv| {
+                sv.classes
+                    .iter()
+                    .zip(&sv.sim.by_class)
+                    .filter(|(name, c)| *name != ZERO_ETL_CLASS && c.jobs + c.rejected > 0)
+                    .map(|(name, c)| (name.clone(), c.latency_p95_s))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// `--runs N`: N runs of `scenario`, run `k` with its ranges drawn and its seeds mixed
+/// from the scenario's `seed` and `k` (redshift_cost_core::uncertainty), estimated in
+/// parallel on the current rayon pool in memory. The runs are gathered in run order, so
+/// the distribution is the same for any number of threads. `None` for 0 runs.
+pub fn estimate_runs(
+    scenario: &Scenario,
+    book: &PriceBook,
+    runs: usize,
+) -> Result<Option<Distribution>, Error> {
+    let sheet = price_sheet(book, scenario).ok_or_else(|| {
+        Error::Input(format!(
+            "the price book has no region `{}`",
+            scenario.region
+        ))
+    })?;
+    let results: Vec<Result<(RunFigures, Vec<f64>), Error>> = (0..runs as u64)
+        .into_par_iter()
+        .map(|k| {
+            let (s, drawn) = draw(scenario, k);
+            let e = estimate_scenario_with(&s, &sheet, None).map_err(|e| match e {
+                EstimateError::NotFinite {
+                    from_source: true, ..
+                } => Error::Failure(anyhow::anyhow!("{e}")),
+                e => Error::Input(format!("run {k} of scenario `{}`: {e}", scenario.name)),
+            })?;
+            Ok((run_figures(&e), drawn))
+        })
+        .collect();
+    let mut figures = Vec::with_capacity(runs);
+    let mut drawn = Vec::with_capacity(runs);
+    for r in results {
+        let (f, d) = r?;
+        figures.push(f);
+        drawn.push(d);
+    }
+    Ok(redshift_cost_core::uncertainty::summarize(
+        scenario, &figures, &drawn,
+    ))
+}
+
+/// One month of a forecast: its scenario's estimate and, with runs, its spread.
+pub struct ForecastMonth {
+    /// 1-based.
+    pub month: u32,
+    pub scenario: Scenario,
+    pub estimate: ScenarioEstimate,
+    pub distribution: Option<Distribution>,
+}
+
+/// `forecast`: months 1 to `months` of `scenario` under its `[growth]` (none: every
+/// month as the first), each estimated in memory, in parallel, and with `runs` Monte
+/// Carlo runs each. The months of a forecast ask for more jobs as the workloads grow:
+/// the last is checked against `max_jobs` before anything runs.
+pub fn forecast(
+    scenario: &Scenario,
+    book: &PriceBook,
+    months: u32,
+    runs: Option<usize>,
+    max_jobs: u64,
+) -> Result<Vec<ForecastMonth>, Error> {
+    use redshift_cost_core::forecast::month_scenario;
+    use redshift_cost_core::scenario::job_counts;
+    let growth = scenario.growth.clone().unwrap_or_default();
+    let last = month_scenario(scenario, &growth, months);
+    let jobs: f64 = job_counts(&last).iter().map(|(_, n)| n).sum();
+    if jobs > max_jobs as f64 {
+        return Err(Error::Input(format!(
+            "scenario `{}`: by month {months} its growth asks for about {:.0} jobs a month, more than the limit of {max_jobs}; forecast fewer months, lower the growth, or raise --max-jobs",
+            scenario.name, jobs
+        )));
+    }
+    (1..=months)
+        .into_par_iter()
+        .map(|m| {
+            let s = month_scenario(scenario, &growth, m);
+            let estimate = estimate_one(&s, book)?;
+            let distribution = match runs {
+                Some(n) => estimate_runs(&s, book, n)?,
+                None => None,
+            };
+            Ok(ForecastMonth {
+                month: m,
+                scenario: s,
+                estimate,
+                distribution,
+            })
+        })
         .collect()
 }
 

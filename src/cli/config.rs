@@ -3,8 +3,8 @@
 //! refused here (contradictory price options, an empty timeline window).
 
 use super::{
-    ChartArgs, Cli, Command, MeteringArg, PlanFormatArg, PlanMeteringArg, PriceArgs, PriceModeArg,
-    ScenarioArgs, WindowArgs,
+    ChartArgs, Cli, Command, FormatArg, MeteringArg, PlanFormatArg, PlanMeteringArg, PriceArgs,
+    PriceModeArg, RunsArgs, ScenarioArgs, WindowArgs,
 };
 use crate::commands::{self, ChartConfig, Config, PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::Error;
@@ -42,6 +42,8 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             },
             prices: prices(&a.pricing)?,
             charts: charts(&a.charts)?,
+            runs: runs(&a.runs),
+            distribution_chart: a.distribution_chart.clone(),
         }),
         Command::Compare(a) => Config::Compare(commands::compare::CompareConfig {
             scenarios: scenarios(&a.scenarios, &a.scenario),
@@ -76,6 +78,21 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             chart: a.chart.clone(),
             prices: prices(&a.pricing)?,
         }),
+        Command::Forecast(a) => Config::Forecast(commands::forecast::ForecastConfig {
+            scenario: scenarios(std::slice::from_ref(&a.scenario_file), &a.scenario),
+            months: a.months,
+            runs: a.runs,
+            budget: a.budget,
+            format: match a.format {
+                FormatArg::Table => crate::report::forecast::ForecastFormat::Table,
+                FormatArg::Json => crate::report::forecast::ForecastFormat::Json,
+                FormatArg::Markdown => crate::report::forecast::ForecastFormat::Markdown,
+                FormatArg::Csv => crate::report::forecast::ForecastFormat::Csv,
+            },
+            out: a.output.out.clone(),
+            chart: a.chart.clone(),
+            prices: prices(&a.pricing)?,
+        }),
         Command::Report(a) => Config::Report(commands::report::ReportConfig {
             scenarios: scenarios(&a.inputs, &a.scenario),
             out: a.out.clone(),
@@ -83,6 +100,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             baseline: a.baseline.clone(),
             budget: a.budget,
             window: window(&a.window)?,
+            runs: runs(&a.runs),
             prices: prices(&a.pricing)?,
         }),
         Command::Diff(a) => Config::Diff(commands::diff::DiffConfig {
@@ -147,6 +165,13 @@ fn window(a: &WindowArgs) -> Result<TimelineWindow, Error> {
         )));
     }
     Ok(TimelineWindow { from: a.from, to })
+}
+
+fn runs(a: &RunsArgs) -> Option<commands::RunsConfig> {
+    a.runs.map(|runs| commands::RunsConfig {
+        runs,
+        budget_quantile: a.budget_quantile,
+    })
 }
 
 fn charts(a: &ChartArgs) -> Result<ChartConfig, Error> {

@@ -84,6 +84,10 @@ enum Command {
     /// costs.
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
+    /// Forecast a scenario month by month under its [growth]: every cost line, the
+    /// cumulative cost, and from which month a reservation pays off.
+    #[command(after_help = EXIT_CODES)]
+    Forecast(ForecastArgs),
     /// Write a monthly report folder: index.md, index.html, summary.json and charts.
     #[command(after_help = EXIT_CODES)]
     Report(ReportArgs),
@@ -178,6 +182,26 @@ struct ChartArgs {
     window: WindowArgs,
 }
 
+/// Monte Carlo runs (docs/uncertainty.md).
+#[derive(Debug, Clone, Args)]
+struct RunsArgs {
+    /// Run each scenario N times, its ranges (`per_day = { p5 = 80, p95 = 130 }`) drawn
+    /// and its seeds varied per run, and report P5 / P50 / P95 and the mean of every
+    /// figure (reproducible for any number of threads).
+    #[arg(long, value_name = "N", value_parser = parse_runs, help_heading = "Uncertainty")]
+    runs: Option<usize>,
+    /// Check budgets against this quantile of the runs' totals (e.g. 0.95) instead of the
+    /// single run at the median inputs. Needs --runs.
+    #[arg(
+        long,
+        value_name = "Q",
+        value_parser = parse_quantile,
+        requires = "runs",
+        help_heading = "Uncertainty"
+    )]
+    budget_quantile: Option<f64>,
+}
+
 /// Output formats of `estimate`, `compare` (and the report's documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
@@ -232,6 +256,12 @@ struct EstimateArgs {
     pricing: PriceArgs,
     #[command(flatten)]
     charts: ChartArgs,
+    #[command(flatten)]
+    runs: RunsArgs,
+    /// With --runs: draw each scenario's month over the runs (box: P25–P75, whiskers:
+    /// P5–P95, the median and mean marked) to FILE (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path, requires = "runs", help_heading = "Uncertainty")]
+    distribution_chart: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +361,46 @@ struct PlanArgs {
     pricing: PriceArgs,
 }
 
+#[derive(Debug, Args)]
+struct ForecastArgs {
+    /// The scenario file to forecast (its [growth] table says how it grows).
+    #[arg(value_name = "SCENARIO")]
+    scenario_file: PathBuf,
+    /// Months to forecast, from 1 to 120.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = parse_months)]
+    months: u32,
+    /// Monte Carlo runs a month: adds each month's P5–P95 (see estimate --runs).
+    #[arg(long, value_name = "N", value_parser = parse_runs)]
+    runs: Option<usize>,
+    /// Budget in USD for the whole forecast; exit 3 when the cumulative cost passes it.
+    #[arg(long, value_name = "USD", value_parser = parse_budget)]
+    budget: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Draw monthly and cumulative cost (with the runs' P5–P95 band) to FILE.
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    chart: Option<PathBuf>,
+    #[command(flatten)]
+    pricing: PriceArgs,
+}
+
+/// The most months `forecast` accepts.
+pub(crate) const MAX_FORECAST_MONTHS: u32 = 120;
+
+fn parse_months(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_FORECAST_MONTHS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of months from 1 to {MAX_FORECAST_MONTHS}, found `{s}`"
+        )),
+    }
+}
+
 fn parse_target(s: &str) -> Result<redshift_cost_core::plan::Target, String> {
     redshift_cost_core::plan::parse_target(s)
 }
@@ -358,6 +428,8 @@ struct ReportArgs {
     scenario: ScenarioArgs,
     #[command(flatten)]
     window: WindowArgs,
+    #[command(flatten)]
+    runs: RunsArgs,
     #[command(flatten)]
     pricing: PriceArgs,
 }
@@ -463,6 +535,27 @@ fn chart_path(s: &str) -> Result<PathBuf, String> {
     match crate::report::charts::ChartFormat::from_path(&p) {
         Some(_) => Ok(p),
         None => Err(format!("`{s}`: a chart file must end in .svg or .png")),
+    }
+}
+
+/// The most Monte Carlo runs `--runs` accepts (each is a whole simulated month).
+pub(crate) const MAX_RUNS: usize = 100_000;
+
+fn parse_runs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_RUNS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number of runs from 1 to {MAX_RUNS}, found `{s}`"
+        )),
+    }
+}
+
+fn parse_quantile(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(q) if q > 0.0 && q < 1.0 => Ok(q),
+        _ => Err(format!(
+            "expected a quantile between 0 and 1 (e.g. 0.95), found `{s}`"
+        )),
     }
 }
 

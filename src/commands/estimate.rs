@@ -1,6 +1,6 @@
 //! `redshift-cost estimate`: the monthly cost of one or more scenarios, in one report.
 
-use super::{charts::estimate_charts, ChartConfig, PriceConfig, ScenarioConfig};
+use super::{charts::estimate_charts, ChartConfig, PriceConfig, RunsConfig, ScenarioConfig};
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
 use crate::pipeline::{self, LoadedScenario};
@@ -23,6 +23,10 @@ pub(crate) struct EstimateConfig {
     pub(crate) metering: MeteringChoice,
     pub(crate) prices: PriceConfig,
     pub(crate) charts: ChartConfig,
+    /// `--runs N`, `--budget-quantile Q`.
+    pub(crate) runs: Option<RunsConfig>,
+    /// `--distribution-chart FILE`.
+    pub(crate) distribution_chart: Option<PathBuf>,
 }
 
 /// Which metering rule the compute is billed under.
@@ -94,6 +98,16 @@ pub(crate) fn run(
         report.attach_metering_bills(&estimates, &alternatives);
     }
     super::observe::attach_observed(&mut report, &estimates, &loaded, &observed, &resolved.book);
+    if let Some(r) = c.runs {
+        let distributions = scenarios
+            .iter()
+            .map(|s| pipeline::estimate_runs(s, &resolved.book, r.runs))
+            .collect::<Result<Vec<_>, Error>>()?;
+        report.attach_distributions(&distributions, r.budget_quantile);
+        if let Some(path) = &c.distribution_chart {
+            super::charts::write_chart(path, &crate::report::site::distribution_chart(&report))?;
+        }
+    }
     write_output(c.out.as_deref(), &report.render(c.format))?;
     estimate_charts(
         &c.charts,

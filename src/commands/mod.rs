@@ -5,6 +5,7 @@ pub(crate) mod charts;
 pub(crate) mod compare;
 pub(crate) mod diff;
 pub(crate) mod estimate;
+pub(crate) mod forecast;
 pub(crate) mod observe;
 pub(crate) mod plan;
 pub(crate) mod prices;
@@ -25,6 +26,7 @@ pub(crate) enum Config {
     Compare(compare::CompareConfig),
     Sweep(sweep::SweepConfig),
     Plan(plan::PlanConfig),
+    Forecast(forecast::ForecastConfig),
     Report(report::ReportConfig),
     Diff(diff::DiffConfig),
     Observe(observe::ObserveConfig),
@@ -61,6 +63,13 @@ pub(crate) struct TimelineWindow {
     pub(crate) to: f64,
 }
 
+/// `--runs N` and `--budget-quantile Q`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RunsConfig {
+    pub(crate) runs: usize,
+    pub(crate) budget_quantile: Option<f64>,
+}
+
 /// The charts `estimate` draws.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ChartConfig {
@@ -80,6 +89,7 @@ pub(crate) fn run(
         Config::Compare(c) => compare::run(c, runtime, messages),
         Config::Sweep(c) => sweep::run(c, runtime, messages),
         Config::Plan(c) => plan::run(c, runtime, messages),
+        Config::Forecast(c) => forecast::run(c, runtime, messages),
         Config::Report(c) => report::run(c, runtime, messages),
         Config::Diff(c) => diff::run(c),
         Config::Observe(c) => observe::run(c, runtime, messages),

@@ -22,6 +22,8 @@ pub(crate) struct ReportConfig {
     pub(crate) baseline: Option<PathBuf>,
     pub(crate) budget: Option<f64>,
     pub(crate) window: TimelineWindow,
+    /// `--runs N`, `--budget-quantile Q`.
+    pub(crate) runs: Option<super::RunsConfig>,
     pub(crate) prices: PriceConfig,
 }
 
@@ -35,7 +37,13 @@ pub(crate) fn run(
     let scenarios = || loaded.iter().map(LoadedScenario::scenario);
     let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;
     let estimates = pipeline::estimate(scenarios(), &resolved.book)?;
-    let report = Report::new(&estimates, c.budget);
+    let mut report = Report::new(&estimates, c.budget);
+    if let Some(r) = c.runs {
+        let distributions = scenarios()
+            .map(|s| pipeline::estimate_runs(s, &resolved.book, r.runs))
+            .collect::<Result<Vec<_>, Error>>()?;
+        report.attach_distributions(&distributions, r.budget_quantile);
+    }
     let note = crate::report::messages::note(&pipeline::price_note(&resolved, &estimates));
     let baseline = match &c.baseline {
         None => None,
@@ -58,6 +66,14 @@ pub(crate) fn run(
         scenario: None,
         chart: cost_breakdown(&report),
     }];
+    if c.runs.is_some() {
+        charts.push(SiteChart {
+            stem: "distribution".into(),
+            alt: "The month's total over the Monte Carlo runs".into(),
+            scenario: None,
+            chart: crate::report::site::distribution_chart(&report),
+        });
+    }
     let mut used = std::collections::BTreeSet::new();
     for s in scenarios() {
         if let Some(chart) = timeline_chart(s, c.window)? {

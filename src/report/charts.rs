@@ -83,6 +83,38 @@ pub enum Chart {
     Sweep(SweepCurve),
     Capacity(CapacityChart),
     Frontier(FrontierChart),
+    Distribution(DistributionChart),
+    Forecast(ForecastChart),
+}
+
+/// `estimate --runs`: each scenario's month over its runs, as a horizontal box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionChart {
+    pub title: String,
+    pub rows: Vec<DistributionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionRow {
+    pub name: String,
+    pub runs: usize,
+    /// P5, P25, P50, P75, P95 of the month's total (USD).
+    pub quantiles: [f64; 5],
+    pub mean: f64,
+}
+
+/// A month of a forecast chart: its label, its cost (USD) and, with runs, its P5–P95.
+pub type ForecastBar = (String, f64, Option<(f64, f64)>);
+
+/// `forecast`: each month's cost (bars), the cumulative cost (a line on its own axis) and,
+/// with runs, the P5–P95 band of each month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastChart {
+    pub title: String,
+    pub months: Vec<ForecastBar>,
+    pub cumulative: Vec<f64>,
+    /// With runs: the cumulative cost's P5–P95 at each month.
+    pub cumulative_band: Vec<Option<(f64, f64)>>,
 }
 
 /// `plan`'s candidates by latency and cost, the pick marked.
@@ -221,6 +253,8 @@ fn draw<DB: DrawingBackend>(
         Chart::Sweep(s) => draw_sweep(root, s),
         Chart::Capacity(c) => draw_capacity(root, c),
         Chart::Frontier(f) => draw_frontier(root, f),
+        Chart::Distribution(d) => draw_distribution(root, d),
+        Chart::Forecast(f) => draw_forecast(root, f),
     }
 }
 
@@ -314,6 +348,246 @@ fn draw_frontier<DB: DrawingBackend>(
     }
     draw_legend(&mut chart)?;
     Ok(())
+}
+
+fn draw_distribution<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &DistributionChart,
+) -> Result<(), ChartError> {
+    if d.rows.is_empty() {
+        return Err(ChartError::Empty("no scenario with runs"));
+    }
+    let lo = d
+        .rows
+        .iter()
+        .map(|r| r.quantiles[0])
+        .fold(f64::INFINITY, f64::min);
+    let hi = d.rows.iter().map(|r| r.quantiles[4]).fold(0.0, f64::max);
+    let span = (hi - lo).max(hi * 0.02).max(1.0);
+    let x0 = (lo - span * 0.1).max(0.0);
+    let x1 = hi + span * 0.1;
+    let n = d.rows.len();
+    let names: Vec<String> = d.rows.iter().map(|r| r.name.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(&d.title, font(24))
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(220)
+        .build_cartesian_2d(
+            x0..x1,
+            KeyedAxis {
+                range: -0.5..(n as f64 - 0.5),
+                keys: (0..n).map(|i| i as f64).collect(),
+            },
+        )
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|x| grouped_usd(*x))
+        .y_label_formatter(&|y| {
+            let i = y.round() as usize;
+            names.get(i).map(|n| short(n, 28)).unwrap_or_default()
+        })
+        .x_desc("Monthly cost (USD): box P25–P75, whiskers P5–P95, bar the median, dot the mean")
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(err)?;
+    for (i, r) in d.rows.iter().enumerate() {
+        let y = i as f64;
+        let [p5, p25, p50, p75, p95] = r.quantiles;
+        let c = colour(i);
+        chart
+            .draw_series([
+                PathElement::new([(p5, y), (p95, y)], c.stroke_width(2)),
+                PathElement::new([(p5, y - 0.15), (p5, y + 0.15)], c.stroke_width(2)),
+                PathElement::new([(p95, y - 0.15), (p95, y + 0.15)], c.stroke_width(2)),
+            ])
+            .map_err(err)?;
+        chart
+            .draw_series([Rectangle::new(
+                [(p25, y - 0.25), (p75, y + 0.25)],
+                c.mix(0.35).filled(),
+            )])
+            .map_err(err)?;
+        chart
+            .draw_series([PathElement::new(
+                [(p50, y - 0.3), (p50, y + 0.3)],
+                BLACK.stroke_width(3),
+            )])
+            .map_err(err)?;
+        chart
+            .draw_series([Circle::new((r.mean, y), 5, BLACK.filled())])
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn draw_forecast<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &ForecastChart,
+) -> Result<(), ChartError> {
+    if f.months.is_empty() {
+        return Err(ChartError::Empty("no months"));
+    }
+    let n = f.months.len();
+    let monthly_hi = f
+        .months
+        .iter()
+        .map(|m| m.2.map_or(m.1, |b| b.1.max(m.1)))
+        .fold(0.0, f64::max);
+    let cumulative_hi = f
+        .cumulative
+        .iter()
+        .copied()
+        .chain(f.cumulative_band.iter().flatten().map(|b| b.1))
+        .fold(0.0, f64::max);
+    let y1 = half_step_ceiling(monthly_hi * 1.12).max(1.0);
+    let c1 = half_step_ceiling(cumulative_hi * 1.05).max(1.0);
+    let labels: Vec<String> = f.months.iter().map(|m| m.0.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(&f.title, font(24))
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .right_y_label_area_size(100)
+        .build_cartesian_2d(
+            KeyedAxis {
+                range: -0.6..(n as f64 - 0.4),
+                keys: (0..n).map(|i| i as f64).collect(),
+            },
+            0.0..y1,
+        )
+        .map_err(err)?
+        .set_secondary_coord(-0.6..(n as f64 - 0.4), 0.0..c1);
+    let step = n.div_ceil(12).max(1);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_labels(8)
+        .x_label_formatter(&|x| {
+            let i = x.round() as usize;
+            if i.is_multiple_of(step) {
+                labels.get(i).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| grouped_usd(*y))
+        .y_desc("Monthly cost (USD)")
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(err)?;
+    chart
+        .configure_secondary_axes()
+        .y_labels(8)
+        .y_label_formatter(&|y| grouped_usd(*y))
+        .y_desc("Cumulative (USD)")
+        .label_style(font(15))
+        .axis_desc_style(font(16))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(f.months.iter().enumerate().map(|(i, m)| {
+            let x = i as f64;
+            Rectangle::new(
+                [(x - 0.35, 0.0), (x + 0.35, m.1)],
+                colour(0).mix(0.8).filled(),
+            )
+        }))
+        .map_err(err)?
+        .label("month")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour(0).filled()));
+    if f.months.iter().any(|m| m.2.is_some()) {
+        chart
+            .draw_series(f.months.iter().enumerate().filter_map(|(i, m)| {
+                let (p5, p95) = m.2?;
+                let x = i as f64;
+                Some(PathElement::new(
+                    [(x, p5), (x, p95)],
+                    colour(5).stroke_width(3),
+                ))
+            }))
+            .map_err(err)?
+            .label("P5–P95 of the runs")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], colour(5).stroke_width(3)));
+    }
+    let band: Vec<(f64, (f64, f64))> = f
+        .cumulative_band
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.map(|b| (i as f64, b)))
+        .collect();
+    if band.len() >= 2 {
+        let outline: Vec<(f64, f64)> = band
+            .iter()
+            .map(|(x, b)| (*x, b.1))
+            .chain(band.iter().rev().map(|(x, b)| (*x, b.0)))
+            .collect();
+        chart
+            .draw_secondary_series([Polygon::new(outline, colour(1).mix(0.25).filled())])
+            .map_err(err)?
+            .label("cumulative P5–P95 (right axis)")
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour(1).mix(0.25).filled())
+            });
+    }
+    chart
+        .draw_secondary_series(LineSeries::new(
+            f.cumulative.iter().enumerate().map(|(i, c)| (i as f64, *c)),
+            colour(1).stroke_width(3),
+        ))
+        .map_err(err)?
+        .label("cumulative (right axis)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], colour(1).stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .label_font(font(15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// `x` rounded up to a multiple of half its power of ten: 5,534 → 6,000, 53,794 → 55,000.
+fn half_step_ceiling(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 1.0;
+    }
+    let step = 10f64.powf(x.log10().floor()) / 2.0;
+    (x / step).ceil() * step
+}
+
+/// `12,345` for an axis in USD.
+fn grouped_usd(x: f64) -> String {
+    let whole = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if x < -0.5 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `name`, cut to `max` characters with an ellipsis.
+fn short(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        let cut: String = name.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
 }
 
 /// The legend box, the same on every chart.

@@ -62,6 +62,12 @@ pub fn signed_percent(x: f64) -> String {
     format!("{:+.1} %", x + 0.0)
 }
 
+/// A quantile as a percentile's number: 0.95 → `95`, 0.975 → `97.5`.
+pub fn quantile_label(q: f64) -> String {
+    let s = format!("{:.3}", q * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

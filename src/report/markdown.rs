@@ -70,6 +70,20 @@ pub fn scenario_section(s: &ScenarioReport) -> String {
             usd(b.total_monthly_usd)
         );
     }
+    if let Some(d) = &s.distribution {
+        let _ = writeln!(
+            out,
+            "| Over {} runs | P5 | P50 | P95 | Mean |\n|---|--:|--:|--:|--:|",
+            d.runs
+        );
+        for [name, p5, p50, p95, mean] in d.rows() {
+            let _ = writeln!(out, "| {} | {p5} | {p50} | {p95} | {mean} |", escape(&name));
+        }
+        out.push('\n');
+        for fact in d.facts() {
+            let _ = writeln!(out, "{fact}\n");
+        }
+    }
     if let Some(sv) = &s.serverless {
         for fact in serverless_facts(sv, &s.period_start) {
             let _ = writeln!(out, "- {fact}");
@@ -114,10 +128,13 @@ pub fn render(report: &Report) -> Vec<u8> {
     for b in &report.budget_breaches {
         let _ = writeln!(
             out,
-            "**Over budget:** {}: budget {} USD, estimate {} USD, over by {} USD.\n",
+            "**Over budget:** {}: budget {} USD, estimate {} USD{}, over by {} USD.\n",
             escape(&b.scenario),
             usd(b.budget_usd),
             usd(b.estimate_usd),
+            b.quantile
+                .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
+                .unwrap_or_default(),
             usd(b.excess_usd)
         );
     }

@@ -5,7 +5,9 @@ pub mod charts;
 pub mod compare;
 mod csv;
 pub mod diff;
+pub mod distribution;
 pub mod facts;
+pub mod forecast;
 pub mod format;
 mod json;
 pub mod markdown;
@@ -84,6 +86,9 @@ pub struct ScenarioReport {
     /// first (left out otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metering_bills: Vec<MeteringBill>,
+    /// `--runs N`: the month's spread over N Monte Carlo runs (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<distribution::DistributionJson>,
 }
 
 /// A scenario's bill under one metering rule.
@@ -202,6 +207,10 @@ pub struct BudgetBreach {
     pub budget_usd: f64,
     pub estimate_usd: f64,
     pub excess_usd: f64,
+    /// `--budget-quantile`: the estimate is this quantile of the runs' totals (left out
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantile: Option<f64>,
 }
 
 fn ordered_map<S: Serializer, V: Serialize>(
@@ -234,6 +243,7 @@ impl Report {
                         budget_usd: budget,
                         estimate_usd: s.total_monthly_usd,
                         excess_usd: s.total_monthly_usd - budget,
+                        quantile: None,
                     }
                 })
             })
@@ -260,6 +270,40 @@ impl Report {
                 s.metering_bills = bills;
             }
         }
+    }
+
+    /// Adds each scenario's Monte Carlo distribution (`--runs`); with `budget_quantile`,
+    /// a scenario with runs is checked against its budget at that quantile of its
+    /// totals instead of its single run.
+    pub fn attach_distributions(
+        &mut self,
+        distributions: &[Option<redshift_cost_core::uncertainty::Distribution>],
+        budget_quantile: Option<f64>,
+    ) {
+        use redshift_cost_core::uncertainty::Quantiles;
+        for (s, d) in self.scenarios.iter_mut().zip(distributions) {
+            s.distribution = d.as_ref().map(distribution::DistributionJson::from);
+        }
+        let Some(q) = budget_quantile else { return };
+        let mut breaches = Vec::new();
+        for (s, d) in self.scenarios.iter().zip(distributions) {
+            let Some(budget) = s.budget_usd else { continue };
+            let (estimate, quantile) =
+                match d.as_ref().and_then(|d| Quantiles::quantile(&d.totals, q)) {
+                    Some(v) => (redshift_cost_core::units::Money::from_usd(v).usd(), Some(q)),
+                    None => (s.total_monthly_usd, None),
+                };
+            if estimate.is_nan() || estimate > budget {
+                breaches.push(BudgetBreach {
+                    scenario: s.name.clone(),
+                    budget_usd: budget,
+                    estimate_usd: estimate,
+                    excess_usd: redshift_cost_core::units::Money::from_usd(estimate - budget).usd(),
+                    quantile,
+                });
+            }
+        }
+        self.budget_breaches = breaches;
     }
 
     /// Renders the report in `format`.
@@ -372,6 +416,7 @@ impl ScenarioReport {
             pipelines: e.pipelines.iter().map(wire::PipelineJson::from).collect(),
             notes: e.notes.iter().map(notes::sentence).collect(),
             metering_bills: Vec::new(),
+            distribution: None,
         }
     }
 }

@@ -50,6 +50,28 @@ pub fn cost_breakdown(report: &Report) -> Chart {
     })
 }
 
+/// Each scenario's month over its `--runs` (scenarios without runs are left out).
+pub fn distribution_chart(report: &Report) -> Chart {
+    use redshift_cost_core::uncertainty::Quantiles;
+    Chart::Distribution(super::charts::DistributionChart {
+        title: "The month's total over the runs".into(),
+        rows: report
+            .scenarios
+            .iter()
+            .filter_map(|s| {
+                let d = s.distribution.as_ref()?;
+                let q = |p: f64| Quantiles::quantile(&d.totals, p).unwrap_or(0.0);
+                Some(super::charts::DistributionRow {
+                    name: s.name.clone(),
+                    runs: d.runs,
+                    quantiles: [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)],
+                    mean: d.total_monthly_usd.mean,
+                })
+            })
+            .collect(),
+    })
+}
+
 /// A file-name-safe form of a scenario name: `zero-etl tokyo 8 RPU` → `zero-etl-tokyo-8-rpu`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -219,10 +241,13 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
         for b in &self.report.budget_breaches {
             let _ = writeln!(
                 out,
-                "<p class=\"over\">Over budget: {}: budget {} USD, estimate {} USD, over by {} USD</p>",
+                "<p class=\"over\">Over budget: {}: budget {} USD, estimate {} USD{}, over by {} USD</p>",
                 html_escape(&b.scenario),
                 usd(b.budget_usd),
                 usd(b.estimate_usd),
+                b.quantile
+                    .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
+                    .unwrap_or_default(),
                 usd(b.excess_usd)
             );
         }
@@ -265,6 +290,28 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
                 "<tr><th>Total</th><td></td><td></td><td></td><th class=\"n\">{}</th><td></td></tr>\n</table>",
                 usd(s.total_monthly_usd)
             );
+            if let Some(d) = &s.distribution {
+                let _ = writeln!(
+                    out,
+                    "<table>\n<tr><th>Over {} runs</th><th>P5</th><th>P50</th><th>P95</th><th>Mean</th></tr>",
+                    d.runs
+                );
+                for row in d.rows() {
+                    let _ = writeln!(
+                        out,
+                        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                        html_escape(&row[0]),
+                        html_escape(&row[1]),
+                        html_escape(&row[2]),
+                        html_escape(&row[3]),
+                        html_escape(&row[4])
+                    );
+                }
+                out.push_str("</table>\n");
+                for fact in d.facts() {
+                    let _ = writeln!(out, "<p>{}</p>", html_escape(&fact));
+                }
+            }
             if let Some(sv) = &s.serverless {
                 out.push_str("<ul>\n");
                 for fact in super::table::serverless_facts(sv, &s.period_start) {

@@ -240,6 +240,12 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
         if let [a, b] = s.metering_bills.as_slice() {
             let _ = writeln!(out, "{}", metering_table(a, b));
         }
+        if let Some(d) = &s.distribution {
+            let _ = writeln!(out, "{}", distribution_table(d));
+            for fact in d.facts() {
+                let _ = writeln!(out, "{fact}");
+            }
+        }
         if let Some(sv) = &s.serverless {
             for fact in serverless_facts(sv, &s.period_start) {
                 let _ = writeln!(out, "{fact}");
@@ -257,12 +263,25 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
     for b in &report.budget_breaches {
         let _ = writeln!(
             out,
-            "\nOVER BUDGET: {}: budget {} USD, estimate {} USD, over by {} USD",
+            "\nOVER BUDGET: {}: budget {} USD, estimate {} USD{}, over by {} USD",
             b.scenario,
             usd(b.budget_usd),
             usd(b.estimate_usd),
+            b.quantile
+                .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
+                .unwrap_or_default(),
             usd(b.excess_usd)
         );
     }
     out.into_bytes()
+}
+
+/// The spread of a scenario over its runs: a row per figure, P5 / P50 / P95 / mean.
+fn distribution_table(d: &super::distribution::DistributionJson) -> String {
+    let mut t = new_table(&[&format!("Over {} runs", d.runs), "P5", "P50", "P95", "Mean"]);
+    for row in d.rows() {
+        t.add_row(row.to_vec());
+    }
+    right_align(&mut t, [1, 2, 3, 4]);
+    t.to_string()
 }

@@ -13,6 +13,7 @@ fn help_of_every_command() {
         Some("compare"),
         Some("sweep"),
         Some("plan"),
+        Some("forecast"),
         Some("report"),
         Some("diff"),
     ] {

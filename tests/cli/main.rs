@@ -16,3 +16,4 @@ mod prices_live;
 mod services;
 mod support;
 mod sweep_report;
+mod uncertainty;
