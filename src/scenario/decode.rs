@@ -52,6 +52,8 @@ const TOP_KEYS: &[&str] = &[
     "timezone",
     "seed",
     "growth",
+    "terraform_address",
+    "cloudformation_resource",
 ];
 const RANGE_KEYS: &[&str] = &["p5", "p95"];
 const GROWTH_KEYS: &[&str] = &[
@@ -838,6 +840,14 @@ pub(super) fn decode(
         seed: run_seed?,
         uncertain: std::mem::take(&mut ctx.uncertain),
         growth,
+        terraform_address: root
+            .get("terraform_address")
+            .and_then(|n| ctx.nonempty_string("terraform_address", n))
+            .map(str::to_string),
+        cloudformation_resource: root
+            .get("cloudformation_resource")
+            .and_then(|n| ctx.nonempty_string("cloudformation_resource", n))
+            .map(str::to_string),
         locations,
     };
     check_job_count(ctx, root, &scenario);

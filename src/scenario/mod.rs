@@ -4,11 +4,13 @@
 //! document, checks every rule of the format and returns a [`Scenario`] plus warnings,
 //! or a [`ScenarioError`] whose `Display` is the complete user-facing message.
 
+pub(crate) mod cloudformation;
 mod decode;
 mod diag;
 mod doc;
 mod records;
 mod set;
+pub(crate) mod terraform;
 pub(crate) mod trace;
 
 #[cfg(test)]

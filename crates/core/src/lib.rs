@@ -8,6 +8,7 @@ pub mod calibrate;
 pub mod durations;
 pub mod engine;
 pub mod forecast;
+pub mod infra;
 pub mod messages;
 pub mod model;
 pub mod plan;

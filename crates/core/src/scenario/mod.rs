@@ -61,6 +61,10 @@ pub struct Scenario {
     pub uncertain: Vec<UncertainInput>,
     /// `[growth]`, for `forecast`.
     pub growth: Option<Growth>,
+    /// `terraform_address`: the resource of a Terraform plan the scenario models.
+    pub terraform_address: Option<String>,
+    /// `cloudformation_resource`: the logical ID of a template's resource it models.
+    pub cloudformation_resource: Option<String>,
     /// Where some keys were written, for messages about the scenario after loading.
     pub locations: Locations,
 }
