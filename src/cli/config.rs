@@ -44,6 +44,11 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             charts: charts(&a.charts)?,
             runs: runs(&a.runs),
             distribution_chart: a.distribution_chart.clone(),
+            infrastructure: match (&a.terraform, &a.cloudformation) {
+                (Some(p), _) => Some(commands::Infrastructure::Terraform(p.clone())),
+                (None, Some(p)) => Some(commands::Infrastructure::CloudFormation(p.clone())),
+                (None, None) => None,
+            },
         }),
         Command::Compare(a) => Config::Compare(commands::compare::CompareConfig {
             scenarios: scenarios(&a.scenarios, &a.scenario),
@@ -104,8 +109,27 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             prices: prices(&a.pricing)?,
         }),
         Command::Diff(a) => Config::Diff(commands::diff::DiffConfig {
-            old: a.old.clone(),
-            new: a.new.clone(),
+            inputs: match &a.terraform {
+                Some(plan) => commands::diff::DiffInputs::Terraform {
+                    plan: plan.clone(),
+                    scenarios: scenarios(&a.files, &a.scenario),
+                    budget: a.budget,
+                    prices: prices(&a.pricing)?,
+                },
+                None => match a.files.as_slice() {
+                    [old, new] => commands::diff::DiffInputs::Reports {
+                        old: old.clone(),
+                        new: new.clone(),
+                    },
+                    files => {
+                        return Err(Error::Input(format!(
+                            "diff takes two estimate reports (OLD.json NEW.json), or --terraform PLAN.json with scenario files; found {} file{}",
+                            files.len(),
+                            if files.len() == 1 { "" } else { "s" }
+                        )))
+                    }
+                },
+            },
             format: a.format.into(),
             out: a.output.out.clone(),
         }),

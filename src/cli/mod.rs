@@ -215,6 +215,33 @@ enum FormatArg {
     Csv,
 }
 
+/// Output formats of `estimate`: the report's, and Infracost's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EstimateFormatArg {
+    /// A boxed table for terminals (the default).
+    Table,
+    /// The versioned JSON contract, numbers unrounded.
+    Json,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+    /// One row per cost line, numbers unrounded.
+    Csv,
+    /// Infracost's output format (version 0.2): merge it with `infracost output --path`.
+    Infracost,
+}
+
+impl From<EstimateFormatArg> for Format {
+    fn from(f: EstimateFormatArg) -> Format {
+        match f {
+            EstimateFormatArg::Table => Format::Table,
+            EstimateFormatArg::Json => Format::Json,
+            EstimateFormatArg::Markdown => Format::Markdown,
+            EstimateFormatArg::Csv => Format::Csv,
+            EstimateFormatArg::Infracost => Format::Infracost,
+        }
+    }
+}
+
 /// `--metering`: the rule the compute is billed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum MeteringArg {
@@ -235,8 +262,21 @@ struct EstimateArgs {
     #[arg(required = true, value_name = "SCENARIO")]
     scenarios: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, short, value_enum, default_value_t = EstimateFormatArg::Table)]
+    format: EstimateFormatArg,
+    /// A Terraform plan (`terraform show -json PLAN`): its workgroup's or cluster's values
+    /// replace the scenario's, and its before and after give two estimates and their diff.
+    #[arg(
+        long,
+        value_name = "PLAN.json",
+        conflicts_with = "cloudformation",
+        help_heading = "Infrastructure"
+    )]
+    terraform: Option<PathBuf>,
+    /// A CloudFormation template (JSON or YAML): its workgroup's or cluster's values
+    /// replace the scenario's.
+    #[arg(long, value_name = "TEMPLATE", help_heading = "Infrastructure")]
+    cloudformation: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -443,15 +483,26 @@ enum DiffFormatArg {
 
 #[derive(Debug, Args)]
 struct DiffArgs {
-    /// The earlier estimate JSON (`estimate --format json`, or a report's summary.json).
-    old: PathBuf,
-    /// The later estimate JSON.
-    new: PathBuf,
+    /// OLD.json NEW.json: two estimate reports (`estimate --format json`, or a report's
+    /// summary.json). With --terraform: the scenario files the plan's resources carry.
+    #[arg(required = true, value_name = "FILES")]
+    files: Vec<PathBuf>,
+    /// A Terraform plan (`terraform show -json PLAN`): the scenarios priced before and
+    /// after it, line by line; exit 3 when the after side is over budget.
+    #[arg(long, value_name = "PLAN.json")]
+    terraform: Option<PathBuf>,
+    /// With --terraform: a budget in USD for every scenario (replaces `budget_usd`).
+    #[arg(long, value_name = "USD", value_parser = parse_budget, requires = "terraform")]
+    budget: Option<f64>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = DiffFormatArg::Table)]
     format: DiffFormatArg,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    #[command(flatten)]
+    pricing: PriceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,6 +27,8 @@ pub(crate) struct EstimateConfig {
     pub(crate) runs: Option<RunsConfig>,
     /// `--distribution-chart FILE`.
     pub(crate) distribution_chart: Option<PathBuf>,
+    /// `--terraform PLAN` or `--cloudformation TEMPLATE`.
+    pub(crate) infrastructure: Option<super::Infrastructure>,
 }
 
 /// Which metering rule the compute is billed under.
@@ -55,6 +57,12 @@ pub(crate) fn run(
     messages: &mut Messages,
 ) -> Result<Exit, Error> {
     let (loader, mut loaded) = pipeline::load(&c.scenarios, messages)?;
+    // The plan is read first: a bad plan is refused before anything is fetched.
+    let plan = c
+        .infrastructure
+        .as_ref()
+        .map(super::infrastructure::read)
+        .transpose()?;
     let now = chrono::Utc::now();
     let usage = CloudWatch { runtime, now };
     let observed = super::observe::observe_scenarios(
@@ -67,13 +75,28 @@ pub(crate) fn run(
         messages,
     )?;
     let resolved = pipeline::resolve_loaded(&loaded, &c.prices.source(runtime), messages)?;
-    let scenarios: Vec<Scenario> = loaded
+    let mut scenarios: Vec<Scenario> = loaded
         .iter()
         .map(|l| match c.metering {
             MeteringChoice::Rule(rule) => under(l.scenario(), rule),
             MeteringChoice::Scenario | MeteringChoice::Both => l.scenario().clone(),
         })
         .collect();
+    // With a plan: the after side is what is estimated (a deleted resource's scenario
+    // leaves the report), the before side is estimated for the diff.
+    let applied = match &plan {
+        Some(p) => Some(super::infrastructure::apply(p, &scenarios, messages)?),
+        None => None,
+    };
+    let mut observed = observed;
+    if let Some(a) = &applied {
+        let kept: Vec<usize> = (0..scenarios.len())
+            .filter(|i| a.after[*i].is_some())
+            .collect();
+        scenarios = kept.iter().filter_map(|i| a.after[*i].clone()).collect();
+        loaded = kept.iter().map(|i| loaded[*i].clone()).collect();
+        observed = kept.iter().map(|i| observed[*i].clone()).collect();
+    }
     let estimates = pipeline::estimate(&scenarios, &resolved.book)?;
     pipeline::warn_fallbacks(&resolved, &estimates, messages);
     pipeline::note_prices(messages, &resolved, &estimates);
@@ -98,6 +121,17 @@ pub(crate) fn run(
         report.attach_metering_bills(&estimates, &alternatives);
     }
     super::observe::attach_observed(&mut report, &estimates, &loaded, &observed, &resolved.book);
+    let mut before_report = None;
+    if let Some(a) = applied.as_ref() {
+        let mut json = a.json.clone();
+        if a.has_before {
+            let before: Vec<Scenario> = a.before.iter().flatten().cloned().collect();
+            let before = Report::new(&pipeline::estimate(&before, &resolved.book)?, c.budget);
+            json.diff = Some(crate::report::iac::before_after(&before, &report));
+            before_report = Some(before);
+        }
+        report.infrastructure = Some(json);
+    }
     if let Some(r) = c.runs {
         let distributions = scenarios
             .iter()
@@ -108,7 +142,36 @@ pub(crate) fn run(
             super::charts::write_chart(path, &crate::report::site::distribution_chart(&report))?;
         }
     }
-    write_output(c.out.as_deref(), &report.render(c.format))?;
+    let bytes = if c.format == Format::Infracost {
+        // Without a plan each scenario is its own resource, named by the scenario.
+        let resources = applied.as_ref().map_or_else(
+            || {
+                scenarios
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.name.clone(),
+                            crate::report::infracost::InfracostResource {
+                                path: s.path.display().to_string(),
+                                name: s.name.clone(),
+                                resource_type: crate::report::infracost::SCENARIO_RESOURCE.into(),
+                            },
+                        )
+                    })
+                    .collect()
+            },
+            |a| a.resources.clone(),
+        );
+        crate::report::infracost::render(
+            &report,
+            before_report.as_ref(),
+            &resources,
+            &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        )
+    } else {
+        report.render(c.format)
+    };
+    write_output(c.out.as_deref(), &bytes)?;
     estimate_charts(
         &c.charts,
         loaded.iter().map(LoadedScenario::scenario),

@@ -6,6 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod diff;
 pub(crate) mod estimate;
 pub(crate) mod forecast;
+pub(crate) mod infrastructure;
 pub(crate) mod observe;
 pub(crate) mod plan;
 pub(crate) mod prices;
@@ -63,6 +64,15 @@ pub(crate) struct TimelineWindow {
     pub(crate) to: f64,
 }
 
+/// Where a run's capacity comes from besides the scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Infrastructure {
+    /// `--terraform PLAN.json`.
+    Terraform(PathBuf),
+    /// `--cloudformation TEMPLATE`.
+    CloudFormation(PathBuf),
+}
+
 /// `--runs N` and `--budget-quantile Q`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct RunsConfig {
@@ -91,7 +101,7 @@ pub(crate) fn run(
         Config::Plan(c) => plan::run(c, runtime, messages),
         Config::Forecast(c) => forecast::run(c, runtime, messages),
         Config::Report(c) => report::run(c, runtime, messages),
-        Config::Diff(c) => diff::run(c),
+        Config::Diff(c) => diff::run(c, runtime, messages),
         Config::Observe(c) => observe::run(c, runtime, messages),
         Config::Prices(c) => prices::run(c, runtime, messages),
     }

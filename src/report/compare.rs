@@ -53,7 +53,8 @@ impl CompareReport {
 
     pub fn render(&self, format: Format) -> Vec<u8> {
         match format {
-            Format::Json => {
+            // `compare` offers no Infracost format; its JSON is the nearest.
+            Format::Json | Format::Infracost => {
                 let mut out = serde_json::to_vec_pretty(self).expect("a report always serializes");
                 out.push(b'\n');
                 out

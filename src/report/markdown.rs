@@ -125,6 +125,10 @@ pub fn render(report: &Report) -> Vec<u8> {
     for s in &report.scenarios {
         out.push_str(&scenario_section(s));
     }
+    if let Some(iac) = &report.infrastructure {
+        out.push_str(&iac.markdown());
+        out.push('\n');
+    }
     for b in &report.budget_breaches {
         let _ = writeln!(
             out,

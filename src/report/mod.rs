@@ -9,6 +9,8 @@ pub mod distribution;
 pub mod facts;
 pub mod forecast;
 pub mod format;
+pub mod iac;
+pub mod infracost;
 mod json;
 pub mod markdown;
 pub mod messages;
@@ -39,6 +41,8 @@ pub enum Format {
     Markdown,
     /// One row per cost line, numbers unrounded.
     Csv,
+    /// Infracost's output format (version 0.2), for `infracost output` and `comment`.
+    Infracost,
 }
 
 /// The report of one run: every scenario's estimate.
@@ -48,6 +52,10 @@ pub struct Report {
     pub scenarios: Vec<ScenarioReport>,
     /// Scenarios whose total is over their budget.
     pub budget_breaches: Vec<BudgetBreach>,
+    /// `--terraform` / `--cloudformation`: what the plan set and the before/after diff
+    /// (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub infrastructure: Option<iac::IacJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -252,6 +260,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             scenarios,
             budget_breaches,
+            infrastructure: None,
         }
     }
 
@@ -313,6 +322,12 @@ impl Report {
             Format::Json => json::render(self),
             Format::Markdown => markdown::render(self),
             Format::Csv => csv::render(self),
+            Format::Infracost => infracost::render(
+                self,
+                None,
+                &[],
+                &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
         }
     }
 }

@@ -260,6 +260,9 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
             let _ = writeln!(out, "{fact}");
         }
     }
+    if let Some(iac) = &report.infrastructure {
+        out.push_str(&iac.table());
+    }
     for b in &report.budget_breaches {
         let _ = writeln!(
             out,

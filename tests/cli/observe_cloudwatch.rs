@@ -21,27 +21,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The Python of the test environment, or `None` (after failing in CI).
+/// The Python of the test environment with moto and cbor2.
 fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("REDSHIFT_COST_TEST_PYTHON")
-        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
-    let usable = candidate.exists()
-        && std::process::Command::new(&candidate)
-            .args(["-c", "import moto, cbor2"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-    if usable {
-        return Some(candidate);
-    }
-    let msg = format!(
-        "the CloudWatch tests need moto and cbor2 in {}: run `bash scripts/test.sh` (it creates .venv), or set REDSHIFT_COST_TEST_PYTHON",
-        candidate.display()
-    );
-    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    None
+    crate::support::python::python_with("moto, cbor2", "the CloudWatch tests")
 }
 
 /// moto + the CBOR proxy, one process; ends when dropped.
