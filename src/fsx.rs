@@ -54,6 +54,16 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Standard input, at most `limit` bytes (a scenario given as `-`).
+pub(crate) fn read_stdin(limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(invalid(format!("more than the limit of {}", human(limit))));
+    }
+    Ok(bytes)
+}
+
 /// [`read_regular`] as UTF-8 text.
 pub(crate) fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read_regular(path, limit)?)

@@ -60,6 +60,7 @@ pub struct OutputError {
 pub struct Messages {
     warnings: Vec<Warning>,
     notes: Vec<RunNote>,
+    quiet: bool,
 }
 
 /// How the printer words warnings and notes (the report's sentences).
@@ -105,13 +106,44 @@ impl Messages {
             .collect()
     }
 
-    /// Prints [`Messages::lines`] on stderr.
-    pub fn print(&self, quiet: bool, words: &Words) {
+    /// `--quiet`: nothing is printed but errors (no notes, warnings or progress bars).
+    pub fn set_quiet(&mut self, quiet: bool) {
+        self.quiet = quiet;
+    }
+
+    /// Whether progress bars and messages are wanted (not `--quiet`).
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Prints [`Messages::lines`] on stderr, nothing under `--quiet`; with `color`,
+    /// `warning:` in yellow.
+    pub fn print(&self, color: bool, words: &Words) {
+        if self.quiet {
+            return;
+        }
         let mut err = io::stderr().lock();
-        for line in self.lines(quiet, words) {
+        for line in self.lines(false, words) {
+            let line = if color { paint(&line) } else { line };
             let _ = writeln!(err, "{line}");
         }
     }
+}
+
+/// `text` with `error:` in red and `warning:` in yellow where a line starts with them.
+pub fn paint(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if let Some(rest) = l.strip_prefix("error:") {
+                format!("\x1b[1;31merror:\x1b[0m{rest}")
+            } else if let Some(rest) = l.strip_prefix("warning:") {
+                format!("\x1b[1;33mwarning:\x1b[0m{rest}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The marker file of a report folder: its first line says what wrote it, the rest

@@ -108,6 +108,11 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             runs: runs(&a.runs),
             prices: prices(&a.pricing)?,
         }),
+        Command::Completions { .. } | Command::Man => {
+            return Err(Error::Input(
+                "completions and man are written by the command line itself, not run".into(),
+            ))
+        }
         Command::Diff(a) => Config::Diff(commands::diff::DiffConfig {
             inputs: match &a.terraform {
                 Some(plan) => commands::diff::DiffInputs::Terraform {

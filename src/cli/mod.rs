@@ -44,9 +44,13 @@ idle time included.",
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Print no notes on stderr (warnings and errors are still printed).
+    /// Print nothing on stderr but errors: no notes, warnings or progress bars.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Colour `error:` (red) and `warning:` (yellow) on stderr: auto (on a terminal,
+    /// unless NO_COLOR is set), always, or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
     /// Refuse a scenario that asks the simulation for more jobs than this (each takes
     /// about 32 bytes of memory while it runs).
     #[arg(
@@ -91,9 +95,29 @@ enum Command {
     /// Write a monthly report folder: index.md, index.html, summary.json and charts.
     #[command(after_help = EXIT_CODES)]
     Report(ReportArgs),
-    /// Per-scenario, per-component deltas between two estimate JSON files.
+    /// Per-scenario, per-component deltas between two estimate JSON files, or between the
+    /// two sides of a Terraform plan (--terraform).
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
+    /// Print a shell completion script: `redshift-cost completions bash > /etc/bash_completion.d/redshift-cost`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `redshift-cost man > redshift-cost.1`.
+    Man,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always, into a pipe or a file too.
+    Always,
+    /// Never.
+    Never,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -649,7 +673,15 @@ pub struct Invocation {
 /// Parses the process's arguments; `Err` with the exit code once clap has printed the
 /// usage error (2) or the help or version (0).
 pub fn parse() -> Result<Invocation, ExitCode> {
-    match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    // The version says what the figures rest on: the commit, the billing model and the
+    // bundled prices' date.
+    let version: &'static str = Box::leak(version_line().into_boxed_str());
+    match Cli::command()
+        .version(version)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => Ok(Invocation { cli }),
         Err(e) => {
             let _ = e.print();
@@ -658,14 +690,77 @@ pub fn parse() -> Result<Invocation, ExitCode> {
     }
 }
 
+/// The billing model the engine implements (docs/model.md).
+pub(crate) const BILLING_MODEL: &str = "v2";
+
+/// `0.1.0 (commit 1a2b3c4d5e6f, billing model v2, bundled prices 2025-03-19)`.
+pub(crate) fn version_line() -> String {
+    format!(
+        "{} (commit {}, billing model {BILLING_MODEL}, bundled prices {})",
+        env!("CARGO_PKG_VERSION"),
+        env!("REDSHIFT_COST_COMMIT"),
+        crate::sources::prices::bundled::bundled().as_of
+    )
+}
+
+/// Whether stderr gets colour under `choice`.
+fn colored(choice: ColorArg) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// The completion script for `shell`, or the man page: documents of the command line
+/// itself, generated from it.
+fn generated(command: &Command) -> Option<Result<Vec<u8>, crate::error::Error>> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command().version(Box::leak(version_line().into_boxed_str()) as &str);
+    match command {
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "redshift-cost", &mut out);
+            Some(Ok(out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            Some(
+                clap_mangen::Man::new(cmd)
+                    .render(&mut out)
+                    .map(|()| out)
+                    .map_err(|e| crate::error::Error::Failure(e.into())),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// Checks the invocation into its command's `Config`, runs it on `runtime`, prints the
 /// warnings and notes once, grouped, and then the error, if any; returns the exit code.
 pub fn run(invocation: Invocation, runtime: &AsyncRuntime) -> ExitCode {
     let cli = invocation.cli;
+    let color = colored(cli.color);
+    if let Some(document) = generated(&cli.command) {
+        return match document
+            .and_then(|d| crate::output::write_output(None, &d).map_err(Into::into))
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{}", e.render());
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
     let mut messages = Messages::default();
+    messages.set_quiet(cli.quiet);
     let result = config::config(&cli).and_then(|c| commands::run(&c, runtime, &mut messages));
     messages.print(
-        cli.quiet,
+        color,
         &Words {
             warning: crate::report::messages::warning,
             note: crate::report::messages::note,
@@ -674,7 +769,15 @@ pub fn run(invocation: Invocation, runtime: &AsyncRuntime) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("{}", e.render());
+            let text = e.render();
+            eprintln!(
+                "{}",
+                if color {
+                    crate::output::paint(&text)
+                } else {
+                    text
+                }
+            );
             ExitCode::from(e.exit_code())
         }
     }

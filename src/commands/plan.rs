@@ -171,7 +171,7 @@ pub(crate) fn run(
         messages,
     )?;
     let book = &resolved.book;
-    let progress_bar = std::io::stderr().is_terminal().then(|| {
+    let progress_bar = (std::io::stderr().is_terminal() && !messages.is_quiet()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template(

@@ -64,14 +64,15 @@ pub(crate) fn run(
         &c.prices.source(runtime),
         messages,
     )?;
-    let progress = (std::io::stderr().is_terminal() && points.len() > 1).then(|| {
-        let bar = indicatif::ProgressBar::new(points.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} points  {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let progress = (std::io::stderr().is_terminal() && !messages.is_quiet() && points.len() > 1)
+        .then(|| {
+            let bar = indicatif::ProgressBar::new(points.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} points  {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
     // Points in flight at once: every core, unless the points are so large that their
     // simulations would not fit in the memory budget together. Each point keeps only its
     // figures once simulated.

@@ -180,6 +180,9 @@ pub fn parse_scenario_with(
     Document::parse(text.to_string(), path)?.decode(sets, regions, limits, &TraceCache::default())
 }
 
+/// What a scenario read from standard input (`-`) is called in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// A scenario file read and parsed as TOML, not yet validated: what a run keeps so that
 /// it can decode the scenario again with other overrides (a sweep point, the scenario as
 /// written for a calibration) without reading or parsing any text again.
@@ -193,6 +196,19 @@ pub struct Document {
 impl Document {
     /// Reads the scenario at `path` (bounded, UTF-8) and parses it.
     pub fn read(path: &Path) -> Result<Document, ScenarioError> {
+        // `-`: the scenario on standard input, named `<stdin>` in messages; its traces are
+        // relative to the working directory.
+        if path == Path::new("-") {
+            let stdin = Path::new(STDIN_NAME);
+            let bytes =
+                crate::fsx::read_stdin(MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
+                    path: stdin.to_path_buf(),
+                    source,
+                })?;
+            let text = utf8_or_located(bytes, STDIN_NAME)
+                .map_err(|d| ScenarioError::Invalid(d.finish(STDIN_NAME)))?;
+            return Document::parse(text, stdin);
+        }
         let bytes = crate::fsx::read_regular(path, MAX_SCENARIO_BYTES).map_err(|source| {
             ScenarioError::Io {
                 path: path.to_path_buf(),
