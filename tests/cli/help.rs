@@ -44,3 +44,103 @@ fn usage_errors_exit_2_with_the_usage() {
         r.stderr
     );
 }
+
+#[test]
+fn completions_and_the_man_page_are_generated_from_the_command_line() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(r.stdout.contains("redshift-cost"), "{shell}");
+        // Every command is offered, the newest too.
+        for command in ["estimate", "forecast", "plan", "diff"] {
+            assert!(r.stdout.contains(command), "{shell} lacks {command}");
+        }
+    }
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+    let man = run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(
+        man.stdout.starts_with(".ie \\n(.g .ds Aq"),
+        "{}",
+        &man.stdout[..80]
+    );
+    assert!(man.stdout.contains(".TH redshift-cost 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("forecast"));
+}
+
+#[test]
+fn the_version_says_the_commit_the_model_and_the_prices_date() {
+    let r = run(&["--version"]);
+    assert_eq!(r.code, 0);
+    let line = r.stdout.trim();
+    let rest = line
+        .strip_prefix(&format!(
+            "redshift-cost {} (commit ",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .unwrap_or_else(|| panic!("{line}"));
+    let (commit, rest) = rest.split_once(", ").unwrap();
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{line}"
+    );
+    assert_eq!(rest, "billing model v2, bundled prices 2025-03-19)");
+}
+
+#[test]
+fn colour_quiet_and_a_scenario_on_standard_input() {
+    let bad = "name = \"x\"\nregion = \"us-east-1\"\n[serverless]\nbase_rpus = 8\n";
+    let with = |args: &[&str], stdin: &str| {
+        let cache = tempfile::tempdir().unwrap();
+        let out = crate::support::cli::cmd(cache.path())
+            .env_remove("NO_COLOR")
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // `-` reads the scenario from stdin; its errors name <stdin>.
+    let (code, _, err) = with(&["estimate", "-", "--color", "always"], bad);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("\u{1b}[1;31merror:\u{1b}[0m unknown key `base_rpus`"),
+        "{err:?}"
+    );
+    assert!(err.contains("--> <stdin>:4:1"), "{err}");
+    let (_, _, err) = with(&["estimate", "-", "--color", "never"], bad);
+    assert!(
+        err.starts_with("error: unknown key") && !err.contains('\u{1b}'),
+        "{err:?}"
+    );
+    // auto: stderr is no terminal here, so no colour.
+    let (_, _, err) = with(&["estimate", "-"], bad);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let tokyo = std::fs::read_to_string(
+        crate::support::cli::root().join("scenarios/zero-etl-tokyo-8rpu.toml"),
+    )
+    .unwrap();
+    let (code, out, _) = with(&["estimate", "-", "--format", "json"], &tokyo);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["scenarios"][0]["total_monthly_usd"], 642.834);
+    // -q: a run with a warning prints nothing on stderr, and still exits as it would.
+    let args = [
+        "estimate",
+        "scenarios/bi-business-hours-us-east-1.toml",
+        "--set",
+        "workload.dashboards.rpu=160",
+    ];
+    let loud = run(&args);
+    assert!(loud.stderr.contains("warning:"), "{}", loud.stderr);
+    let mut quiet = args.to_vec();
+    quiet.push("-q");
+    let q = run(&quiet);
+    assert_eq!((q.code, q.stderr.as_str()), (loud.code, ""));
+    assert_eq!(q.stdout, loud.stdout);
+}
