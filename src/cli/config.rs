@@ -108,7 +108,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             runs: runs(&a.runs),
             prices: prices(&a.pricing)?,
         }),
-        Command::Completions { .. } | Command::Man => {
+        Command::Completions { .. } | Command::Man | Command::Schema { .. } => {
             return Err(Error::Input(
                 "completions and man are written by the command line itself, not run".into(),
             ))

@@ -107,6 +107,13 @@ enum Command {
     },
     /// Print the man page (roff): `redshift-cost man > redshift-cost.1`.
     Man,
+    /// Print the JSON Schema of scenario files (for Taplo / Even Better TOML), or with
+    /// --markdown the reference of every key.
+    Schema {
+        /// The key reference as Markdown (docs/scenario-keys.md) instead.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 /// `--color`.
@@ -727,6 +734,14 @@ fn generated(command: &Command) -> Option<Result<Vec<u8>, crate::error::Error>> 
             clap_complete::generate(*shell, &mut cmd, "redshift-cost", &mut out);
             Some(Ok(out))
         }
+        Command::Schema { markdown } => Some(Ok(if *markdown {
+            crate::scenario::keys::reference().into_bytes()
+        } else {
+            let mut out =
+                serde_json::to_vec_pretty(&crate::scenario::keys::schema()).unwrap_or_default();
+            out.push(b'\n');
+            out
+        })),
         Command::Man => {
             let mut out = Vec::new();
             Some(

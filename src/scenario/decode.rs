@@ -1937,3 +1937,56 @@ fn observed_end(ctx: &mut Ctx<'_>, node: &Node) -> Option<Option<NaiveDate>> {
         other => bad(ctx, found(other)),
     }
 }
+
+#[cfg(test)]
+mod key_table {
+    use super::super::keys::names;
+    use super::services::{
+        DATA_API_KEYS, DATA_SHARING_KEYS, LAMBDA_KEYS, ML_KEYS, PROVISIONED_KEYS, SAGEMAKER_KEYS,
+        SNAPSHOTS_KEYS, SPECTRUM_KEYS,
+    };
+    use super::*;
+
+    fn sorted(v: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).to_string()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The schema and the reference come from the key table; the decoder checks files
+    /// against its own lists: they must be the same keys.
+    #[test]
+    fn the_key_table_has_exactly_the_decoders_keys() {
+        let pipeline: Vec<&str> = LAMBDA_KEYS
+            .iter()
+            .chain(SAGEMAKER_KEYS)
+            .chain(DATA_API_KEYS)
+            .copied()
+            .collect();
+        for (section, decoder) in [
+            ("", TOP_KEYS),
+            ("period", PERIOD_KEYS),
+            ("serverless", SERVERLESS_KEYS),
+            ("serverless.usage_limit", USAGE_LIMIT_KEYS),
+            ("workload", WORKLOAD_KEYS),
+            ("zero_etl", ZERO_ETL_KEYS),
+            ("storage", STORAGE_KEYS),
+            ("prices", PRICES_KEYS),
+            ("observed", OBSERVED_KEYS),
+            ("growth", GROWTH_KEYS),
+            ("provisioned", PROVISIONED_KEYS),
+            ("spectrum", SPECTRUM_KEYS),
+            ("data_sharing", DATA_SHARING_KEYS),
+            ("snapshots", SNAPSHOTS_KEYS),
+            ("ml", ML_KEYS),
+            ("pipeline", &pipeline),
+        ] {
+            assert_eq!(
+                sorted(&names(section)),
+                sorted(decoder),
+                "section `{section}`"
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub(crate) mod cloudformation;
 mod decode;
 mod diag;
 mod doc;
+pub(crate) mod keys;
 mod records;
 mod set;
 pub(crate) mod terraform;

@@ -12,7 +12,7 @@ use super::{
 use redshift_cost_core::uncertainty::Sets;
 use std::collections::BTreeMap;
 
-const PROVISIONED_KEYS: &[&str] = &[
+pub(super) const PROVISIONED_KEYS: &[&str] = &[
     "node_type",
     "nodes",
     "hours_per_day",
@@ -20,15 +20,16 @@ const PROVISIONED_KEYS: &[&str] = &[
     "reservation",
     "concurrency_scaling_per_day",
 ];
-const SPECTRUM_KEYS: &[&str] = &["queries_per_day", "tb_per_day", "scan_gb_per_second", "rpu"];
-const DATA_SHARING_KEYS: &[&str] = &["queries_per_day", "tb_per_day", "producer_region"];
-const SNAPSHOTS_KEYS: &[&str] = &[
+pub(super) const SPECTRUM_KEYS: &[&str] =
+    &["queries_per_day", "tb_per_day", "scan_gb_per_second", "rpu"];
+pub(super) const DATA_SHARING_KEYS: &[&str] = &["queries_per_day", "tb_per_day", "producer_region"];
+pub(super) const SNAPSHOTS_KEYS: &[&str] = &[
     "automated_retention_days",
     "daily_change_gb",
     "copy_region",
     "copy_retention_days",
 ];
-const ML_KEYS: &[&str] = &[
+pub(super) const ML_KEYS: &[&str] = &[
     "rows",
     "columns",
     "max_cells",
@@ -36,7 +37,7 @@ const ML_KEYS: &[&str] = &[
     "staging_gb",
 ];
 const PIPELINE_COMMON_KEYS: &[&str] = &["name", "type"];
-const LAMBDA_KEYS: &[&str] = &[
+pub(super) const LAMBDA_KEYS: &[&str] = &[
     "name",
     "type",
     "rows",
@@ -49,7 +50,7 @@ const LAMBDA_KEYS: &[&str] = &[
     "rpu",
     "architecture",
 ];
-const SAGEMAKER_KEYS: &[&str] = &[
+pub(super) const SAGEMAKER_KEYS: &[&str] = &[
     "name",
     "type",
     "runs_per_month",
@@ -64,7 +65,7 @@ const SAGEMAKER_KEYS: &[&str] = &[
     "training_instances",
     "training_hours",
 ];
-const DATA_API_KEYS: &[&str] = &[
+pub(super) const DATA_API_KEYS: &[&str] = &[
     "name",
     "type",
     "per_day",
