@@ -144,3 +144,86 @@ fn colour_quiet_and_a_scenario_on_standard_input() {
     assert_eq!((q.code, q.stderr.as_str()), (loud.code, ""));
     assert_eq!(q.stdout, loud.stdout);
 }
+
+/// `schema`'s output written to a file, and the test Python with jsonschema.
+fn schema_and_python() -> Option<(tempfile::TempDir, std::path::PathBuf, std::path::PathBuf)> {
+    let python = crate::support::python::python_with("jsonschema", "the scenario schema tests")?;
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&["schema"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = dir.path().join("scenario.schema.json");
+    std::fs::write(&path, r.stdout).unwrap();
+    Some((dir, path, python))
+}
+
+/// Validates TOML `files` against `schema`: the error lines, one a file ("ok" if valid).
+fn validate(
+    python: &std::path::Path,
+    schema: &std::path::Path,
+    files: &[std::path::PathBuf],
+) -> Vec<String> {
+    let mut args = vec![
+        "-c".to_string(),
+        "import json, sys, tomllib, jsonschema\n\
+         v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))\n\
+         for f in sys.argv[2:]:\n\
+         \x20   errors = sorted(e.message for e in v.iter_errors(tomllib.load(open(f, 'rb'))))\n\
+         \x20   print('ok' if not errors else '; '.join(errors))"
+            .to_string(),
+        schema.display().to_string(),
+    ];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let out = std::process::Command::new(python)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_schema_validates_every_bundled_scenario_and_rejects_a_misspelt_key() {
+    let Some((dir, schema, python)) = schema_and_python() else {
+        return;
+    };
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(crate::support::cli::root().join("scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    let results = validate(&python, &schema, &files);
+    for (f, r) in files.iter().zip(&results) {
+        assert_eq!(r, "ok", "{}", f.display());
+    }
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"x\"\nregion = \"us-east-1\"\n[serverless]\nbase_rpus = 8\n[[workload]]\nname = \"w\"\nper_day = { p5 = 1, p96 = 2 }\nduration = \"1m\"\n",
+    )
+    .unwrap();
+    let r = validate(&python, &schema, std::slice::from_ref(&bad));
+    assert!(r[0].contains("'base_rpus' was unexpected"), "{r:?}");
+}
+
+#[test]
+fn the_key_reference_is_what_schema_generates() {
+    let r = run(&["schema", "--markdown"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file =
+        std::fs::read_to_string(crate::support::cli::root().join("docs/scenario-keys.md")).unwrap();
+    assert!(
+        file == r.stdout,
+        "docs/scenario-keys.md is stale: run `cargo run -- schema --markdown > docs/scenario-keys.md`"
+    );
+}
