@@ -773,7 +773,13 @@ pub fn run(invocation: Invocation, runtime: &AsyncRuntime) -> ExitCode {
     }
     let mut messages = Messages::default();
     messages.set_quiet(cli.quiet);
-    let result = config::config(&cli).and_then(|c| commands::run(&c, runtime, &mut messages));
+    let result = config::config(&cli).and_then(|c| {
+        use std::io::IsTerminal;
+        if c.prints_to_stdout() && std::io::stdout().is_terminal() {
+            crate::report::table::fit_to_terminal();
+        }
+        commands::run(&c, runtime, &mut messages)
+    });
     messages.print(
         color,
         &Words {

@@ -34,6 +34,23 @@ pub(crate) enum Config {
     Prices(prices::PricesConfig),
 }
 
+impl Config {
+    /// Whether the command's document goes to stdout (no `--out`, not a report folder).
+    pub(crate) fn prints_to_stdout(&self) -> bool {
+        match self {
+            Config::Estimate(c) => c.out.is_none(),
+            Config::Compare(c) => c.out.is_none(),
+            Config::Sweep(c) => c.out.is_none(),
+            Config::Plan(c) => c.out.is_none(),
+            Config::Forecast(c) => c.out.is_none(),
+            Config::Diff(c) => c.out.is_none(),
+            Config::Observe(c) => c.out.is_none(),
+            Config::Prices(c) => c.out.is_none(),
+            Config::Report(_) => false,
+        }
+    }
+}
+
 /// The scenario files of a command and how they are decoded.
 pub(crate) use crate::pipeline::ScenarioInputs as ScenarioConfig;
 

@@ -5,12 +5,28 @@ use super::{Report, ServerlessReport};
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use redshift_cost_core::units::SECONDS_PER_HOUR;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A table in the house style: no colour, no wrapping, the same bytes on every terminal.
+/// Set once per run when the document is printed on a terminal: tables are then fitted
+/// to its width (cells wrap). Everywhere else (pipes, files) nothing wraps, so the same
+/// input gives the same bytes.
+static FIT_TO_TERMINAL: AtomicBool = AtomicBool::new(false);
+
+/// Tables of this run are fitted to the terminal's width.
+pub(crate) fn fit_to_terminal() {
+    FIT_TO_TERMINAL.store(true, Ordering::Relaxed);
+}
+
+/// A table in the house style: no colour; no wrapping unless printed on a terminal.
 pub(crate) fn new_table<T: ToString>(header: &[T]) -> Table {
     let mut t = Table::new();
+    let arrangement = if FIT_TO_TERMINAL.load(Ordering::Relaxed) {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    };
     t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(arrangement)
         .set_header(header.iter().map(ToString::to_string).collect::<Vec<_>>());
     t
 }
