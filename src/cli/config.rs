@@ -137,6 +137,7 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             },
             format: a.format.into(),
             out: a.output.out.clone(),
+            all: a.all,
         }),
         Command::Observe(a) => Config::Observe(commands::observe::ObserveConfig {
             workgroup: a.workgroup.clone(),

@@ -522,6 +522,10 @@ struct DiffArgs {
     /// after it, line by line; exit 3 when the after side is over budget.
     #[arg(long, value_name = "PLAN.json")]
     terraform: Option<PathBuf>,
+    /// Show the lines that did not change too (hidden by default in the table and
+    /// Markdown; JSON has every line).
+    #[arg(long)]
+    all: bool,
     /// With --terraform: a budget in USD for every scenario (replaces `budget_usd`).
     #[arg(long, value_name = "USD", value_parser = parse_budget, requires = "terraform")]
     budget: Option<f64>,

@@ -39,6 +39,8 @@ pub(crate) struct DiffConfig {
     pub(crate) inputs: DiffInputs,
     pub(crate) format: DiffFormat,
     pub(crate) out: Option<PathBuf>,
+    /// `--all`: lines that did not change too.
+    pub(crate) all: bool,
 }
 
 pub(crate) fn run(
@@ -78,8 +80,8 @@ pub(crate) fn run(
         }
     };
     let mut bytes = match c.format {
-        DiffFormat::Table => render_table(&d),
-        DiffFormat::Markdown => render_markdown(&d),
+        DiffFormat::Table => render_table(&d, c.all),
+        DiffFormat::Markdown => render_markdown(&d, c.all),
         DiffFormat::Json => render_json(&d),
     };
     if let (Some(after), DiffFormat::Table | DiffFormat::Markdown) = (&after, c.format) {

@@ -195,11 +195,16 @@ fn percent(d: &Delta) -> String {
     }
 }
 
-/// Rows of the human renderings: (scenario, line, old, new, Δ USD, Δ %).
-fn rows(d: &Diff) -> Vec<[String; 6]> {
+/// Rows of the human renderings: (scenario, line, old, new, Δ USD, Δ %); lines that did
+/// not change only with `all` (totals always).
+fn rows(d: &Diff, all: bool) -> Vec<[String; 6]> {
     let mut out = Vec::new();
     for s in &d.scenarios {
-        for c in &s.components {
+        for c in s
+            .components
+            .iter()
+            .filter(|c| all || c.delta.change != Change::Unchanged)
+        {
             out.push([
                 s.name.clone(),
                 c.component.clone(),
@@ -240,20 +245,43 @@ const HEADER: [&str; 6] = [
     "Δ %",
 ];
 
-pub fn render_table(d: &Diff) -> Vec<u8> {
+/// How many lines did not change: a sentence saying they are hidden, when any are.
+fn hidden(d: &Diff, all: bool) -> Option<String> {
+    let n = d
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.components)
+        .filter(|c| c.delta.change == Change::Unchanged)
+        .count();
+    (!all && n > 0).then(|| {
+        format!(
+            "{n} unchanged line{} not shown (--all shows every line).",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// The table; lines that did not change only with `all`.
+pub fn render_table(d: &Diff, all: bool) -> Vec<u8> {
     let mut t = super::table::new_table(&HEADER);
-    for r in rows(d) {
+    for r in rows(d, all) {
         t.add_row(r.to_vec());
     }
     super::table::right_align(&mut t, 2..6);
-    format!("{t}\n").into_bytes()
+    let mut out = format!("{t}\n");
+    if let Some(h) = hidden(d, all) {
+        out.push_str(&h);
+        out.push('\n');
+    }
+    out.into_bytes()
 }
 
-pub fn render_markdown(d: &Diff) -> Vec<u8> {
+/// The Markdown table; lines that did not change only with `all`.
+pub fn render_markdown(d: &Diff, all: bool) -> Vec<u8> {
     let mut out = String::from(
         "| Scenario | Line | Old (USD) | New (USD) | Δ (USD) | Δ % |\n|---|---|--:|--:|--:|--:|\n",
     );
-    for r in rows(d) {
+    for r in rows(d, all) {
         let bold = r[1] == "total";
         let cells: Vec<String> = r
             .iter()
@@ -267,6 +295,9 @@ pub fn render_markdown(d: &Diff) -> Vec<u8> {
             })
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    if let Some(h) = hidden(d, all) {
+        let _ = writeln!(out, "\n{h}");
     }
     out.into_bytes()
 }
@@ -325,7 +356,7 @@ mod tests {
         assert_eq!(d.scenarios[2].name, "gone");
         assert_eq!(d.scenarios[2].total.change, Change::Removed);
         assert_eq!(d.total.delta_usd, (152.0 + 1.0) - (110.0 + 5.0));
-        let md = String::from_utf8(render_markdown(&d)).unwrap();
+        let md = String::from_utf8(render_markdown(&d, true)).unwrap();
         assert!(
             md.contains("| a | compute | 100.00 | 150.00 | +50.00 | +50.0 % |"),
             "{md}"
@@ -336,6 +367,35 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_slice(&render_json(&d)).unwrap();
         assert_eq!(json["scenarios"][0]["components"][2]["change"], "removed");
+    }
+
+    #[test]
+    fn unchanged_lines_are_hidden_unless_all_and_totals_always_show() {
+        let old = report(&[("a", &[("compute", 100.0), ("storage", 10.0)])]);
+        let new = report(&[("a", &[("compute", 150.0), ("storage", 10.0)])]);
+        let d = diff(&old, &new);
+        let md = String::from_utf8(render_markdown(&d, false)).unwrap();
+        assert!(!md.contains("| a | storage |"), "{md}");
+        assert!(md.contains("| a | compute | 100.00 | 150.00 |"), "{md}");
+        assert!(md.contains("| **a** | **total** |"), "{md}");
+        assert!(
+            md.contains("1 unchanged line not shown (--all shows every line)."),
+            "{md}"
+        );
+        let all = String::from_utf8(render_markdown(&d, true)).unwrap();
+        assert!(
+            all.contains("| a | storage | 10.00 | 10.00 | +0.00 | +0.0 % |"),
+            "{all}"
+        );
+        assert!(!all.contains("not shown"));
+        let table = String::from_utf8(render_table(&d, false)).unwrap();
+        assert!(
+            !table.contains("storage") && table.contains("total"),
+            "{table}"
+        );
+        // JSON keeps every line.
+        let json: serde_json::Value = serde_json::from_slice(&render_json(&d)).unwrap();
+        assert_eq!(json["scenarios"][0]["components"][1]["change"], "unchanged");
     }
 
     #[test]

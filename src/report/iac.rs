@@ -126,7 +126,7 @@ impl IacJson {
         }
         if let Some(d) = &self.diff {
             out.push_str("Before and after:\n");
-            out.push_str(&String::from_utf8_lossy(&render_table(d)));
+            out.push_str(&String::from_utf8_lossy(&render_table(d, false)));
         }
         out
     }
@@ -142,7 +142,7 @@ impl IacJson {
         }
         if let Some(d) = &self.diff {
             out.push_str("\n### Before and after\n\n");
-            out.push_str(&String::from_utf8_lossy(&render_markdown(d)));
+            out.push_str(&String::from_utf8_lossy(&render_markdown(d, false)));
         }
         out
     }

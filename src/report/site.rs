@@ -188,7 +188,9 @@ impl Site<'_> {
         }
         if let Some(d) = &self.baseline {
             out.push_str("## Changes since the baseline\n\n");
-            out.push_str(&String::from_utf8_lossy(&super::diff::render_markdown(d)));
+            out.push_str(&String::from_utf8_lossy(&super::diff::render_markdown(
+                d, false,
+            )));
             out.push('\n');
         }
         while out.ends_with("\n\n") {
