@@ -47,6 +47,20 @@ pub fn load(
     let paths = expand_scenario_paths(&inputs.paths)?;
     let loader = Loader::new(bundled(), inputs.limits);
     let loaded = loader.load(&paths, &inputs.sets, messages)?;
+    // Reports, diffs and baselines match scenarios by name.
+    for (i, a) in loaded.iter().enumerate() {
+        if let Some(b) = loaded[..i]
+            .iter()
+            .find(|b| b.scenario().name == a.scenario().name)
+        {
+            return Err(Error::Input(format!(
+                "{} and {} are both named `{}`: reports, diffs and baselines match scenarios by name, so each needs its own",
+                b.document.path().display(),
+                a.document.path().display(),
+                a.scenario().name
+            )));
+        }
+    }
     Ok((loader, loaded))
 }
 

@@ -461,8 +461,15 @@ fn unreachable_cloudwatch_warns_once_and_estimates_anyway() {
     };
     let home = tempfile::tempdir().unwrap();
     let path = scenario(home.path(), "");
+    // A second scenario (under a name of its own) on the same unreachable endpoint.
     let second = home.path().join("second.toml");
-    std::fs::copy(&path, &second).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("name = \"observed wg\""));
+    std::fs::write(
+        &second,
+        text.replace("name = \"observed wg\"", "name = \"observed wg 2\""),
+    )
+    .unwrap();
     let mut c = cmd(home.path());
     c.env(
         "AWS_ENDPOINT_URL_CLOUDWATCH",

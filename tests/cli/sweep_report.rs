@@ -448,7 +448,27 @@ fn diff_shows_per_component_deltas() {
         "{}",
         md.stdout
     );
-    assert!(md.stdout.contains("| zero-etl tokyo 8 RPU | compute: analyst queries | 592.80 | 592.80 | +0.00 | +0.0 % |"), "{}", md.stdout);
+    // Lines that did not change are hidden, and counted; --all shows them.
+    assert!(
+        !md.stdout.contains("compute: analyst queries"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .contains("2 unchanged lines not shown (--all shows every line)."),
+        "{}",
+        md.stdout
+    );
+    let all = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--all",
+    ]);
+    assert!(all.stdout.contains("| zero-etl tokyo 8 RPU | compute: analyst queries | 592.80 | 592.80 | +0.00 | +0.0 % |"), "{}", all.stdout);
     assert!(
         md.stdout
             .contains("| BI dashboards, business hours | compute: dashboards | — |"),
@@ -478,4 +498,22 @@ fn diff_shows_per_component_deltas() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn scenarios_with_the_same_name_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(TOKYO)).unwrap();
+    for f in ["a.toml", "b.toml"] {
+        std::fs::write(dir.path().join(f), &text).unwrap();
+    }
+    let r = run(&["estimate", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("are both named `zero-etl tokyo 8 RPU`"),
+        "{}",
+        r.stderr
+    );
+    // The same file twice is the same scenario twice: refused too.
+    assert_eq!(run(&["estimate", TOKYO, TOKYO]).code, 2);
 }
