@@ -1487,8 +1487,10 @@ fn arrivals(
     let (pattern, per_day) = match periodic {
         Some(p) => {
             let (every, offset) = p?;
-            let n = ((window.length() - offset) / every).ceil().max(0.0);
-            (ArrivalPattern::Every { every, offset }, n)
+            (
+                ArrivalPattern::Every { every, offset },
+                window.runs_every(every, offset),
+            )
         }
         None if poisson => (ArrivalPattern::Poisson { seed: seed? }, per_day?),
         None => (ArrivalPattern::Even, per_day?),

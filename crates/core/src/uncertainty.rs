@@ -83,11 +83,12 @@ fn set(s: &mut Scenario, sets: &Sets, factor: f64, value: f64) {
         Sets::WorkloadEvery { workload } => {
             if let Some(a) = arrivals(s, workload) {
                 if let ArrivalPattern::Every { offset, .. } = a.pattern {
+                    let offset = offset.min(value * 0.999_999);
                     a.pattern = ArrivalPattern::Every {
                         every: value,
-                        offset: offset.min(value * 0.999_999),
+                        offset,
                     };
-                    a.per_day = ((a.window.length() - offset) / value).ceil().max(0.0);
+                    a.per_day = a.window.runs_every(value, offset);
                 }
             }
         }

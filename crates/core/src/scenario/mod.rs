@@ -147,6 +147,11 @@ impl Window {
     pub fn length(&self) -> Seconds {
         self.end - self.start
     }
+
+    /// Runs a day of a job every `every` seconds from `offset` into the window.
+    pub fn runs_every(&self, every: Seconds, offset: Seconds) -> f64 {
+        ((self.length() - offset) / every).ceil().max(0.0)
+    }
 }
 
 /// One `[[workload]]`.
