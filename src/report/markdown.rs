@@ -136,9 +136,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             escape(&b.scenario),
             usd(b.budget_usd),
             usd(b.estimate_usd),
-            b.quantile
-                .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
-                .unwrap_or_default(),
+            b.quantile_note(),
             usd(b.excess_usd)
         );
     }

@@ -221,6 +221,15 @@ pub struct BudgetBreach {
     pub quantile: Option<f64>,
 }
 
+impl BudgetBreach {
+    /// ` (P95 of the runs)` when the breach is at a quantile of `--runs`, else nothing.
+    pub fn quantile_note(&self) -> String {
+        self.quantile
+            .map(|q| format!(" (P{} of the runs)", format::quantile_label(q)))
+            .unwrap_or_default()
+    }
+}
+
 fn ordered_map<S: Serializer, V: Serialize>(
     pairs: &[(String, V)],
     s: S,

@@ -247,9 +247,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
                 html_escape(&b.scenario),
                 usd(b.budget_usd),
                 usd(b.estimate_usd),
-                b.quantile
-                    .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
-                    .unwrap_or_default(),
+                b.quantile_note(),
                 usd(b.excess_usd)
             );
         }

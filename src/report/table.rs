@@ -286,9 +286,7 @@ pub(crate) fn render(report: &Report) -> Vec<u8> {
             b.scenario,
             usd(b.budget_usd),
             usd(b.estimate_usd),
-            b.quantile
-                .map(|q| format!(" (P{} of the runs)", super::format::quantile_label(q)))
-                .unwrap_or_default(),
+            b.quantile_note(),
             usd(b.excess_usd)
         );
     }
