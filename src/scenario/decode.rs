@@ -600,9 +600,10 @@ impl Ctx<'_> {
     }
 }
 
-/// "the string \"x\"" for strings (they are what users mistype), else the type.
+/// What a key that takes a range expects, for "expected ..., found ..." messages.
 const RANGE_EXPECTED: &str = "a number or a range like { p5 = 80, p95 = 130 }";
 
+/// "the string \"x\"" for strings (they are what users mistype), else the type.
 fn found(v: &Value) -> String {
     match v {
         Value::Str(s) => format!("the string \"{}\"", show(s)),
@@ -694,6 +695,13 @@ pub(super) fn decode(
         None => Some(DEFAULT_SEED),
         Some(n) => seed(ctx, n),
     };
+    let address = |ctx: &mut Ctx<'_>, key: &str| {
+        root.get(key)
+            .and_then(|n| ctx.nonempty_string(key, n))
+            .map(str::to_string)
+    };
+    let terraform_address = address(ctx, "terraform_address");
+    let cloudformation_resource = address(ctx, "cloudformation_resource");
 
     let serverless_node = root.get("serverless");
     let serverless = serverless_node.and_then(|n| serverless(ctx, n));
@@ -840,14 +848,8 @@ pub(super) fn decode(
         seed: run_seed?,
         uncertain: std::mem::take(&mut ctx.uncertain),
         growth,
-        terraform_address: root
-            .get("terraform_address")
-            .and_then(|n| ctx.nonempty_string("terraform_address", n))
-            .map(str::to_string),
-        cloudformation_resource: root
-            .get("cloudformation_resource")
-            .and_then(|n| ctx.nonempty_string("cloudformation_resource", n))
-            .map(str::to_string),
+        terraform_address,
+        cloudformation_resource,
         locations,
     };
     check_job_count(ctx, root, &scenario);
