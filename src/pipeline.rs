@@ -21,7 +21,7 @@ use redshift_cost_core::engine::RunMemo;
 use redshift_cost_core::messages::{RunNote, Warning};
 use redshift_cost_core::model::estimate::estimate_scenario_with;
 use redshift_cost_core::model::figures::{EstimateError, ScenarioEstimate};
-use redshift_cost_core::prices::{PriceBook, PriceKey, Provenance, SourceKind};
+use redshift_cost_core::prices::{PriceBook, PriceKey, PriceSheet, Provenance, SourceKind};
 use redshift_cost_core::sweep::{summarize, Point};
 use redshift_cost_core::uncertainty::{draw, Distribution, RunFigures};
 use std::collections::BTreeMap;
@@ -288,21 +288,30 @@ pub fn estimate_one(s: &Scenario, book: &PriceBook) -> Result<ScenarioEstimate, 
     estimate_one_with(s, book, None)
 }
 
+/// The prices of `s`'s region in `book`, with its overrides.
+pub fn sheet_for(book: &PriceBook, s: &Scenario) -> Result<PriceSheet, Error> {
+    price_sheet(book, s)
+        .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))
+}
+
+/// An estimate's error as the run's: a price source's price that is not a number is a
+/// failure (not the input's fault), anything else the input's.
+pub fn estimate_error(e: EstimateError) -> Error {
+    match e {
+        EstimateError::NotFinite {
+            from_source: true, ..
+        } => Error::Failure(anyhow::anyhow!("{e}")),
+        e => Error::Input(format!("{e}")),
+    }
+}
+
 /// [`estimate_one`], sharing runs through `memo` (repeated runs over one scenario).
 pub fn estimate_one_with(
     s: &Scenario,
     book: &PriceBook,
     memo: Option<&RunMemo>,
 ) -> Result<ScenarioEstimate, Error> {
-    let sheet = price_sheet(book, s)
-        .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
-    estimate_scenario_with(s, &sheet, memo).map_err(|e| match e {
-        // A price source gave a price that is not a number: not the input's fault.
-        EstimateError::NotFinite {
-            from_source: true, ..
-        } => Error::Failure(anyhow::anyhow!("{e}")),
-        e => Error::Input(format!("{e}")),
-    })
+    estimate_scenario_with(s, &sheet_for(book, s)?, memo).map_err(estimate_error)
 }
 
 /// Prices and simulates every scenario with `book`.
@@ -350,22 +359,18 @@ pub fn estimate_runs(
     book: &PriceBook,
     runs: usize,
 ) -> Result<Option<Distribution>, Error> {
-    let sheet = price_sheet(book, scenario).ok_or_else(|| {
-        Error::Input(format!(
-            "the price book has no region `{}`",
-            scenario.region
-        ))
-    })?;
+    let sheet = sheet_for(book, scenario)?;
     let results: Vec<Result<(RunFigures, Vec<f64>), Error>> = (0..runs as u64)
         .into_par_iter()
         .map(|k| {
             let (s, drawn) = draw(scenario, k);
-            let e = estimate_scenario_with(&s, &sheet, None).map_err(|e| match e {
-                EstimateError::NotFinite {
-                    from_source: true, ..
-                } => Error::Failure(anyhow::anyhow!("{e}")),
-                e => Error::Input(format!("run {k} of scenario `{}`: {e}", scenario.name)),
-            })?;
+            let e =
+                estimate_scenario_with(&s, &sheet, None).map_err(|e| match estimate_error(e) {
+                    Error::Input(msg) => {
+                        Error::Input(format!("run {k} of scenario `{}`: {msg}", scenario.name))
+                    }
+                    other => other,
+                })?;
             Ok((run_figures(&e), drawn))
         })
         .collect();
@@ -647,12 +652,7 @@ mod planning {
         bounds: &[Option<f64>],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Outcome>, Error> {
-        let sheet = super::price_sheet(book, scenario).ok_or_else(|| {
-            Error::Input(format!(
-                "the price book has no region `{}`",
-                scenario.region
-            ))
-        })?;
+        let sheet = super::sheet_for(book, scenario)?;
         let results: Vec<Result<Outcome, Error>> = batch
             .par_iter()
             .zip(bounds.par_iter())
@@ -665,12 +665,7 @@ mod planning {
                         source: EngineError::Stopped { .. },
                         ..
                     }) => Ok(Outcome::stopped(*c, targets.len())),
-                    Err(
-                        e @ EstimateError::NotFinite {
-                            from_source: true, ..
-                        },
-                    ) => Err(Error::Failure(anyhow::anyhow!("{e}"))),
-                    Err(e) => Err(Error::Input(format!("{e}"))),
+                    Err(e) => Err(super::estimate_error(e)),
                 }
             })
             .collect();

@@ -7,7 +7,6 @@ use crate::output::{write_output, Messages};
 use crate::pipeline::{self, LoadedScenario};
 use crate::report::compare::CompareReport;
 use crate::report::Format;
-use crate::sources::prices::price_sheet;
 use crate::sources::AsyncRuntime;
 use redshift_cost_core::model::estimate::estimate_deployments;
 use redshift_cost_core::model::figures::{Deployment, ScenarioEstimate};
@@ -51,8 +50,7 @@ pub(crate) fn run(
     let book = &resolved.book;
     let mut pairs: Vec<(ScenarioEstimate, ScenarioEstimate)> = Vec::new();
     for s in loaded.iter().map(LoadedScenario::scenario) {
-        let sheet = price_sheet(book, s)
-            .ok_or_else(|| Error::Input(format!("the price book has no region `{}`", s.region)))?;
+        let sheet = pipeline::sheet_for(book, s)?;
         let mut all = estimate_deployments(s, &sheet).map_err(|e| Error::Input(format!("{e}")))?;
         let pv = all
             .pop()
