@@ -386,6 +386,22 @@ pub fn estimate_runs(
     ))
 }
 
+/// `--runs`: each scenario's runs, attached to `report` (budgets at `budget_quantile`).
+pub fn attach_runs<'a>(
+    report: &mut Report,
+    scenarios: impl IntoIterator<Item = &'a Scenario>,
+    book: &PriceBook,
+    runs: usize,
+    budget_quantile: Option<f64>,
+) -> Result<(), Error> {
+    let distributions = scenarios
+        .into_iter()
+        .map(|s| estimate_runs(s, book, runs))
+        .collect::<Result<Vec<_>, Error>>()?;
+    report.attach_distributions(&distributions, budget_quantile);
+    Ok(())
+}
+
 /// One month of a forecast: its scenario's estimate and, with runs, its spread.
 pub struct ForecastMonth {
     /// 1-based.

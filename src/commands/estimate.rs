@@ -133,11 +133,13 @@ pub(crate) fn run(
         report.infrastructure = Some(json);
     }
     if let Some(r) = c.runs {
-        let distributions = scenarios
-            .iter()
-            .map(|s| pipeline::estimate_runs(s, &resolved.book, r.runs))
-            .collect::<Result<Vec<_>, Error>>()?;
-        report.attach_distributions(&distributions, r.budget_quantile);
+        pipeline::attach_runs(
+            &mut report,
+            &scenarios,
+            &resolved.book,
+            r.runs,
+            r.budget_quantile,
+        )?;
         if let Some(path) = &c.distribution_chart {
             super::charts::write_chart(path, &crate::report::site::distribution_chart(&report))?;
         }

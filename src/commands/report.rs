@@ -39,10 +39,13 @@ pub(crate) fn run(
     let estimates = pipeline::estimate(scenarios(), &resolved.book)?;
     let mut report = Report::new(&estimates, c.budget);
     if let Some(r) = c.runs {
-        let distributions = scenarios()
-            .map(|s| pipeline::estimate_runs(s, &resolved.book, r.runs))
-            .collect::<Result<Vec<_>, Error>>()?;
-        report.attach_distributions(&distributions, r.budget_quantile);
+        pipeline::attach_runs(
+            &mut report,
+            scenarios(),
+            &resolved.book,
+            r.runs,
+            r.budget_quantile,
+        )?;
     }
     let note = crate::report::messages::note(&pipeline::price_note(&resolved, &estimates));
     let baseline = match &c.baseline {
