@@ -136,20 +136,16 @@ fn resource_diff(before: Option<&Value>, after: Option<&Value>) -> Option<Value>
             .unwrap_or_default()
     };
     let (b, a) = (components(before), components(after));
-    let mut names: Vec<String> = a
-        .iter()
-        .chain(&b)
-        .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
-        .collect();
-    names.dedup();
-    let mut seen = Vec::new();
+    // Every component name, after's first, once each.
+    let mut names: Vec<&str> = Vec::new();
+    for name in a.iter().chain(&b).filter_map(|c| c["name"].as_str()) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let mut diffed = Vec::new();
     for name in names {
-        if seen.contains(&name) {
-            continue;
-        }
-        seen.push(name.clone());
-        let find = |list: &[Value]| list.iter().find(|c| c["name"] == name.as_str()).cloned();
+        let find = |list: &[Value]| list.iter().find(|c| c["name"] == name).cloned();
         let (cb, ca) = (find(&b), find(&a));
         let Some(template) = ca.clone().or_else(|| cb.clone()) else {
             continue;
