@@ -6,6 +6,7 @@
 //! the scenario's with a warning.
 
 use super::diag::{did_you_mean, show};
+use redshift_cost_core::durations::fmt_num;
 use redshift_cost_core::engine::{BreachAction, LimitPeriod, UsageLimit};
 use redshift_cost_core::infra::InfraSide;
 use redshift_cost_core::scenario::{NodeType, Scenario};
@@ -227,10 +228,6 @@ fn text(v: Option<&Value>) -> Option<&str> {
     v.and_then(Value::as_str)
 }
 
-fn fmt_num(x: f64) -> String {
-    redshift_cost_core::durations::fmt_num(x)
-}
-
 /// The warehouse `scenario` models in `plan`: its `terraform_address` (or
 /// `cloudformation_resource` for a template), else the only workgroup (with
 /// `[serverless]`) or cluster (with `[provisioned]`) of the plan.
@@ -333,30 +330,6 @@ fn unknown(change: &ResourceChange, key: &str) -> bool {
         .is_some_and(|v| v == &Value::Bool(true))
 }
 
-/// One number of a side: its value, or a warning when unknown after apply.
-#[allow(clippy::too_many_arguments)] // the value's side, names and the scenario's value
-fn side_number(
-    side: Option<&Map<String, Value>>,
-    change: &ResourceChange,
-    after: bool,
-    attr: &str,
-    key: &str,
-    scenario_value: f64,
-    warnings: &mut Vec<String>,
-    file: &str,
-) -> Option<f64> {
-    let side = side?;
-    if after && unknown(change, attr) {
-        warnings.push(format!(
-            "{file}: {}.{attr} is unknown until apply; the scenario's {key} {} is kept",
-            change.address,
-            fmt_num(scenario_value)
-        ));
-        return None;
-    }
-    number(side.get(attr))
-}
-
 fn workgroup(
     plan: &Plan,
     change: &ResourceChange,
@@ -386,28 +359,21 @@ fn workgroup(
         .into_iter()
         .enumerate()
     {
-        let after = i == 1;
-        sides[i].base_rpu = side_number(
-            side,
-            change,
-            after,
-            "base_capacity",
-            "base_rpu",
-            sv.base_rpu,
-            &mut m.warnings,
-            file,
-        );
-        sides[i].max_rpu = side_number(
-            side,
-            change,
-            after,
-            "max_capacity",
-            "max_rpu",
-            sv.max_rpu,
-            &mut m.warnings,
-            file,
-        )
-        .filter(|m| *m > 0.0);
+        // A number of this side, or (after) a warning when it is unknown until apply.
+        let mut read = |attr: &str, key: &str, scenario_value: f64| -> Option<f64> {
+            let side = side?;
+            if i == 1 && unknown(change, attr) {
+                m.warnings.push(format!(
+                    "{file}: {}.{attr} is unknown until apply; the scenario's {key} {} is kept",
+                    change.address,
+                    fmt_num(scenario_value)
+                ));
+                return None;
+            }
+            number(side.get(attr))
+        };
+        sides[i].base_rpu = read("base_capacity", "base_rpu", sv.base_rpu);
+        sides[i].max_rpu = read("max_capacity", "max_rpu", sv.max_rpu).filter(|m| *m > 0.0);
     }
     // The usage limits tied to this workgroup.
     let workgroups = plan.changes.iter().filter(|c| c.rtype == WORKGROUP).count();
