@@ -1,6 +1,7 @@
 //! Charts as SVG or PNG bytes (plotters, with a vendored font so the output is the same
 //! on every machine): the cost breakdown, the sweep curve and the capacity timeline.
 
+use super::format::trimmed as trim;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use redshift_cost_core::engine::Timeline;
@@ -385,7 +386,7 @@ fn draw_distribution<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .x_labels(8)
-        .x_label_formatter(&|x| grouped_usd(*x))
+        .x_label_formatter(&|x| super::format::whole_usd(*x))
         .y_label_formatter(&|y| {
             let i = y.round() as usize;
             names.get(i).map(|n| short(n, 28)).unwrap_or_default()
@@ -475,7 +476,7 @@ fn draw_forecast<DB: DrawingBackend>(
                 String::new()
             }
         })
-        .y_label_formatter(&|y| grouped_usd(*y))
+        .y_label_formatter(&|y| super::format::whole_usd(*y))
         .y_desc("Monthly cost (USD)")
         .label_style(font(15))
         .axis_desc_style(font(16))
@@ -484,7 +485,7 @@ fn draw_forecast<DB: DrawingBackend>(
     chart
         .configure_secondary_axes()
         .y_labels(8)
-        .y_label_formatter(&|y| grouped_usd(*y))
+        .y_label_formatter(&|y| super::format::whole_usd(*y))
         .y_desc("Cumulative (USD)")
         .label_style(font(15))
         .axis_desc_style(font(16))
@@ -561,23 +562,6 @@ fn half_step_ceiling(x: f64) -> f64 {
     }
     let step = 10f64.powf(x.log10().floor()) / 2.0;
     (x / step).ceil() * step
-}
-
-/// `12,345` for an axis in USD.
-fn grouped_usd(x: f64) -> String {
-    let whole = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if x < -0.5 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 /// `name`, cut to `max` characters with an ellipsis.
@@ -731,11 +715,6 @@ pub fn interval_label(s: f64) -> String {
     } else {
         format!("{}d", trim(s / 86_400.0))
     }
-}
-
-fn trim(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn draw_sweep<DB: DrawingBackend>(

@@ -2,7 +2,7 @@
 //! the JSON `distribution` object beside its figures, and as rows and sentences for the
 //! table and Markdown.
 
-use super::format::{seconds, usd};
+use super::format::{seconds, trimmed as trim, usd};
 use redshift_cost_core::uncertainty::{Distribution, Quantiles};
 use redshift_cost_core::units::Money;
 use serde::Serialize;
@@ -216,9 +216,4 @@ impl DistributionJson {
         out.push(sentence);
         out
     }
-}
-
-fn trim(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -21,6 +21,17 @@ fn group(s: &str) -> String {
     }
 }
 
+/// Whole dollars with separators, for chart axes: `12,345`.
+pub fn whole_usd(x: f64) -> String {
+    group(&format!("{:.0}", x.round() + 0.0))
+}
+
+/// At most 2 decimals, trailing zeros dropped: `2.5`, `80`, `0.33`.
+pub fn trimmed(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Money, rounded to cents: `1,234.57`.
 pub fn usd(x: f64) -> String {
     group(&format!("{:.2}", x + 0.0))
@@ -75,6 +86,11 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(usd(642.834), "642.83");
+        assert_eq!(whole_usd(12_345.6), "12,346");
+        assert_eq!(whole_usd(-0.3), "0");
+        assert_eq!(whole_usd(-1_500.0), "-1,500");
+        assert_eq!(trimmed(2.50), "2.5");
+        assert_eq!(trimmed(80.0), "80");
         assert_eq!(usd(1234567.891), "1,234,567.89");
         assert_eq!(usd(-0.001), "-0.00");
         assert_eq!(unit_price(0.494), "0.494");
