@@ -687,9 +687,8 @@ pub fn parse() -> Result<Invocation, ExitCode> {
     use clap::{CommandFactory, FromArgMatches};
     // The version says what the figures rest on: the commit, the billing model and the
     // bundled prices' date.
-    let version: &'static str = Box::leak(version_line().into_boxed_str());
     match Cli::command()
-        .version(version)
+        .version(version())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
     {
@@ -704,14 +703,17 @@ pub fn parse() -> Result<Invocation, ExitCode> {
 /// The billing model the engine implements (docs/model.md).
 pub(crate) const BILLING_MODEL: &str = "v2";
 
-/// `0.1.0 (commit 1a2b3c4d5e6f, billing model v2, bundled prices 2025-03-19)`.
-pub(crate) fn version_line() -> String {
-    format!(
-        "{} (commit {}, billing model {BILLING_MODEL}, bundled prices {})",
-        env!("CARGO_PKG_VERSION"),
-        env!("REDSHIFT_COST_COMMIT"),
-        crate::sources::prices::bundled::bundled().as_of
-    )
+/// `0.1.0 (commit 1a2b3c4d5e6f, billing model v2, bundled prices 2025-03-19)`, made once.
+pub(crate) fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (commit {}, billing model {BILLING_MODEL}, bundled prices {})",
+            env!("CARGO_PKG_VERSION"),
+            env!("REDSHIFT_COST_COMMIT"),
+            crate::sources::prices::bundled::bundled().as_of
+        )
+    })
 }
 
 /// Whether stderr gets colour under `choice`.
@@ -731,7 +733,7 @@ fn colored(choice: ColorArg) -> bool {
 /// itself, generated from it.
 fn generated(command: &Command) -> Option<Result<Vec<u8>, crate::error::Error>> {
     use clap::CommandFactory;
-    let mut cmd = Cli::command().version(Box::leak(version_line().into_boxed_str()) as &str);
+    let mut cmd = Cli::command().version(version());
     match command {
         Command::Completions { shell } => {
             let mut out = Vec::new();
