@@ -185,16 +185,20 @@ fn prices(a: &PriceArgs) -> Result<PriceConfig, Error> {
     })
 }
 
-/// `--from` and `--to`: a window that ends after it starts (default: one day).
+/// `--from` and `--to`: a window that ends after it starts (a day from `--from` without
+/// `--to`); neither: each scenario's busiest hour.
 fn window(a: &WindowArgs) -> Result<TimelineWindow, Error> {
-    let to = a.to.unwrap_or(a.from + SECONDS_PER_DAY);
-    if to <= a.from {
+    if a.from.is_none() && a.to.is_none() {
+        return Ok(TimelineWindow::Busiest);
+    }
+    let from = a.from.unwrap_or(0.0);
+    let to = a.to.unwrap_or(from + SECONDS_PER_DAY);
+    if to <= from {
         return Err(Error::Input(format!(
-            "--to ({to} s) must be after --from ({} s)",
-            a.from
+            "--to ({to} s) must be after --from ({from} s)"
         )));
     }
-    Ok(TimelineWindow { from: a.from, to })
+    Ok(TimelineWindow::Fixed { from, to })
 }
 
 fn runs(a: &RunsArgs) -> Option<commands::RunsConfig> {
@@ -208,6 +212,7 @@ fn charts(a: &ChartArgs) -> Result<ChartConfig, Error> {
     Ok(ChartConfig {
         chart: a.chart.clone(),
         timeline: a.timeline.clone(),
+        heatmap: a.heatmap.clone(),
         window: window(&a.window)?,
     })
 }
@@ -234,15 +239,25 @@ mod tests {
     #[test]
     fn a_window_ends_after_it_starts() {
         assert!(window(&WindowArgs {
-            from: 3600.0,
+            from: Some(3600.0),
             to: Some(3600.0)
         })
         .is_err());
-        let w = window(&WindowArgs {
-            from: 0.0,
-            to: None,
-        })
-        .unwrap();
-        assert_eq!(w.to, SECONDS_PER_DAY);
+        let w = |from, to| window(&WindowArgs { from, to }).unwrap();
+        assert_eq!(
+            w(Some(3600.0), None),
+            TimelineWindow::Fixed {
+                from: 3600.0,
+                to: 3600.0 + SECONDS_PER_DAY
+            }
+        );
+        assert_eq!(
+            w(None, Some(7200.0)),
+            TimelineWindow::Fixed {
+                from: 0.0,
+                to: 7200.0
+            }
+        );
+        assert_eq!(w(None, None), TimelineWindow::Busiest);
     }
 }

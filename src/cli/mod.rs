@@ -191,9 +191,10 @@ enum PriceModeArg {
 /// The capacity-timeline window.
 #[derive(Debug, Clone, Args)]
 struct WindowArgs {
-    /// Start of the timeline window, from the period start (e.g. 0, 2d, 36h).
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration_arg)]
-    from: f64,
+    /// Start of the timeline window, from the period start (e.g. 0, 2d, 36h). Without
+    /// --from and --to, each scenario's busiest hour.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    from: Option<f64>,
     /// End of the timeline window (default: one day after --from).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     to: Option<f64>,
@@ -209,6 +210,10 @@ struct ChartArgs {
     /// when there are several).
     #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
     timeline: Option<PathBuf>,
+    /// Draw billed RPU-hours by day and hour of day to FILE (.svg or .png; one file per
+    /// scenario, suffixed, when there are several).
+    #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
+    heatmap: Option<PathBuf>,
     #[command(flatten)]
     window: WindowArgs,
 }

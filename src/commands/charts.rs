@@ -1,24 +1,76 @@
-//! The charts of `estimate` (and the timelines of `report`): rendered by `report::charts`,
-//! written through `output`.
+//! The charts of `estimate` (and the timelines and heatmaps of `report`): rendered by
+//! `report::charts`, written through `output`.
 
 use super::{ChartConfig, TimelineWindow};
 use crate::error::Error;
-use crate::report::charts::{render, CapacityChart, Chart, ChartFormat, DEFAULT_SIZE};
+use crate::output::Messages;
+use crate::report::charts::clock::Clock;
+use crate::report::charts::{render, CapacityChart, Chart, ChartFormat, HeatmapChart};
 use crate::report::site::{cost_breakdown, slug};
 use crate::report::Report;
 use crate::scenario::Scenario;
 use anyhow::Context;
-use redshift_cost_core::model::timeline::capacity_timeline;
-use redshift_cost_core::units::SECONDS_PER_HOUR;
+use redshift_cost_core::messages::RunNote;
+use redshift_cost_core::model::timeline::{busiest_hour, capacity_timeline, hourly_rpu_seconds};
+use redshift_cost_core::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use std::path::{Path, PathBuf};
 
 /// Renders `chart` in the format `path` names and writes it atomically.
 pub(crate) fn write_chart(path: &Path, chart: &Chart) -> Result<(), Error> {
     let format = ChartFormat::from_path(path).unwrap_or(ChartFormat::Svg);
-    let bytes = render(chart, format, DEFAULT_SIZE).map_err(|e| Error::Failure(e.into()))?;
+    let bytes = render(chart, format, chart.size()).map_err(|e| Error::Failure(e.into()))?;
     crate::output::write_atomic(path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+fn clock(scenario: &Scenario) -> Clock {
+    Clock {
+        start: scenario.period.start,
+        zone: scenario.timezone,
+    }
+}
+
+fn engine_error(scenario: &Scenario, e: impl std::fmt::Display) -> Error {
+    Error::Input(format!("scenario `{}`: {e}", scenario.name))
+}
+
+/// The window `window` stands for in `scenario`'s period: the busiest hour, or the fixed
+/// window cut to the period (a window that starts after the period is an error).
+fn resolve_window(
+    scenario: &Scenario,
+    window: TimelineWindow,
+) -> Result<(f64, f64, String), Error> {
+    let period = scenario.period.hours * SECONDS_PER_HOUR;
+    match window {
+        TimelineWindow::Fixed { from, to } => {
+            if from >= period {
+                return Err(Error::Input(format!(
+                    "scenario `{}`: the timeline window starts at {} h, after its {} h period ends",
+                    scenario.name,
+                    crate::report::format::trimmed(from / SECONDS_PER_HOUR),
+                    crate::report::format::trimmed(scenario.period.hours)
+                )));
+            }
+            Ok((from, to.min(period), String::new()))
+        }
+        TimelineWindow::Busiest => {
+            let hourly = hourly_rpu_seconds(scenario)
+                .map_err(|e| engine_error(scenario, e))?
+                .unwrap_or_default();
+            Ok(match busiest_hour(&hourly) {
+                Some(h) => {
+                    let from = h as f64 * SECONDS_PER_HOUR;
+                    (
+                        from,
+                        (from + SECONDS_PER_HOUR).min(period),
+                        "busiest hour, ".into(),
+                    )
+                }
+                None => (0.0, SECONDS_PER_DAY.min(period), String::new()),
+            })
+        }
+    }
 }
 
 /// The capacity timeline of `scenario` over `window`, when it has `[serverless]` work.
@@ -26,24 +78,83 @@ pub(crate) fn timeline_chart(
     scenario: &Scenario,
     window: TimelineWindow,
 ) -> Result<Option<Chart>, Error> {
-    let TimelineWindow { from, to } = window;
-    let timeline = capacity_timeline(scenario, from, to)
-        .map_err(|e| Error::Input(format!("scenario `{}`: {e}", scenario.name)))?;
-    let (Some(timeline), Some(sv)) = (timeline, &scenario.serverless) else {
+    let Some(sv) = &scenario.serverless else {
         return Ok(None);
     };
-    let hours = |s: f64| s / SECONDS_PER_HOUR;
+    let (from, to, lead) = resolve_window(scenario, window)?;
+    let Some((timeline, classes)) =
+        capacity_timeline(scenario, from, to).map_err(|e| engine_error(scenario, e))?
+    else {
+        return Ok(None);
+    };
+    let clock = clock(scenario);
+    let (a, b) = (clock.local(from), clock.local(to));
+    let to_text = if a.date() == b.date() {
+        b.format("%H:%M").to_string()
+    } else {
+        b.format("%a %-d %b %H:%M").to_string()
+    };
     Ok(Some(Chart::Capacity(CapacityChart {
         title: format!(
-            "{}: capacity, hours {}–{} of the period",
+            "{}: capacity, {lead}{}–{to_text}",
             scenario.name,
-            hours(from),
-            hours(to)
+            a.format("%a %-d %b %H:%M"),
         ),
         base_rpu: sv.base_rpu,
         max_rpu: sv.max_rpu,
         timeline,
+        classes,
+        clock,
     })))
+}
+
+/// The month heatmap of `scenario`: billed RPU-hours by day and hour of day.
+pub(crate) fn heatmap_chart(scenario: &Scenario) -> Result<Option<Chart>, Error> {
+    let Some(hourly) = hourly_rpu_seconds(scenario).map_err(|e| engine_error(scenario, e))? else {
+        return Ok(None);
+    };
+    let clock = clock(scenario);
+    Ok(Some(Chart::Heatmap(HeatmapChart {
+        title: format!(
+            "{}: billed RPU-hours by day and hour ({:.0} in the period)",
+            scenario.name,
+            hourly.iter().sum::<f64>() / SECONDS_PER_HOUR
+        ),
+        clock,
+        hourly_rpu_seconds: hourly,
+    })))
+}
+
+/// Writes one chart per Serverless scenario to `path` (suffixed by the scenario's name
+/// when there are several, and then named in a note).
+fn per_scenario(
+    path: &Path,
+    flag: &'static str,
+    scenarios: &[&Scenario],
+    make: impl Fn(&Scenario) -> Result<Option<Chart>, Error>,
+    messages: &mut Messages,
+) -> Result<(), Error> {
+    if scenarios.is_empty() {
+        return Err(Error::Input(format!(
+            "{flag} needs a scenario with [serverless]"
+        )));
+    }
+    let mut files = Vec::new();
+    for s in scenarios {
+        let target = if scenarios.len() == 1 {
+            path.to_path_buf()
+        } else {
+            suffixed(path, &slug(&s.name))
+        };
+        if let Some(chart) = make(s)? {
+            write_chart(&target, &chart)?;
+            files.push((s.name.clone(), target.display().to_string()));
+        }
+    }
+    if files.len() > 1 {
+        messages.note(RunNote::ChartFiles { what: flag, files });
+    }
+    Ok(())
 }
 
 /// Writes the charts `estimate` was asked for.
@@ -51,30 +162,27 @@ pub(crate) fn estimate_charts<'a>(
     config: &ChartConfig,
     scenarios: impl IntoIterator<Item = &'a Scenario>,
     report: &Report,
+    messages: &mut Messages,
 ) -> Result<(), Error> {
     if let Some(path) = &config.chart {
         write_chart(path, &cost_breakdown(report))?;
     }
+    let with_serverless: Vec<&Scenario> = scenarios
+        .into_iter()
+        .filter(|s| s.serverless.is_some())
+        .collect();
     if let Some(path) = &config.timeline {
-        let with_serverless: Vec<&Scenario> = scenarios
-            .into_iter()
-            .filter(|s| s.serverless.is_some())
-            .collect();
-        if with_serverless.is_empty() {
-            return Err(Error::Input(
-                "--timeline needs a scenario with [serverless]".into(),
-            ));
-        }
-        for s in &with_serverless {
-            let target = if with_serverless.len() == 1 {
-                path.clone()
-            } else {
-                suffixed(path, &slug(&s.name))
-            };
-            if let Some(chart) = timeline_chart(s, config.window)? {
-                write_chart(&target, &chart)?;
-            }
-        }
+        let window = config.window;
+        per_scenario(
+            path,
+            "--timeline",
+            &with_serverless,
+            |s| timeline_chart(s, window),
+            messages,
+        )?;
+    }
+    if let Some(path) = &config.heatmap {
+        per_scenario(path, "--heatmap", &with_serverless, heatmap_chart, messages)?;
     }
     Ok(())
 }

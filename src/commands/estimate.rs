@@ -178,6 +178,7 @@ pub(crate) fn run(
         &c.charts,
         loaded.iter().map(LoadedScenario::scenario),
         &report,
+        messages,
     )?;
     Ok(pipeline::budget_exit(&report, messages))
 }

@@ -74,11 +74,14 @@ impl PriceConfig {
     }
 }
 
-/// The capacity-timeline window, seconds from the period start (`to` > `from`).
+/// The capacity-timeline window.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct TimelineWindow {
-    pub(crate) from: f64,
-    pub(crate) to: f64,
+pub(crate) enum TimelineWindow {
+    /// Each scenario's busiest hour (most billed RPU-seconds; the first day when nothing
+    /// is billed).
+    Busiest,
+    /// Seconds from the period start (`to` > `from`).
+    Fixed { from: f64, to: f64 },
 }
 
 /// Where a run's capacity comes from besides the scenarios.
@@ -102,6 +105,8 @@ pub(crate) struct RunsConfig {
 pub(crate) struct ChartConfig {
     pub(crate) chart: Option<PathBuf>,
     pub(crate) timeline: Option<PathBuf>,
+    /// `--heatmap FILE`: billed RPU-hours by day and hour.
+    pub(crate) heatmap: Option<PathBuf>,
     pub(crate) window: TimelineWindow,
 }
 

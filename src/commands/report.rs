@@ -1,7 +1,7 @@
 //! `redshift-cost report`: a monthly report folder (index.md, index.html, summary.json,
 //! charts), built in memory and swapped in as a whole.
 
-use super::charts::timeline_chart;
+use super::charts::{heatmap_chart, timeline_chart};
 use super::{PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::{Error, Exit};
 use crate::output::Messages;
@@ -90,6 +90,21 @@ pub(crate) fn run(
                 scenario: Some(s.name.clone()),
                 chart,
             });
+        }
+        // A heatmap says something once the period spans days.
+        if s.period.hours >= 48.0 {
+            if let Some(chart) = heatmap_chart(s)? {
+                let mut stem = format!("heatmap-{}", slug(&s.name));
+                while !used.insert(stem.clone()) {
+                    stem.push('x');
+                }
+                charts.push(SiteChart {
+                    stem,
+                    alt: format!("Billed RPU-hours of {} by day and hour", s.name),
+                    scenario: Some(s.name.clone()),
+                    chart,
+                });
+            }
         }
     }
     let site = Site {

@@ -169,6 +169,14 @@ pub fn note(n: &RunNote) -> String {
             region,
         } => format!("prices: {description}, region {region}"),
         RunNote::Observation { scenario, remark } => format!("scenario `{scenario}`: {remark}"),
+        RunNote::ChartFiles { what, files } => format!(
+            "{what}, one file per scenario: {}",
+            files
+                .iter()
+                .map(|(scenario, file)| format!("`{scenario}` → {file}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

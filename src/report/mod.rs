@@ -162,6 +162,9 @@ pub struct Component {
     pub component: String,
     /// Machine-readable kind (`serverless_compute`, `zero_etl_sync`, ...).
     pub kind: &'static str,
+    /// What the line is spent on (the cost chart's colours).
+    #[serde(skip)]
+    pub family: redshift_cost_core::model::costs::CostFamily,
     pub quantity: f64,
     pub unit: String,
     pub unit_price_usd: f64,
@@ -346,6 +349,7 @@ impl ScenarioReport {
         let component = |l: &redshift_cost_core::model::costs::CostLine| Component {
             component: l.component.clone(),
             kind: l.kind.name(),
+            family: l.kind.family(),
             quantity: l.quantity,
             unit: l.unit.to_string(),
             unit_price_usd: l.unit_price.usd,

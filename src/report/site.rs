@@ -3,7 +3,7 @@
 //! the chart files. Built in memory as (file name, bytes) pairs; the caller writes them
 //! (atomically, as one folder).
 
-use super::charts::{render, Chart, ChartError, ChartFormat, CostBreakdown, DEFAULT_SIZE};
+use super::charts::{render, Chart, ChartError, ChartFormat, CostBar, CostBreakdown};
 use super::diff::{Change, Diff};
 use super::format::{signed_percent, usd};
 use super::markdown::{escape, scenario_section};
@@ -33,18 +33,18 @@ pub struct Site<'a> {
 /// The cost-breakdown chart of a report (one stacked bar per scenario).
 pub fn cost_breakdown(report: &Report) -> Chart {
     Chart::Cost(CostBreakdown {
-        title: "Monthly cost by component".into(),
+        title: "Monthly cost by scenario and kind of cost".into(),
         bars: report
             .scenarios
             .iter()
-            .map(|s| {
-                (
-                    s.name.clone(),
-                    s.components
-                        .iter()
-                        .map(|c| (c.component.clone(), c.monthly_usd))
-                        .collect(),
-                )
+            .map(|s| CostBar {
+                name: s.name.clone(),
+                parts: s
+                    .components
+                    .iter()
+                    .map(|c| (c.family, c.monthly_usd))
+                    .collect(),
+                over_budget: report.budget_breaches.iter().any(|b| b.scenario == s.name),
             })
             .collect(),
     })
@@ -103,8 +103,8 @@ impl Site<'_> {
         let mut files = Vec::new();
         let mut svgs = Vec::new();
         for c in &self.charts {
-            let svg = render(&c.chart, ChartFormat::Svg, DEFAULT_SIZE)?;
-            let png = render(&c.chart, ChartFormat::Png, DEFAULT_SIZE)?;
+            let svg = render(&c.chart, ChartFormat::Svg, c.chart.size())?;
+            let png = render(&c.chart, ChartFormat::Png, c.chart.size())?;
             svgs.push(String::from_utf8_lossy(&svg).into_owned());
             files.push((format!("{}.svg", c.stem), svg));
             files.push((format!("{}.png", c.stem), png));

@@ -1,7 +1,7 @@
 //! The sweep document: the points of a sweep with their figures and the pick, as JSON
 //! (`schema_version` 1), CSV, a table, and the sweep chart's curve.
 
-use crate::report::charts::SweepCurve;
+use crate::report::charts::{SweepCurve, SweepPoint, SweepSeries};
 use crate::report::format::{seconds, usd};
 use crate::report::table::{new_table, right_align};
 use redshift_cost_core::sweep::{number, Point, REFRESH_INTERVAL};
@@ -168,41 +168,58 @@ impl SweepReport {
         out.into_bytes()
     }
 
-    /// The sweep curve over the first parameter (other parameters fixed at the first
-    /// value of each, so the chart stays one line).
+    /// The sweep chart over the first parameter: one line per value of the second (at
+    /// most [`MAX_SERIES`], the title saying how many were left out), further parameters
+    /// fixed at their first value and named in the title.
     pub fn chart(&self) -> Option<SweepCurve> {
         let name = self.param_names.first()?;
-        let firsts: Vec<&String> = self
-            .points
-            .first()?
-            .params
-            .iter()
-            .skip(1)
-            .map(|(_, v)| v)
-            .collect();
-        let mut pts = Vec::new();
-        let mut xs = Vec::new();
+        let first = self.points.first()?;
+        // Parameters after the second stay at their first value.
+        let fixed_values: Vec<&String> = first.params.iter().skip(2).map(|(_, v)| v).collect();
+        let mut series: Vec<SweepSeries> = Vec::new();
+        let mut seconds = name == REFRESH_INTERVAL;
         for p in &self.points {
             if p.params
                 .iter()
-                .skip(1)
+                .skip(2)
                 .map(|(_, v)| v)
-                .ne(firsts.iter().copied())
+                .ne(fixed_values.iter().copied())
             {
                 continue;
             }
-            let x = number(&p.params[0].1).ok()?;
-            xs.push(x);
-            pts.push((x, p.total_monthly_usd, p.staleness_s));
+            let raw = &p.params[0].1;
+            let x = number(raw).ok()?;
+            seconds |= raw.trim().parse::<f64>().is_err();
+            let label = p.params.get(1).map(|(k, v)| format!("{k} = {v}"));
+            let point = SweepPoint {
+                x,
+                total: p.total_monthly_usd,
+                sync: p.sync_monthly_usd,
+                staleness: p.staleness_s,
+            };
+            match series.iter_mut().find(|s| s.label == label) {
+                Some(s) => s.points.push(point),
+                None => series.push(SweepSeries {
+                    label,
+                    points: vec![point],
+                }),
+            }
         }
-        let is_interval = name == REFRESH_INTERVAL;
+        let values = series.len();
+        series.truncate(MAX_SERIES);
+        let xs: Vec<f64> = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.x))
+            .collect();
         let positive: Vec<f64> = xs.iter().copied().filter(|x| *x > 0.0).collect();
         let spread = positive.iter().copied().fold(f64::NEG_INFINITY, f64::max)
             / positive.iter().copied().fold(f64::INFINITY, f64::min);
+        let is_interval = name == REFRESH_INTERVAL;
         let log_x = is_interval || (positive.len() >= 3 && spread >= 100.0);
-        let pick = self
-            .pick
-            .and_then(|i| number(&self.points[i].params[0].1).ok());
+        let pick = self.pick.and_then(|i| {
+            let p = &self.points[i];
+            Some((number(&p.params[0].1).ok()?, p.total_monthly_usd))
+        });
         let mut x_label = if is_interval {
             "REFRESH_INTERVAL".to_string()
         } else {
@@ -214,23 +231,35 @@ impl SweepReport {
         let fixed: Vec<String> = self
             .param_names
             .iter()
-            .skip(1)
-            .zip(&firsts)
-            .map(|(k, v)| format!("{k}={v}"))
+            .skip(2)
+            .zip(&fixed_values)
+            .map(|(k, v)| format!("{k} = {v}"))
             .collect();
         let mut title = format!("{}: monthly cost vs {}", self.scenario, name);
-        if !fixed.is_empty() {
-            title.push_str(&format!(" ({})", fixed.join(", ")));
+        let mut remarks = fixed;
+        if values > MAX_SERIES {
+            remarks.push(format!(
+                "{MAX_SERIES} of {values} values of {} drawn",
+                self.param_names[1]
+            ));
+        }
+        if !remarks.is_empty() {
+            title.push_str(&format!(" ({})", remarks.join("; ")));
         }
         Some(SweepCurve {
             title,
             x_label,
             log_x,
-            points: pts,
+            x_seconds: seconds,
+            series,
             pick,
+            max_staleness: self.max_staleness_s,
         })
     }
 }
+
+/// At most this many lines on a sweep chart (one colour each).
+pub const MAX_SERIES: usize = 8;
 
 #[cfg(test)]
 mod tests {

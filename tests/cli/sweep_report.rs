@@ -194,7 +194,7 @@ fn sweep_chart_svg_and_png_are_valid_labelled_and_deterministic() {
         "monthly cost vs zero_etl.refresh_interval",
         "REFRESH_INTERVAL (log scale)",
         "Monthly cost (USD)",
-        "Worst-case data staleness",
+        "Worst-case staleness",
         "pick: 5m",
     ] {
         assert!(text.contains(label), "SVG lacks {label:?}");
@@ -240,21 +240,27 @@ fn estimate_draws_the_cost_breakdown_and_the_capacity_timeline() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let svg = std::fs::read_to_string(&cost).unwrap();
     for label in [
-        "Monthly cost by component",
-        "compute: analyst queries",
+        "Monthly cost by scenario and kind of cost",
+        "zero-ETL refreshes",
         "zero-etl tokyo 8 RPU",
         "BI dashboards, business hours",
     ] {
         assert!(svg.contains(label), "{label}");
     }
-    // Two scenarios: one timeline each, suffixed.
+    // Two scenarios: one timeline each, suffixed, and a note naming each file.
     for name in [
         "capacity-zero-etl-tokyo-8-rpu.png",
         "capacity-bi-dashboards-business-hours.png",
     ] {
         let bytes = std::fs::read(dir.path().join(name)).unwrap();
         assert_eq!(png_size(&bytes), (1200, 700));
+        assert!(r.stderr.contains(name), "{}", r.stderr);
     }
+    assert!(
+        r.stderr.contains("--timeline, one file per scenario"),
+        "{}",
+        r.stderr
+    );
     let bad = run(&[
         "estimate",
         TOKYO,
@@ -266,6 +272,47 @@ fn estimate_draws_the_cost_breakdown_and_the_capacity_timeline() {
         "1d",
     ]);
     assert_eq!(bad.code, 2);
+    // A window after the period ends is an error, not an empty chart.
+    let after = run(&[
+        "estimate",
+        TOKYO,
+        "--timeline",
+        dir.path().join("late.svg").to_str().unwrap(),
+        "--from",
+        "40d",
+    ]);
+    assert_eq!(after.code, 2, "{}", after.stderr);
+    assert!(
+        after.stderr.contains("after its 720 h period ends"),
+        "{}",
+        after.stderr
+    );
+    assert!(!dir.path().join("late.svg").exists());
+}
+
+#[test]
+fn timelines_default_to_the_busiest_hour_in_clock_time_and_heatmaps_cover_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let timeline = dir.path().join("t.svg");
+    let heatmap = dir.path().join("h.svg");
+    let r = run(&[
+        "estimate",
+        BI,
+        "--timeline",
+        timeline.to_str().unwrap(),
+        "--heatmap",
+        heatmap.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = std::fs::read_to_string(&timeline).unwrap();
+    assert!(t.contains("capacity, busiest hour, "), "{}", &t[..400]);
+    assert!(t.contains("Time in UTC"));
+    let h = std::fs::read_to_string(&heatmap).unwrap();
+    assert!(h.contains("billed RPU-hours by day and hour"));
+    for chart in [&t, &h] {
+        let faults = redshift_cost::report::charts::layout::read_svg(chart).faults();
+        assert!(faults.is_empty(), "{faults:#?}");
+    }
 }
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -349,7 +396,7 @@ fn report_contents_budget_breach_and_baseline_deltas() {
     }
     let html = std::fs::read_to_string(second.join("index.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<svg") && html.contains("Monthly cost by component"));
+    assert!(html.contains("<svg") && html.contains("Monthly cost by scenario"));
     assert!(
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no external assets"
@@ -357,7 +404,10 @@ fn report_contents_budget_breach_and_baseline_deltas() {
     let summary: Value =
         serde_json::from_slice(&std::fs::read(second.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["budget_breaches"].as_array().unwrap().len(), 1);
-    assert!(png_size(&std::fs::read(second.join("cost-breakdown.png")).unwrap()) == (1200, 700));
+    assert_eq!(
+        png_size(&std::fs::read(second.join("cost-breakdown.png")).unwrap()),
+        (1200, 420)
+    );
 }
 
 #[test]

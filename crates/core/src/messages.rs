@@ -149,4 +149,9 @@ pub enum RunNote {
     ObservationPrices { description: String, region: String },
     /// A remark of the CloudWatch reading of a scenario's `[observed]` window.
     Observation { scenario: String, remark: String },
+    /// Charts of several scenarios asked for one file name: the file each went to.
+    ChartFiles {
+        what: &'static str,
+        files: Vec<(String, String)>,
+    },
 }

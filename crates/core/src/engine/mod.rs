@@ -21,7 +21,7 @@ pub use rules::{
     BreachAction, LimitPeriod, LimitTrip, Metering, Rules, UsageLimit, SECONDS_PER_WEEK,
 };
 
-use crate::units::{Rpu, RpuSeconds, Seconds};
+use crate::units::{Rpu, RpuSeconds, Seconds, SECONDS_PER_HOUR};
 use running::{Running, RunningQueue};
 use std::sync::Arc;
 use thiserror::Error;
@@ -193,6 +193,9 @@ pub struct SimResult {
     pub usage_limit_trips: Vec<LimitTrip>,
     /// The capacity timeline inside [`SimOptions::timeline`], when asked for.
     pub timeline: Option<Timeline>,
+    /// Billed RPU-seconds by hour of the period, when [`SimOptions::hourly`] asks
+    /// (empty otherwise); they sum to `billed_rpu_seconds`.
+    pub hourly_rpu_seconds: Vec<f64>,
     /// Billed time by capacity level: `(C, seconds)` pairs, ascending in `C`, over the
     /// union of charge windows (idle pieces at base capacity). `Σ C × s` is
     /// `billed_rpu_seconds` and `Σ s` is `billed_seconds` (levels are rounded to
@@ -310,10 +313,44 @@ pub struct SimOptions {
     /// Stop with [`EngineError::Stopped`] once the billed RPU-seconds pass this (a run
     /// that can no longer win a search).
     pub stop_above_rpu_seconds: Option<f64>,
+    /// Record the billed RPU-seconds of every hour of the period
+    /// ([`SimResult::hourly_rpu_seconds`]).
+    pub hourly: bool,
+}
+
+/// Billed RPU-seconds by hour of the period.
+#[derive(Debug, Clone, Default)]
+struct Hourly {
+    buckets: Vec<f64>,
+}
+
+impl Hourly {
+    fn new(period: Seconds) -> Hourly {
+        let hours = (period / SECONDS_PER_HOUR).ceil().max(1.0) as usize;
+        Hourly {
+            buckets: vec![0.0; hours],
+        }
+    }
+
+    /// Spreads `rpu` over `[from, to)` across the hours it covers.
+    fn add(&mut self, from: Seconds, to: Seconds, rpu: Rpu) {
+        let last = self.buckets.len().saturating_sub(1);
+        let mut t = from.max(0.0);
+        while t < to {
+            let h = ((t / SECONDS_PER_HOUR).floor() as usize).min(last);
+            let edge = if h == last {
+                to
+            } else {
+                ((h + 1) as f64 * SECONDS_PER_HOUR).min(to)
+            };
+            self.buckets[h] += rpu * (edge - t);
+            t = edge;
+        }
+    }
 }
 
 /// A stretch of constant capacity inside a busy period.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CapacitySegment {
     pub start: Seconds,
     pub end: Seconds,
@@ -321,6 +358,8 @@ pub struct CapacitySegment {
     pub capacity: Rpu,
     /// `D(t)`.
     pub demand: Rpu,
+    /// Each class's share of `C(t)`: its demand × C/D (summing to `C(t)`).
+    pub by_class: Vec<Rpu>,
 }
 
 /// Capacity over a window of the period, for charts: busy segments and charge windows
@@ -335,13 +374,31 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    fn record(&mut self, start: Seconds, end: Seconds, capacity: Rpu, demand: Rpu) {
+    fn record(
+        &mut self,
+        start: Seconds,
+        end: Seconds,
+        capacity: Rpu,
+        demand: Rpu,
+        attribution: &Attribution,
+    ) {
         let (s, e) = (start.max(self.from), end.min(self.to));
         if e <= s {
             return;
         }
+        let ratio = if demand > 0.0 { capacity / demand } else { 0.0 };
+        let by_class: Vec<Rpu> = attribution
+            .classes
+            .iter()
+            .map(|c| c.demand * ratio)
+            .collect();
         match self.segments.last_mut() {
-            Some(last) if last.end == s && last.capacity == capacity && last.demand == demand => {
+            Some(last)
+                if last.end == s
+                    && last.capacity == capacity
+                    && last.demand == demand
+                    && last.by_class == by_class =>
+            {
                 last.end = e;
             }
             _ => self.segments.push(CapacitySegment {
@@ -349,6 +406,7 @@ impl Timeline {
                 end: e,
                 capacity,
                 demand,
+                by_class,
             }),
         }
     }
@@ -913,6 +971,7 @@ fn run<W: rules::Watch>(
         to,
         ..Timeline::default()
     });
+    let mut hourly = options.hourly.then(|| Hourly::new(input.period));
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
     let metering = input.rules.metering;
@@ -1054,7 +1113,10 @@ fn run<W: rules::Watch>(
         let dt = at - now;
         if active && dt > 0.0 {
             if let Some(t) = timeline.as_mut() {
-                t.record(now, at, capacity, demand);
+                t.record(now, at, capacity, demand, &attribution);
+            }
+            if let Some(h) = hourly.as_mut() {
+                h.add(now, at, capacity);
             }
             busy_integral += capacity * dt;
             profile.add(capacity, dt);
@@ -1174,6 +1236,9 @@ fn run<W: rules::Watch>(
                     idle_charged_seconds += piece;
                     profile.add(base, piece);
                     attribution.credit(last_class, base * piece);
+                    if let Some(h) = hourly.as_mut() {
+                        h.add(end, end + piece, base);
+                    }
                 }
                 // Under `per-minute`, the idle start of a minute this busy period
                 // charges, credited to the job that starts it.
@@ -1182,6 +1247,9 @@ fn run<W: rules::Watch>(
                     idle_charged_seconds += before;
                     profile.add(base, before);
                     attribution.credit(starter_class, base * before);
+                    if let Some(h) = hourly.as_mut() {
+                        h.add(now - before, now, base);
+                    }
                 }
                 busy_start = Some(now);
                 busy_periods += 1;
@@ -1223,6 +1291,9 @@ fn run<W: rules::Watch>(
         idle_charged_seconds += piece;
         profile.add(base, piece);
         attribution.credit(last_class, base * piece);
+        if let Some(h) = hourly.as_mut() {
+            h.add(end, end + piece, base);
+        }
         if W::WATCHES {
             limits.accrue(now.max(end), until, base);
         }
@@ -1267,13 +1338,14 @@ fn run<W: rules::Watch>(
         usage_limit_trips,
         timeline,
         capacity_profile: profile.finish(),
+        hourly_rpu_seconds: hourly.map(|h| h.buckets).unwrap_or_default(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
+    use crate::units::SECONDS_PER_DAY;
     use approx::assert_relative_eq;
     use proptest::prelude::*;
 
@@ -1390,6 +1462,48 @@ mod tests {
         // Latency does not depend on the metering rule.
         let busy = simulate(&worked_example(8.0, 3600.0)).unwrap();
         assert_eq!(capped.latency_p95_s, busy.latency_p95_s);
+    }
+
+    #[test]
+    fn hours_sum_to_the_bill_and_class_shares_to_the_capacity() {
+        for input in [
+            worked_example(64.0, 3600.0),
+            per_minute(worked_example(64.0, 900.0)),
+        ] {
+            let plain = simulate(&input).unwrap();
+            assert!(plain.hourly_rpu_seconds.is_empty());
+            let r = simulate_with(
+                &input,
+                &SimOptions {
+                    hourly: true,
+                    timeline: Some((0.0, 2.0 * SECONDS_PER_DAY)),
+                    ..SimOptions::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(r.billed_rpu_seconds, plain.billed_rpu_seconds);
+            assert_eq!(
+                r.hourly_rpu_seconds.len(),
+                (input.period / 3600.0).ceil() as usize
+            );
+            let sum: f64 = r.hourly_rpu_seconds.iter().sum();
+            assert_relative_eq!(sum, r.billed_rpu_seconds.0, max_relative = 1e-9);
+            // No hour bills more than the max capacity for the whole hour.
+            assert!(r
+                .hourly_rpu_seconds
+                .iter()
+                .all(|h| *h <= 64.0 * 3600.0 + 1e-6));
+            let t = r.timeline.unwrap();
+            assert!(!t.segments.is_empty());
+            for seg in &t.segments {
+                assert_eq!(seg.by_class.len(), input.classes.len());
+                assert_relative_eq!(
+                    seg.by_class.iter().sum::<f64>(),
+                    seg.capacity,
+                    max_relative = 1e-9
+                );
+            }
+        }
     }
 
     #[test]

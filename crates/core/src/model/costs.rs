@@ -76,6 +76,79 @@ impl ComponentKind {
     }
 }
 
+/// What a cost line is spent on, coarser than [`ComponentKind`]: the colours of the cost
+/// chart, so that a compute line looks like compute in every scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CostFamily {
+    Compute,
+    ZeroEtl,
+    Reservation,
+    Storage,
+    Snapshots,
+    Spectrum,
+    DataTransfer,
+    Ml,
+    Pipelines,
+    Other,
+}
+
+impl CostFamily {
+    /// Every family, in the order charts stack and list them.
+    pub const ALL: [CostFamily; 10] = [
+        CostFamily::Compute,
+        CostFamily::ZeroEtl,
+        CostFamily::Reservation,
+        CostFamily::Storage,
+        CostFamily::Snapshots,
+        CostFamily::Spectrum,
+        CostFamily::DataTransfer,
+        CostFamily::Ml,
+        CostFamily::Pipelines,
+        CostFamily::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CostFamily::Compute => "compute",
+            CostFamily::ZeroEtl => "zero-ETL refreshes",
+            CostFamily::Reservation => "reservation",
+            CostFamily::Storage => "storage",
+            CostFamily::Snapshots => "snapshots",
+            CostFamily::Spectrum => "Spectrum",
+            CostFamily::DataTransfer => "data transfer",
+            CostFamily::Ml => "ML",
+            CostFamily::Pipelines => "pipelines",
+            CostFamily::Other => "other",
+        }
+    }
+}
+
+impl ComponentKind {
+    /// The family the line's cost belongs to.
+    pub fn family(self) -> CostFamily {
+        match self {
+            ComponentKind::ServerlessCompute
+            | ComponentKind::ProvisionedCompute
+            | ComponentKind::ConcurrencyScaling => CostFamily::Compute,
+            ComponentKind::ZeroEtlSync => CostFamily::ZeroEtl,
+            ComponentKind::ServerlessReservation => CostFamily::Reservation,
+            ComponentKind::ManagedStorage | ComponentKind::S3Storage => CostFamily::Storage,
+            ComponentKind::SnapshotStorage
+            | ComponentKind::SnapshotCopyStorage
+            | ComponentKind::SnapshotCopyTransfer => CostFamily::Snapshots,
+            ComponentKind::SpectrumCompute | ComponentKind::SpectrumScan => CostFamily::Spectrum,
+            ComponentKind::DataSharingTransfer => CostFamily::DataTransfer,
+            ComponentKind::MlTraining
+            | ComponentKind::SagemakerProcessing
+            | ComponentKind::SagemakerTraining => CostFamily::Ml,
+            ComponentKind::LambdaRequests
+            | ComponentKind::LambdaDuration
+            | ComponentKind::PipelineCompute => CostFamily::Pipelines,
+            ComponentKind::Comparison => CostFamily::Other,
+        }
+    }
+}
+
 /// One priced line of a scenario's bill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostLine {
