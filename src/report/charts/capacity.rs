@@ -136,6 +136,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .x_label_formatter(&|x| {
             ticks
                 .iter()

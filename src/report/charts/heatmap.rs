@@ -116,6 +116,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
+        .set_all_tick_mark_size(0)
         .x_label_formatter(&|x| format!("{:02}", (x - 0.5).round() as i64))
         .y_label_formatter(&|y| {
             // Row 0 at the top: the first day reads first.
@@ -127,27 +128,45 @@ pub(super) fn draw<DB: DrawingBackend>(
         .axis_desc_style(font(16))
         .draw()
         .map_err(err)?;
-    // Cells drawn shade by shade, so the SVG holds one run of rectangles per shade.
+    // Runs of equal shade in a row are one rectangle, drawn shade by shade so the SVG
+    // holds one path per shade; white lines then part the cells.
     for (s, colour) in SHADES.iter().enumerate() {
-        let cells: Vec<Rectangle<(f64, f64)>> = rows
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                let y = n as f64 - 1.0 - i as f64;
-                r.1.iter()
-                    .enumerate()
-                    .filter(move |(_, v)| shade(**v, top) == Some(s))
-                    .map(move |(hour, _)| {
-                        let x = hour as f64;
-                        Rectangle::new(
-                            [(x + 0.04, y - 0.42), (x + 0.96, y + 0.42)],
-                            colour.filled(),
-                        )
-                    })
-            })
-            .collect();
+        let mut cells: Vec<Rectangle<(f64, f64)>> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let y = n as f64 - 1.0 - i as f64;
+            let mut hour = 0;
+            while hour < 24 {
+                if shade(r.1[hour], top) != Some(s) {
+                    hour += 1;
+                    continue;
+                }
+                let start = hour;
+                while hour < 24 && shade(r.1[hour], top) == Some(s) {
+                    hour += 1;
+                }
+                cells.push(Rectangle::new(
+                    [(start as f64, y - 0.5), (hour as f64, y + 0.5)],
+                    colour.filled(),
+                ));
+            }
+        }
         chart.draw_series(cells).map_err(err)?;
     }
+    let parting = WHITE.stroke_width(3);
+    chart
+        .draw_series((1..24).map(|h| {
+            PathElement::new(
+                [(f64::from(h), -0.5), (f64::from(h), n as f64 - 0.5)],
+                parting,
+            )
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series((1..n).map(|i| {
+            let y = i as f64 - 0.5;
+            PathElement::new([(0.0, y), (24.0, y)], parting)
+        }))
+        .map_err(err)?;
     Ok(())
 }
 

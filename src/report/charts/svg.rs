@@ -18,6 +18,22 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
     out
 }
 
+/// An attribute that says what SVG assumes anyway.
+fn is_default(a: &(&str, &str)) -> bool {
+    *a == ("opacity", "1")
+}
+
+/// A number with at most two decimals (`12.096774193548388` → `12.1`).
+fn short_number(v: &str) -> String {
+    v.parse::<f64>().map_or_else(
+        |_| v.to_string(),
+        |x| {
+            let s = format!("{x:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        },
+    )
+}
+
 #[derive(PartialEq)]
 enum Kind {
     Rect,
@@ -49,7 +65,7 @@ fn segment(line: &str) -> Option<(Kind, String, String)> {
     };
     let style: Vec<String> = attrs
         .iter()
-        .filter(|a| !geometry.contains(&a.0))
+        .filter(|a| !geometry.contains(&a.0) && !is_default(a))
         .map(|(n, v)| format!("{n}=\"{v}\""))
         .collect();
     let g: Vec<&str> = geometry.iter().map(|n| get(n)).collect::<Option<_>>()?;
@@ -70,7 +86,7 @@ fn polyline(body: &str) -> Option<(Kind, String, String)> {
     let points = attrs.iter().find(|a| a.0 == "points")?.1;
     let style: Vec<String> = attrs
         .iter()
-        .filter(|a| a.0 != "points" && a.0 != "fill")
+        .filter(|a| a.0 != "points" && a.0 != "fill" && !is_default(a))
         .map(|(n, v)| format!("{n}=\"{v}\""))
         .collect();
     let mut d = String::new();
@@ -90,8 +106,12 @@ fn text(tag: &str, content: &str) -> (String, String) {
     let attrs = attributes(body);
     let style: Vec<String> = attrs
         .iter()
-        .filter(|a| TEXT_STYLE.contains(&a.0))
-        .map(|(n, v)| format!("{n}=\"{v}\""))
+        .filter(|a| TEXT_STYLE.contains(&a.0) && !is_default(a) && **a != ("fill", "#000000"))
+        .map(|(n, v)| match *n {
+            // plotters writes sizes like 12.096774193548388: two decimals draw the same.
+            "font-size" => format!("{n}=\"{}\"", short_number(v)),
+            _ => format!("{n}=\"{v}\""),
+        })
         .collect();
     let own: Vec<String> = attrs
         .iter()
@@ -208,8 +228,8 @@ mod tests {
 <rect x=\"5\" y=\"2\" width=\"1\" height=\"4\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\n\
 <line opacity=\"0.1\" stroke=\"#000000\" stroke-width=\"1\" x1=\"0\" y1=\"5\" x2=\"9\" y2=\"5\"/>\n\
 <line opacity=\"0.1\" stroke=\"#000000\" stroke-width=\"1\" x1=\"0\" y1=\"7\" x2=\"9\" y2=\"7\"/>\n\
-<text x=\"1\" y=\"1\" font-size=\"9\">\na\n</text>\n\
-<text x=\"1\" y=\"4\" font-size=\"9\" transform=\"rotate(270, 1, 4)\">\nb &amp; c\n</text>\n\
+<text x=\"1\" y=\"1\" font-size=\"9.0967\" fill=\"#000000\">\na\n</text>\n\
+<text x=\"1\" y=\"4\" font-size=\"9.1\" transform=\"rotate(270, 1, 4)\">\nb &amp; c\n</text>\n\
 <polyline fill=\"none\" opacity=\"1\" stroke=\"#000000\" stroke-width=\"1\" points=\"1,2 3,4 \"/>\n\
 <rect x=\"6\" y=\"2\" width=\"1\" height=\"4\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\n\
 </svg>\n";
@@ -217,15 +237,15 @@ mod tests {
         assert_eq!(
             c,
             "<svg width=\"10\" height=\"10\">\n\
-<path d=\"M0 0h10v10h-10z\" opacity=\"1\" fill=\"#FFFFFF\" stroke=\"none\"/>\n\
-<path d=\"M1 2h3v4h-3zM5 2h1v4h-1z\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\n\
+<path d=\"M0 0h10v10h-10z\" fill=\"#FFFFFF\" stroke=\"none\"/>\n\
+<path d=\"M1 2h3v4h-3zM5 2h1v4h-1z\" fill=\"#0072B2\" stroke=\"none\"/>\n\
 <path d=\"M0 5L9 5M0 7L9 7\" opacity=\"0.1\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>\n\
-<g font-size=\"9\">\n\
+<g font-size=\"9.1\">\n\
 <text x=\"1\" y=\"1\">a</text>\n\
 <text x=\"1\" y=\"4\" transform=\"rotate(270, 1, 4)\">b &amp; c</text>\n\
 </g>\n\
-<path d=\"M1 2L3 4\" opacity=\"1\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>\n\
-<path d=\"M6 2h1v4h-1z\" opacity=\"1\" fill=\"#0072B2\" stroke=\"none\"/>\n\
+<path d=\"M1 2L3 4\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>\n\
+<path d=\"M6 2h1v4h-1z\" fill=\"#0072B2\" stroke=\"none\"/>\n\
 </svg>\n"
         );
         assert_eq!(
