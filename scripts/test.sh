@@ -18,6 +18,22 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 fi
 export REDSHIFT_COST_TEST_PYTHON="$PWD/.venv/bin/python"
 
+echo "== chromium (the browser test of the HTML report)"
+# Installed through the OS package manager when absent (Debian/Ubuntu: apt).
+if [ -z "${REDSHIFT_COST_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 \
+  && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  if command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y -q chromium >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; } \
+      || echo "could not install chromium; the browser test fails under CI=true"
+  else
+    echo "no apt-get: install Chromium and set REDSHIFT_COST_TEST_CHROMIUM"
+  fi
+fi
+
 echo "== rustfmt"
 cargo fmt --all --check
 

@@ -107,6 +107,8 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             window: window(&a.window)?,
             runs: runs(&a.runs),
             prices: prices(&a.pricing)?,
+            comment: a.comment,
+            generated_at: generation_time(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?,
         }),
         Command::Completions { .. } | Command::Man | Command::Schema { .. } => {
             return Err(Error::Input(
@@ -185,6 +187,23 @@ fn prices(a: &PriceArgs) -> Result<PriceConfig, Error> {
     })
 }
 
+/// When the report says it was made: `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) when set, else now.
+fn generation_time(epoch: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    match epoch.map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(chrono::Utc::now()),
+        Some(e) => e
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC; found `{e}`"
+                ))
+            }),
+    }
+}
+
 /// `--from` and `--to`: a window that ends after it starts (a day from `--from` without
 /// `--to`); neither: each scenario's busiest hour.
 fn window(a: &WindowArgs) -> Result<TimelineWindow, Error> {
@@ -234,6 +253,17 @@ mod tests {
             ..args
         };
         assert_eq!(prices(&args).unwrap().mode, PriceMode::Auto);
+    }
+
+    #[test]
+    fn source_date_epoch_fixes_the_generation_time() {
+        assert_eq!(
+            generation_time(Some("1767225600")).unwrap().to_rfc3339(),
+            "2026-01-01T00:00:00+00:00"
+        );
+        assert!(generation_time(Some("yesterday")).is_err());
+        let now = generation_time(None).unwrap();
+        assert!((chrono::Utc::now() - now).num_seconds().abs() < 60);
     }
 
     #[test]

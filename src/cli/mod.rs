@@ -500,6 +500,10 @@ struct ReportArgs {
     /// Budget in USD for every scenario (replaces `budget_usd`); exit 3 when exceeded.
     #[arg(long, value_name = "USD", value_parser = parse_budget)]
     budget: Option<f64>,
+    /// Also print the report's PR comment (comment.md: Markdown under GitHub's 65,536
+    /// characters, one <details> per scenario) to stdout.
+    #[arg(long)]
+    comment: bool,
     #[command(flatten)]
     scenario: ScenarioArgs,
     #[command(flatten)]
@@ -706,7 +710,7 @@ pub fn parse() -> Result<Invocation, ExitCode> {
 }
 
 /// The billing model the engine implements (docs/model.md).
-pub(crate) const BILLING_MODEL: &str = "v2";
+pub(crate) use redshift_cost_core::BILLING_MODEL;
 
 /// `0.1.0 (commit 1a2b3c4d5e6f, billing model v2, bundled prices 2025-03-19)`, made once.
 pub(crate) fn version() -> &'static str {

@@ -8,7 +8,7 @@ use crate::output::Messages;
 use crate::pipeline::{self, LoadedScenario};
 use crate::report::diff::{diff, parse_totals};
 use crate::report::site::{cost_breakdown, slug, Site, SiteChart};
-use crate::report::Report;
+use crate::report::{Generated, Report};
 use crate::sources::AsyncRuntime;
 use std::path::PathBuf;
 
@@ -25,6 +25,10 @@ pub(crate) struct ReportConfig {
     /// `--runs N`, `--budget-quantile Q`.
     pub(crate) runs: Option<super::RunsConfig>,
     pub(crate) prices: PriceConfig,
+    /// `--comment`: print comment.md to stdout too.
+    pub(crate) comment: bool,
+    /// When the report says it was made (`SOURCE_DATE_EPOCH` or now).
+    pub(crate) generated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Builds the report folder in memory, then swaps it in as a whole.
@@ -48,6 +52,16 @@ pub(crate) fn run(
         )?;
     }
     let note = crate::report::messages::note(&pipeline::price_note(&resolved, &estimates));
+    report.generated = Some(Generated {
+        tool: "redshift-cost",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        billing_model: redshift_cost_core::BILLING_MODEL,
+        generated_at: c
+            .generated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        prices: resolved.describe(),
+        bundled_prices_as_of: crate::sources::prices::bundled::bundled().as_of.to_string(),
+    });
     let baseline = match &c.baseline {
         None => None,
         Some(path) => {
@@ -65,7 +79,7 @@ pub(crate) fn run(
     };
     let mut charts = vec![SiteChart {
         stem: "cost-breakdown".into(),
-        alt: "Monthly cost by component".into(),
+        alt: "Monthly cost by scenario and kind of cost".into(),
         scenario: None,
         chart: cost_breakdown(&report),
     }];
@@ -124,6 +138,11 @@ pub(crate) fn run(
                 "cannot write the report to {}",
                 c.out.display()
             ))))
+        }
+    }
+    if c.comment {
+        if let Some((_, bytes)) = files.iter().find(|(name, _)| name == "comment.md") {
+            crate::output::write_output(None, bytes)?;
         }
     }
     pipeline::note_prices(messages, &resolved, &estimates);

@@ -18,6 +18,56 @@ pub struct ScenarioTotals {
     pub name: String,
     pub total_monthly_usd: f64,
     pub components: Vec<ComponentTotal>,
+    /// Busy periods and each class's demand (older reports lack the demand).
+    #[serde(default)]
+    pub serverless: Option<ServerlessTotals>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerlessTotals {
+    pub busy_periods: usize,
+    /// By class name (a JSON object).
+    #[serde(default)]
+    pub by_class: std::collections::BTreeMap<String, ClassTotals>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClassTotals {
+    #[serde(default)]
+    pub demand_rpu_seconds: Option<f64>,
+}
+
+impl ScenarioTotals {
+    /// The demand of the class whose compute line is `component` (`compute: <class>`).
+    fn demand_of(&self, component: &str) -> Option<f64> {
+        let class = component.strip_prefix("compute: ")?;
+        self.serverless
+            .as_ref()?
+            .by_class
+            .get(class)?
+            .demand_rpu_seconds
+    }
+}
+
+/// Why a compute line moved although its class asks for the same work: the busy periods
+/// it shares merged, split or were divided anew.
+fn attribution_note(old: &ScenarioTotals, new: &ScenarioTotals, component: &str) -> Option<String> {
+    let (a, b) = (old.demand_of(component)?, new.demand_of(component)?);
+    if (a - b).abs() > 1e-9 * a.abs().max(1.0) {
+        return None;
+    }
+    let (po, pn) = (
+        old.serverless.as_ref()?.busy_periods,
+        new.serverless.as_ref()?.busy_periods,
+    );
+    Some(
+        match pn.cmp(&po) {
+            std::cmp::Ordering::Less => "attribution moved: busy periods merged",
+            std::cmp::Ordering::Greater => "attribution moved: busy periods split",
+            std::cmp::Ordering::Equal => "attribution moved: shared time divided anew",
+        }
+        .to_string(),
+    )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,7 +128,8 @@ pub struct Delta {
 
 impl Delta {
     fn new(old: Option<f64>, new: Option<f64>) -> Delta {
-        let delta = new.unwrap_or(0.0) - old.unwrap_or(0.0);
+        // In whole micro-dollars, as the reports' figures are: no float noise.
+        let delta = ((new.unwrap_or(0.0) - old.unwrap_or(0.0)) * 1e6).round() / 1e6;
         let change = match (old, new) {
             (None, Some(_)) => Change::New,
             (Some(_), None) => Change::Removed,
@@ -100,6 +151,9 @@ pub struct ComponentDelta {
     pub component: String,
     #[serde(flatten)]
     pub delta: Delta,
+    /// Set when the line moved while its own inputs did not (see [`attribution_note`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,15 +199,27 @@ fn scenario_delta(old: Option<&ScenarioTotals>, new: Option<&ScenarioTotals>) ->
     let new_c = new.map_or(&empty, |s| &s.components);
     let mut components: Vec<ComponentDelta> = new_c
         .iter()
-        .map(|n| ComponentDelta {
-            component: n.component.clone(),
-            delta: Delta::new(
+        .map(|n| {
+            let delta = Delta::new(
                 old_c
                     .iter()
                     .find(|o| o.component == n.component)
                     .map(|o| o.monthly_usd),
                 Some(n.monthly_usd),
-            ),
+            );
+            let note = match (old, new) {
+                (Some(o), Some(s))
+                    if delta.change == Change::Changed && delta.delta_usd.abs() >= 0.005 =>
+                {
+                    attribution_note(o, s, &n.component)
+                }
+                _ => None,
+            };
+            ComponentDelta {
+                component: n.component.clone(),
+                delta,
+                note,
+            }
         })
         .collect();
     components.extend(
@@ -163,6 +229,7 @@ fn scenario_delta(old: Option<&ScenarioTotals>, new: Option<&ScenarioTotals>) ->
             .map(|o| ComponentDelta {
                 component: o.component.clone(),
                 delta: Delta::new(Some(o.monthly_usd), None),
+                note: None,
             }),
     );
     ScenarioDelta {
@@ -207,7 +274,10 @@ fn rows(d: &Diff, all: bool) -> Vec<[String; 6]> {
         {
             out.push([
                 s.name.clone(),
-                c.component.clone(),
+                c.note.as_ref().map_or_else(
+                    || c.component.clone(),
+                    |note| format!("{} ({note})", c.component),
+                ),
                 money(c.delta.old_usd),
                 money(c.delta.new_usd),
                 signed_usd(c.delta.delta_usd),
@@ -327,6 +397,7 @@ mod tests {
                             monthly_usd: *v,
                         })
                         .collect(),
+                    serverless: None,
                 })
                 .collect(),
         }

@@ -3,7 +3,8 @@
 //! estimate report, and its table and Markdown.
 
 use super::diff::{
-    diff, render_markdown, render_table, ComponentTotal, Diff, ReportTotals, ScenarioTotals,
+    diff, render_markdown, render_table, ClassTotals, ComponentTotal, Diff, ReportTotals,
+    ScenarioTotals, ServerlessTotals,
 };
 use super::Report;
 use serde::Serialize;
@@ -62,6 +63,21 @@ pub fn totals(r: &Report) -> ReportTotals {
                         monthly_usd: c.monthly_usd,
                     })
                     .collect(),
+                serverless: s.serverless.as_ref().map(|sv| ServerlessTotals {
+                    busy_periods: sv.busy_periods,
+                    by_class: sv
+                        .by_class
+                        .iter()
+                        .map(|(name, c)| {
+                            (
+                                name.clone(),
+                                ClassTotals {
+                                    demand_rpu_seconds: Some(c.demand_rpu_seconds),
+                                },
+                            )
+                        })
+                        .collect(),
+                }),
             })
             .collect(),
     }

@@ -49,6 +49,9 @@ pub enum Format {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// What made the report and when (`report`'s summary.json).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
     pub scenarios: Vec<ScenarioReport>,
     /// Scenarios whose total is over their budget.
     pub budget_breaches: Vec<BudgetBreach>,
@@ -155,6 +158,19 @@ pub struct ProvisionedReport {
     /// Per node (the line multiplies by the node count).
     pub concurrency_scaling_billed_seconds: f64,
     pub workload_busy_hours_per_day: Option<f64>,
+}
+
+/// The tool, model and prices a report was made with, and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Generated {
+    pub tool: &'static str,
+    pub tool_version: &'static str,
+    pub billing_model: &'static str,
+    /// RFC 3339, UTC (`SOURCE_DATE_EPOCH` when set).
+    pub generated_at: String,
+    /// The prices used, as the run's note says them.
+    pub prices: String,
+    pub bundled_prices_as_of: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -273,6 +289,7 @@ impl Report {
             scenarios,
             budget_breaches,
             infrastructure: None,
+            generated: None,
         }
     }
 

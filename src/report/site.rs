@@ -111,6 +111,7 @@ impl Site<'_> {
         }
         files.push(("summary.json".into(), self.report.render(Format::Json)));
         files.push(("index.md".into(), self.markdown().into_bytes()));
+        files.push(("comment.md".into(), self.comment().into_bytes()));
         files.push(("index.html".into(), self.html(&svgs).into_bytes()));
         Ok(files)
     }
@@ -130,25 +131,98 @@ impl Site<'_> {
         })
     }
 
-    fn markdown(&self) -> String {
-        let mut out = String::from("# Redshift cost report\n\n");
-        let _ = writeln!(out, "Prices: {}\n", self.prices_text());
-        out.push_str("## Summary\n\n");
+    /// `Redshift cost report: 5 Jan 2026 + 30 days, generated 2026-12-06`.
+    pub fn title(&self) -> String {
+        let date = self
+            .report
+            .generated
+            .as_ref()
+            .map(|g| g.generated_at.chars().take(10).collect::<String>());
+        let mut t = format!("Redshift cost report: {}", period_words(self.report));
+        if let Some(d) = date {
+            t.push_str(&format!(", generated {d}"));
+        }
+        t
+    }
+
+    fn generated_line(&self) -> Option<String> {
+        self.report.generated.as_ref().map(|g| {
+            format!(
+                "Made by {} {} (billing model {}) at {}.",
+                g.tool, g.tool_version, g.billing_model, g.generated_at
+            )
+        })
+    }
+
+    fn over(&self, name: &str) -> bool {
+        self.report
+            .budget_breaches
+            .iter()
+            .any(|b| b.scenario == name)
+    }
+
+    /// `over budget`, `ok`, or `—` without a budget.
+    fn status(&self, s: &super::ScenarioReport) -> &'static str {
+        if self.over(&s.name) {
+            "over budget"
+        } else if s.budget_usd.is_some() {
+            "ok"
+        } else {
+            "—"
+        }
+    }
+
+    fn grand_total(&self) -> f64 {
+        // Summed in micro-dollars: no float noise in the total.
+        let micros: i64 = self
+            .report
+            .scenarios
+            .iter()
+            .map(|s| (s.total_monthly_usd * 1e6).round() as i64)
+            .sum();
+        micros as f64 / 1e6
+    }
+
+    /// The Summary table (Markdown), with a status column and a grand-total row.
+    fn summary_table(&self, with_region: bool) -> String {
+        let mut out = String::new();
         let delta_col = self.baseline.is_some();
-        out.push_str("| Scenario | Region | Period (h) | Total (USD) | Budget (USD) |");
+        out.push_str(if with_region {
+            "| Scenario | Region | Period (h) | Total (USD) | Budget (USD) | Status |"
+        } else {
+            "| Scenario | Total (USD) | Budget (USD) | Status |"
+        });
         out.push_str(if delta_col { " vs baseline |\n" } else { "\n" });
-        out.push_str("|---|---|--:|--:|--:|");
+        out.push_str(if with_region {
+            "|---|---|--:|--:|--:|---|"
+        } else {
+            "|---|--:|--:|---|"
+        });
         out.push_str(if delta_col { "--:|\n" } else { "\n" });
         for s in &self.report.scenarios {
-            let _ = write!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                escape(&s.name),
-                s.region,
-                s.period_hours,
-                usd(s.total_monthly_usd),
-                s.budget_usd.map_or_else(|| "—".into(), usd)
-            );
+            let status = match self.status(s) {
+                "over budget" => "**over budget**",
+                other => other,
+            };
+            if with_region {
+                let _ = write!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {status} |",
+                    escape(&s.name),
+                    s.region,
+                    s.period_hours,
+                    usd(s.total_monthly_usd),
+                    s.budget_usd.map_or_else(|| "—".into(), usd)
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    "| {} | {} | {} | {status} |",
+                    escape(&s.name),
+                    usd(s.total_monthly_usd),
+                    s.budget_usd.map_or_else(|| "—".into(), usd)
+                );
+            }
             if delta_col {
                 let _ = write!(
                     out,
@@ -158,6 +232,77 @@ impl Site<'_> {
             }
             out.push('\n');
         }
+        let over = self.report.budget_breaches.len();
+        let status = if over > 0 {
+            format!("{over} over budget")
+        } else {
+            String::new()
+        };
+        if with_region {
+            let _ = write!(
+                out,
+                "| **All {} scenarios** | | | **{}** | | {status} |",
+                self.report.scenarios.len(),
+                usd(self.grand_total())
+            );
+        } else {
+            let _ = write!(
+                out,
+                "| **All {} scenarios** | **{}** | | {status} |",
+                self.report.scenarios.len(),
+                usd(self.grand_total())
+            );
+        }
+        out.push_str(if delta_col { " |\n" } else { "\n" });
+        out
+    }
+
+    /// The cost chart as a Mermaid block: totals, largest first.
+    fn mermaid_costs(&self) -> String {
+        let mut bars: Vec<(String, f64)> = self
+            .report
+            .scenarios
+            .iter()
+            .map(|s| (s.name.clone(), s.total_monthly_usd))
+            .collect();
+        bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+        mermaid_bars("Monthly cost (USD)", true, "USD", &bars)
+    }
+
+    /// A scenario's billed RPU-hours by day, from its heatmap, as a Mermaid block.
+    fn mermaid_days(&self, scenario: &str) -> Option<String> {
+        let heatmap = self.charts.iter().find_map(|c| match &c.chart {
+            Chart::Heatmap(h) if c.scenario.as_deref() == Some(scenario) => Some(h),
+            _ => None,
+        })?;
+        let mut days: Vec<(String, f64)> = Vec::new();
+        for (i, rpu_s) in heatmap.hourly_rpu_seconds.iter().enumerate() {
+            let day = heatmap
+                .clock
+                .local(i as f64 * 3600.0)
+                .format("%-d %b")
+                .to_string();
+            match days.last_mut() {
+                Some(last) if last.0 == day => last.1 += rpu_s / 3600.0,
+                _ => days.push((day, rpu_s / 3600.0)),
+            }
+        }
+        Some(mermaid_bars(
+            "Billed RPU-hours by day",
+            false,
+            "RPU-hours",
+            &days,
+        ))
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.title());
+        let _ = writeln!(out, "Prices: {}\n", self.prices_text());
+        if let Some(g) = self.generated_line() {
+            let _ = writeln!(out, "{g}\n");
+        }
+        out.push_str("## Summary\n\n");
+        out.push_str(&self.summary_table(true));
         out.push('\n');
         if !self.report.budget_breaches.is_empty() {
             out.push_str("### Over budget\n\n");
@@ -173,11 +318,17 @@ impl Site<'_> {
             }
             out.push('\n');
         }
+        out.push_str(&self.mermaid_costs());
+        out.push('\n');
         for c in self.charts.iter().filter(|c| c.scenario.is_none()) {
             let _ = writeln!(out, "![{}]({}.svg)\n", c.alt, c.stem);
         }
         for s in &self.report.scenarios {
             out.push_str(&scenario_section(s));
+            if let Some(m) = self.mermaid_days(&s.name) {
+                out.push_str(&m);
+                out.push('\n');
+            }
             for c in self
                 .charts
                 .iter()
@@ -199,36 +350,123 @@ impl Site<'_> {
         out
     }
 
+    /// The PR comment: the summary, the cost chart as Mermaid, and one `<details>` per
+    /// scenario, cut to fit GitHub's 65,536 characters (the rest named, in index.md).
+    pub fn comment(&self) -> String {
+        let mut head = format!("### {}\n\n", self.title());
+        let _ = writeln!(head, "Prices: {}\n", self.prices_text());
+        head.push_str(&self.summary_table(false));
+        head.push('\n');
+        head.push_str(&self.mermaid_costs());
+        head.push('\n');
+        let mut baseline = String::new();
+        if let Some(d) = &self.baseline {
+            baseline.push_str("<details><summary>Changes since the baseline</summary>\n\n");
+            baseline.push_str(&String::from_utf8_lossy(&super::diff::render_markdown(
+                d, false,
+            )));
+            baseline.push_str("\n</details>\n\n");
+        }
+        let sections: Vec<String> = self
+            .report
+            .scenarios
+            .iter()
+            .map(|s| {
+                let mut body = format!(
+                    "<details><summary><b>{}</b>: {} USD{}</summary>\n\n",
+                    html_escape(&s.name),
+                    usd(s.total_monthly_usd),
+                    if self.over(&s.name) {
+                        ", over budget"
+                    } else {
+                        ""
+                    }
+                );
+                // The scenario's own heading is the summary line.
+                let section = scenario_section(s);
+                body.push_str(
+                    section
+                        .split_once('\n')
+                        .map_or(section.as_str(), |x| x.1)
+                        .trim_start(),
+                );
+                if let Some(m) = self.mermaid_days(&s.name) {
+                    body.push_str(&m);
+                }
+                body.push_str("\n</details>\n\n");
+                body
+            })
+            .collect();
+        let mut out = head;
+        let reserve = baseline.len() + 200;
+        let mut left_out = 0;
+        for section in &sections {
+            if left_out == 0
+                && out.chars().count() + section.chars().count() + reserve < COMMENT_LIMIT
+            {
+                out.push_str(section);
+            } else {
+                left_out += 1;
+            }
+        }
+        if left_out > 0 {
+            let _ = writeln!(
+                out,
+                "{left_out} more scenarios did not fit in a comment; they are in the report's index.md.\n"
+            );
+        }
+        if out.chars().count() + baseline.chars().count() < COMMENT_LIMIT {
+            out.push_str(&baseline);
+        }
+        out.trim_end().to_string() + "\n"
+    }
+
     fn html(&self, svgs: &[String]) -> String {
-        let mut out = String::from(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redshift cost report</title>\n<style>\n\
-body{font-family:system-ui,-apple-system,\"Segoe UI\",sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\n\
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px}\n\
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n\
-.over{color:#b00020;font-weight:bold}figure{margin:1em 0}svg{max-width:100%;height:auto}\n\
-</style>\n</head>\n<body>\n<h1>Redshift cost report</h1>\n",
+        let title = html_escape(&self.title());
+        let mut out = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n\
+body{{font-family:system-ui,-apple-system,\"Segoe UI\",sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}}\n\
+table{{border-collapse:collapse;margin:1em 0}}th,td{{border:1px solid #ccc;padding:4px 8px}}caption{{text-align:left;font-weight:bold;padding:4px 0}}\n\
+td.n,th.n{{text-align:right;font-variant-numeric:tabular-nums}}thead th{{background:#f4f4f4}}tbody th{{font-weight:normal;text-align:left}}\n\
+.over{{color:#b00020;font-weight:bold}}figure{{margin:1em 0}}svg{{max-width:100%;height:auto}}nav li{{margin:2px 0}}\n\
+</style>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
         );
         let _ = writeln!(out, "<p>Prices: {}</p>", html_escape(self.prices_text()));
-        out.push_str("<h2>Summary</h2>\n<table>\n<tr><th>Scenario</th><th>Region</th><th>Period (h)</th><th>Total (USD)</th><th>Budget (USD)</th>");
-        if self.baseline.is_some() {
-            out.push_str("<th>vs baseline</th>");
+        if let Some(g) = self.generated_line() {
+            let _ = writeln!(out, "<p>{}</p>", html_escape(&g));
         }
-        out.push_str("</tr>\n");
+        out.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ul>\n<li><a href=\"#summary\">Summary</a></li>\n");
         for s in &self.report.scenarios {
-            let over = self
-                .report
-                .budget_breaches
-                .iter()
-                .any(|b| b.scenario == s.name);
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#{}\">{}</a></li>",
+                slug(&s.name),
+                html_escape(&s.name)
+            );
+        }
+        if self.baseline.is_some() {
+            out.push_str("<li><a href=\"#baseline\">Changes since the baseline</a></li>\n");
+        }
+        out.push_str("</ul>\n</nav>\n");
+        out.push_str("<h2 id=\"summary\">Summary</h2>\n<table>\n<caption>Monthly cost of each scenario</caption>\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\">Region</th><th scope=\"col\" class=\"n\">Period (h)</th><th scope=\"col\" class=\"n\">Total (USD)</th><th scope=\"col\" class=\"n\">Budget (USD)</th><th scope=\"col\">Status</th>");
+        if self.baseline.is_some() {
+            out.push_str("<th scope=\"col\" class=\"n\">vs baseline</th>");
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for s in &self.report.scenarios {
+            let over = self.over(&s.name);
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td><td class=\"n\">{}</td>",
+                "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td>{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td><td class=\"n\">{}</td><td{}>{}</td>",
+                slug(&s.name),
                 html_escape(&s.name),
                 html_escape(&s.region),
                 s.period_hours,
                 if over { " over" } else { "" },
                 usd(s.total_monthly_usd),
-                s.budget_usd.map_or_else(|| "—".into(), usd)
+                s.budget_usd.map_or_else(|| "—".into(), usd),
+                if over { " class=\"over\"" } else { "" },
+                self.status(s)
             );
             if self.baseline.is_some() {
                 let _ = write!(
@@ -239,7 +477,18 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</table>\n");
+        let over = self.report.budget_breaches.len();
+        let _ = write!(
+            out,
+            "</tbody>\n<tfoot><tr><th scope=\"row\">All {} scenarios</th><td></td><td></td><td class=\"n\" id=\"grand-total\"><strong>{}</strong></td><td></td><td>{}</td>",
+            self.report.scenarios.len(),
+            usd(self.grand_total()),
+            if over > 0 { format!("{over} over budget") } else { String::new() }
+        );
+        if self.baseline.is_some() {
+            out.push_str("<td></td>");
+        }
+        out.push_str("</tr></tfoot>\n</table>\n");
         for b in &self.report.budget_breaches {
             let _ = writeln!(
                 out,
@@ -265,18 +514,27 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
             }
         }
         for s in &self.report.scenarios {
-            let _ = writeln!(out, "<h2>{}</h2>", html_escape(&s.name));
+            let _ = writeln!(
+                out,
+                "<section aria-labelledby=\"{0}\">\n<h2 id=\"{0}\">{1}</h2>",
+                slug(&s.name),
+                html_escape(&s.name)
+            );
             let _ = writeln!(
                 out,
                 "<p>Region <code>{}</code>, period {} hours.</p>",
                 html_escape(&s.region),
                 s.period_hours
             );
-            out.push_str("<table>\n<tr><th>Component</th><th>Quantity</th><th>Unit</th><th>Unit price (USD)</th><th>Monthly (USD)</th><th>Price source</th></tr>\n");
+            let _ = writeln!(
+                out,
+                "<table>\n<caption>Cost lines of {}</caption>\n<thead><tr><th scope=\"col\">Component</th><th scope=\"col\" class=\"n\">Quantity</th><th scope=\"col\">Unit</th><th scope=\"col\" class=\"n\">Unit price (USD)</th><th scope=\"col\" class=\"n\">Monthly (USD)</th><th scope=\"col\">Price source</th></tr></thead>\n<tbody>",
+                html_escape(&s.name)
+            );
             for c in &s.components {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                     html_escape(&c.component),
                     super::format::quantity(c.quantity),
                     html_escape(&c.unit),
@@ -287,7 +545,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
             }
             let _ = writeln!(
                 out,
-                "<tr><th>Total</th><td></td><td></td><td></td><th class=\"n\">{}</th><td></td></tr>\n</table>",
+                "</tbody>\n<tfoot><tr><th scope=\"row\">Total</th><td></td><td></td><td></td><th class=\"n\">{}</th><td></td></tr></tfoot>\n</table>",
                 usd(s.total_monthly_usd)
             );
             if let Some(d) = &s.distribution {
@@ -324,9 +582,10 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
                     figure(&mut out, i);
                 }
             }
+            out.push_str("</section>\n");
         }
         if let Some(d) = &self.baseline {
-            out.push_str("<h2>Changes since the baseline</h2>\n<table>\n<tr><th>Scenario</th><th>Line</th><th>Old (USD)</th><th>New (USD)</th><th>Δ (USD)</th><th>Δ %</th></tr>\n");
+            out.push_str("<h2 id=\"baseline\">Changes since the baseline</h2>\n<table>\n<caption>Month-over-month change of each line</caption>\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\">Line</th><th scope=\"col\" class=\"n\">Old (USD)</th><th scope=\"col\" class=\"n\">New (USD)</th><th scope=\"col\" class=\"n\">Δ (USD)</th><th scope=\"col\" class=\"n\">Δ %</th></tr></thead>\n");
             for s in &d.scenarios {
                 for c in &s.components {
                     let _ = writeln!(
@@ -347,8 +606,85 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\n
             }
             out.push_str("</table>\n");
         }
-        out.push_str("</body>\n</html>\n");
+        out.push_str("</main>\n</body>\n</html>\n");
         out
+    }
+}
+
+/// GitHub's limit on a comment body (characters).
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// A label inside a Mermaid string: no double quotes (the grammar has no escape).
+fn mermaid_label(s: &str) -> String {
+    s.replace('"', "'")
+}
+
+/// A Mermaid number: at most two decimals.
+fn mermaid_number(x: f64) -> String {
+    super::format::trimmed((x * 100.0).round() / 100.0)
+}
+
+/// A Mermaid `xychart-beta` bar chart (GitHub renders it in Markdown, step summaries and
+/// comments without image hosting).
+pub fn mermaid_bars(
+    title: &str,
+    horizontal: bool,
+    y_title: &str,
+    bars: &[(String, f64)],
+) -> String {
+    let top = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let top = if top > 0.0 {
+        super::charts::nice_ceiling(top * 1.05)
+    } else {
+        1.0
+    };
+    let labels: Vec<String> = bars
+        .iter()
+        .map(|b| format!("\"{}\"", mermaid_label(&b.0)))
+        .collect();
+    let values: Vec<String> = bars.iter().map(|b| mermaid_number(b.1)).collect();
+    format!(
+        "```mermaid\nxychart-beta{}\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\" 0 --> {}\n    bar [{}]\n```\n",
+        if horizontal { " horizontal" } else { "" },
+        mermaid_label(title),
+        labels.join(", "),
+        mermaid_label(y_title),
+        mermaid_number(top),
+        values.join(", ")
+    )
+}
+
+/// The period the report covers, in words: `5 Jan 2026 + 30 days`, or how many periods.
+fn period_words(report: &Report) -> String {
+    let mut periods: Vec<(&str, f64)> = report
+        .scenarios
+        .iter()
+        .map(|s| (s.period_start.as_str(), s.period_hours))
+        .collect();
+    periods.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
+    periods.dedup();
+    let one = |(start, hours): (&str, f64)| {
+        let start = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d")
+            .map_or_else(|_| start.to_string(), |d| d.format("%-d %b %Y").to_string());
+        if hours % 24.0 == 0.0 {
+            format!("{start} + {} days", hours / 24.0)
+        } else {
+            format!("{start} + {} hours", super::format::trimmed(hours))
+        }
+    };
+    let date = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_or_else(|_| d.to_string(), |d| d.format("%-d %b %Y").to_string())
+    };
+    match periods.as_slice() {
+        [] => "no scenarios".into(),
+        [p] => one(*p),
+        [first, .., last] => format!(
+            "{} periods starting {} to {}",
+            periods.len(),
+            date(first.0),
+            date(last.0)
+        ),
     }
 }
 

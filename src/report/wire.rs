@@ -150,6 +150,9 @@ pub struct ClassJson {
     pub latency_p95_s: f64,
     pub latency_max_s: f64,
     pub rejected: usize,
+    /// `Σ duration × RPU` of the class's admitted work: what it asks for, before busy
+    /// periods are merged and shared (`diff` marks a line that moved while this did not).
+    pub demand_rpu_seconds: f64,
 }
 
 impl ClassJson {
@@ -161,6 +164,7 @@ impl ClassJson {
             latency_p95_s: c.latency_p95_s,
             latency_max_s: c.latency_max_s,
             rejected: c.rejected,
+            demand_rpu_seconds: c.demand_rpu_seconds,
         }
     }
 }

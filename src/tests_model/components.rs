@@ -214,3 +214,51 @@ fn data_sharing_and_snapshot_copies() {
         epsilon = 1e-9
     );
 }
+
+#[test]
+fn a_pr_comment_of_many_scenarios_fits_githubs_limit_and_names_what_it_left_out() {
+    use crate::report::site::{Site, COMMENT_LIMIT};
+    let one = run("[serverless]\nbase_rpu = 8\n[storage]\nmanaged_gb = 100\n");
+    let many: Vec<ScenarioEstimate> = (0..400)
+        .map(|i| {
+            let mut e = one.clone();
+            e.name = format!("scenario {i:03} with a name long enough to matter");
+            e
+        })
+        .collect();
+    let report = crate::report::Report::new(&many, Some(1.0));
+    let site = Site {
+        report: &report,
+        price_note: "prices: bundled",
+        charts: Vec::new(),
+        baseline: None,
+    };
+    let comment = site.comment();
+    assert!(comment.chars().count() < COMMENT_LIMIT, "{}", comment.len());
+    let shown = comment.matches("<details>").count();
+    assert!(shown > 10 && shown < 400, "{shown}");
+    assert!(
+        comment.contains(&format!(
+            "{} more scenarios did not fit in a comment",
+            400 - shown
+        )),
+        "{}",
+        &comment[comment.len() - 300..]
+    );
+    // Every scenario is in the summary table, over budget, with the grand total.
+    assert_eq!(comment.matches("**over budget**").count(), 400);
+    let total = (one.total().usd() * 400.0 * 100.0).round() / 100.0;
+    assert!(comment.contains(&format!(
+        "**All 400 scenarios** | **{}**",
+        crate::report::format::usd(total)
+    )));
+    // A few scenarios fit whole.
+    let few = crate::report::Report::new(&many[..3], None);
+    let c = Site {
+        report: &few,
+        ..site
+    }
+    .comment();
+    assert_eq!(c.matches("<details>").count(), 3);
+    assert!(!c.contains("did not fit"));
+}

@@ -14,6 +14,7 @@ mod observe_cloudwatch;
 mod observe_mocks;
 mod plan;
 mod prices_live;
+mod report_site;
 mod services;
 mod support;
 mod sweep_report;

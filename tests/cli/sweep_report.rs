@@ -330,12 +330,21 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// When reports/example says it was made (2026-01-01T00:00:00Z).
+const EXAMPLE_EPOCH: &str = "1767225600";
+
 #[test]
 fn the_example_report_regenerates_identically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("example");
-    let r = run(&["report", TOKYO, BI, "--out", out.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cache = tempfile::tempdir().unwrap();
+    // The example says when it was made: pinned by SOURCE_DATE_EPOCH (2026-01-01).
+    let r = crate::support::cli::cmd(cache.path())
+        .env("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+        .args(["report", TOKYO, BI, "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let expected = files(&root().join("reports/example"));
     let got = files(&out);
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
@@ -344,7 +353,7 @@ fn the_example_report_regenerates_identically() {
         assert!(
             a == b,
             "reports/example/{name} differs from a fresh run; if the change is intended, regenerate it with \
-             `cargo run -- report {TOKYO} {BI} --out reports/example --prices bundled`"
+             `SOURCE_DATE_EPOCH={EXAMPLE_EPOCH} cargo run -- report {TOKYO} {BI} --out reports/example --prices bundled`"
         );
     }
 }
@@ -379,17 +388,19 @@ fn report_contents_budget_breach_and_baseline_deltas() {
     );
     let md = std::fs::read_to_string(second.join("index.md")).unwrap();
     assert!(
-        md.contains("![Monthly cost by component](cost-breakdown.svg)"),
+        md.contains("![Monthly cost by scenario and kind of cost](cost-breakdown.svg)"),
         "{md}"
     );
     assert!(md.contains("### Over budget"));
     assert!(md.contains("## Changes since the baseline"));
     // Twice the managed storage: +100 GB × 0.0261 = +2.61 USD on 642.83.
     let expect = [
-        "| zero-etl tokyo 8 RPU | ap-northeast-1 | 720 | 645.44 | 1,000.00 | +2.61 USD (+0.4 %) |",
+        "| zero-etl tokyo 8 RPU | ap-northeast-1 | 720 | 645.44 | 1,000.00 | ok | +2.61 USD (+0.4 %) |",
         "| zero-etl tokyo 8 RPU | managed storage | 2.61 | 5.22 | +2.61 | +100.0 % |",
         // 200 GB × 0.024 instead of 2,048 GB.
-        "| BI dashboards, business hours | us-east-1 | 730 | 3,434.15 | 1,000.00 | new |",
+        "| BI dashboards, business hours | us-east-1 | 730 | 3,434.15 | 1,000.00 | **over budget** | new |",
+        // The grand total, of the unrounded totals (645.44 + 3,434.15 shown).
+        "| **All 2 scenarios** | | | **4,079.60** | | 1 over budget | |",
     ];
     for line in expect {
         assert!(md.contains(line), "missing {line}\n{md}");
@@ -397,6 +408,19 @@ fn report_contents_budget_breach_and_baseline_deltas() {
     let html = std::fs::read_to_string(second.join("index.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<svg") && html.contains("Monthly cost by scenario"));
+    // A page for phones and screen readers: viewport, contents, captions and scopes.
+    for part in [
+        "<meta name=\"viewport\"",
+        "<nav aria-label=\"Contents\">",
+        "<a href=\"#bi-dashboards-business-hours\">",
+        "<caption>Monthly cost of each scenario</caption>",
+        "<th scope=\"col\">Scenario</th>",
+        "<td class=\"over\">over budget</td>",
+        "id=\"grand-total\"><strong>4,079.60</strong>",
+        "<h2 id=\"baseline\">",
+    ] {
+        assert!(html.contains(part), "missing {part}");
+    }
     assert!(
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no external assets"
@@ -448,6 +472,61 @@ fn a_failed_report_leaves_no_partial_folder_and_keeps_the_old_one() {
         left,
         ["file", "report"],
         "temporary folders were left behind"
+    );
+}
+
+#[test]
+fn diff_marks_a_line_that_moved_while_its_own_work_did_not() {
+    // A shorter REFRESH_INTERVAL changes the refreshes only; the analysts' queries are
+    // the same, but their share of the busy periods they now share moves.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    let tradeoff = "scenarios/zero-etl-refresh-tradeoff.toml";
+    for (out, extra) in [(&old, None), (&new, Some("zero_etl.refresh_interval=300"))] {
+        let mut args = vec![
+            "estimate",
+            tradeoff,
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(set) = extra {
+            args.extend(["--set", set]);
+        }
+        assert_eq!(run(&args).code, 0);
+    }
+    let r = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let lines = v["scenarios"][0]["components"].as_array().unwrap();
+    let line = |name: &str| lines.iter().find(|c| c["component"] == name).unwrap();
+    assert_eq!(
+        line("compute: analysts")["note"],
+        "attribution moved: busy periods split"
+    );
+    // The refreshes' own work changed: no mark.
+    assert!(line("compute: zero-etl sync").get("note").is_none());
+    // No float noise in the deltas.
+    assert!(!r.stdout.contains("00000000"), "{}", r.stdout);
+    let md = run(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout
+            .contains("compute: analysts (attribution moved: busy periods split)"),
+        "{}",
+        md.stdout
     );
 }
 

@@ -4,6 +4,9 @@
 //! prices a scenario. Nothing here reads a file, talks to a network or looks a price up:
 //! prices are passed in, figures come out. See docs/architecture.md.
 
+/// The version of the billing model the engine implements (docs/serverless-billing-model.md).
+pub const BILLING_MODEL: &str = "v2";
+
 pub mod calibrate;
 pub mod durations;
 pub mod engine;

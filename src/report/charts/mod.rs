@@ -582,7 +582,7 @@ fn short(name: &str, max: usize) -> String {
 }
 
 /// A round number at or above `x` (1, 2, 2.5 or 5 × a power of ten).
-fn nice_ceiling(x: f64) -> f64 {
+pub(crate) fn nice_ceiling(x: f64) -> f64 {
     if !(x.is_finite() && x > 0.0) {
         return 1.0;
     }

@@ -213,6 +213,10 @@ pub struct ClassFigures {
     pub latency_max_s: Seconds,
     /// Work jobs turned away by a `deactivate` usage limit.
     pub rejected: usize,
+    /// What the class's admitted work asks for: `Σ duration × RPU` of its jobs and
+    /// fixed loads, independent of how busy periods merge (so a bill line that moves
+    /// while this stays put moved by attribution alone).
+    pub demand_rpu_seconds: f64,
 }
 
 /// RPU-seconds of `profile` above `level`: `Σ max(0, C − level) × s`, the part of the bill
@@ -997,6 +1001,7 @@ fn run<W: rules::Watch>(
     };
 
     let mut edges: Vec<FixedEdge> = Vec::with_capacity(input.fixed.len() * 2);
+    let mut asked = vec![0.0; input.classes.len()];
     let mut calculator = 0.0;
     for f in &input.fixed {
         let (start, end) = (f.start, f.end.min(horizon));
@@ -1004,6 +1009,7 @@ fn run<W: rules::Watch>(
             continue;
         }
         calculator += (end - start) * f.rpu;
+        asked[f.class] += (end - start) * f.rpu;
         edges.push(FixedEdge {
             at: start,
             delta: f.rpu,
@@ -1206,6 +1212,7 @@ fn run<W: rules::Watch>(
                 class: job.class as u32,
             });
             attribution.change(job.class, share_integral, job.rpu);
+            asked[job.class] += job.duration * job.rpu;
             demand += job.rpu;
         }
         if heap.is_empty() && active_fixed == 0 {
@@ -1312,13 +1319,17 @@ fn run<W: rules::Watch>(
     let by_class: Vec<ClassFigures> = per_class
         .into_iter()
         .zip(&rejected)
-        .map(|((jobs, [p50, p95, max]), &rejected)| ClassFigures {
-            jobs,
-            latency_p50_s: p50,
-            latency_p95_s: p95,
-            latency_max_s: max,
-            rejected,
-        })
+        .zip(&asked)
+        .map(
+            |(((jobs, [p50, p95, max]), &rejected), &asked)| ClassFigures {
+                jobs,
+                latency_p50_s: p50,
+                latency_p95_s: p95,
+                latency_max_s: max,
+                rejected,
+                demand_rpu_seconds: asked,
+            },
+        )
         .collect();
     let usage_limit_trips = limits.into_trips();
     Ok(SimResult {
