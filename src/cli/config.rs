@@ -141,6 +141,57 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             out: a.output.out.clone(),
             all: a.all,
         }),
+        Command::History(h) => {
+            use commands::history::{ClassBy, HistoryConfig, HistoryKind};
+            let (kind, common, class_by, scenario, pricing) = match &h.what {
+                super::HistoryWhat::Queries { common, class_by } => {
+                    (HistoryKind::Queries, common, *class_by, None, None)
+                }
+                super::HistoryWhat::Usage {
+                    common,
+                    scenario,
+                    pricing,
+                } => (
+                    HistoryKind::Usage,
+                    common,
+                    super::ClassByArg::QueryType,
+                    scenario.clone(),
+                    Some(pricing),
+                ),
+                super::HistoryWhat::Refreshes { common } => (
+                    HistoryKind::Refreshes,
+                    common,
+                    super::ClassByArg::QueryType,
+                    None,
+                    None,
+                ),
+            };
+            Config::History(HistoryConfig {
+                kind,
+                target: crate::sources::history::DataApiTarget {
+                    workgroup: common.workgroup.clone(),
+                    database: common.database.clone(),
+                    secret_arn: common.secret_arn.clone(),
+                    region: common.region.clone(),
+                    max_wait: std::time::Duration::from_secs_f64(common.max_wait.clamp(1.0, 86_400.0)),
+                },
+                days: common.days,
+                end: common.end,
+                class_by: match class_by {
+                    super::ClassByArg::QueryType => ClassBy::QueryType,
+                    super::ClassByArg::User => ClassBy::User,
+                    super::ClassByArg::Label => ClassBy::Label,
+                },
+                scenario: scenario.map(|p| ScenarioConfig {
+                    paths: vec![p],
+                    sets: Vec::new(),
+                    limits,
+                }),
+                json: common.format == super::ObserveFormatArg::Json,
+                out: common.output.out.clone(),
+                prices: pricing.map(prices).transpose()?,
+            })
+        }
         Command::Observe(a) => Config::Observe(commands::observe::ObserveConfig {
             workgroup: a.workgroup.clone(),
             namespace: a.namespace.clone(),
@@ -152,6 +203,8 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
             format: a.format.into(),
             out: a.output.out.clone(),
             prices: prices(&a.pricing)?,
+            bill: a.bill,
+            cost_tag: a.cost_tag.clone(),
         }),
         Command::Prices(a) => Config::Prices(commands::prices::PricesConfig {
             regions: a.regions.clone(),

@@ -72,6 +72,11 @@ enum Command {
     /// priced for a month. Needs cloudwatch:GetMetricData and cloudwatch:ListMetrics.
     #[command(after_help = EXIT_CODES)]
     Observe(ObserveArgs),
+    /// Read the warehouse's own history through the Redshift Data API: a trace of its
+    /// queries, its exact billed RPU-seconds (and which metering rule they follow), its
+    /// zero-ETL refreshes. The system views keep about 7 days.
+    #[command(after_help = EXIT_CODES)]
+    History(HistoryArgs),
     /// Show the prices in use for a region, with where each came from and its date.
     #[command(after_help = EXIT_CODES)]
     Prices(PricesArgs),
@@ -203,7 +208,7 @@ struct WindowArgs {
 /// The charts of `estimate`.
 #[derive(Debug, Clone, Args)]
 struct ChartArgs {
-    /// Draw the cost breakdown (stacked bar per scenario) to FILE (.svg or .png).
+    /// Draw the cost breakdown (a bar per scenario, by kind of cost) to FILE (.svg or .png).
     #[arg(long, value_name = "FILE.svg|FILE.png", value_parser = chart_path)]
     chart: Option<PathBuf>,
     /// Draw the capacity timeline to FILE (.svg or .png; one file per scenario, suffixed,
@@ -560,8 +565,15 @@ enum ObserveFormatArg {
 #[derive(Debug, Args)]
 struct ObserveArgs {
     /// The Serverless workgroup whose CloudWatch metrics to read.
-    #[arg(long, value_name = "NAME", required_unless_present = "cluster")]
+    #[arg(long, value_name = "NAME", required_unless_present_any = ["cluster", "bill"])]
     workgroup: Option<String>,
+    /// Read the bill from Cost Explorer (ce:GetCostAndUsage): Amazon Redshift in --region,
+    /// by usage type and day; with --workgroup, beside CloudWatch's compute.
+    #[arg(long)]
+    bill: bool,
+    /// Only the costs with this cost-allocation tag (with --bill).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_tag, requires = "bill")]
+    cost_tag: Option<(String, String)>,
     /// The namespace, for DataStorage (found from the workgroup's metrics when left out).
     #[arg(long, value_name = "NAME")]
     namespace: Option<String>,
@@ -592,6 +604,81 @@ struct ObserveArgs {
     output: OutputArgs,
     #[command(flatten)]
     pricing: PriceArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+struct HistoryArgs {
+    #[command(subcommand)]
+    what: HistoryWhat,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+enum HistoryWhat {
+    /// SYS_QUERY_HISTORY as a trace CSV (`arrival_s,duration_s,class`) for `trace =` in a
+    /// scenario; result-cache hits are skipped and counted.
+    Queries {
+        #[command(flatten)]
+        common: HistoryCommon,
+        /// What a query's class is: its query_type, its user_id, or its query_label.
+        #[arg(long, value_enum, default_value_t = ClassByArg::QueryType)]
+        class_by: ClassByArg,
+    },
+    /// SYS_SERVERLESS_USAGE: the exact billed RPU-seconds of the window, day by day, and
+    /// the minimum-charge overhead; with --scenario, which metering rule it follows.
+    Usage {
+        #[command(flatten)]
+        common: HistoryCommon,
+        /// A scenario of this workgroup: simulated under each metering rule and held
+        /// against the observed overhead.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        pricing: PriceArgs,
+    },
+    /// SYS_INTEGRATION_ACTIVITY: each zero-ETL integration's refresh cadence and
+    /// duration, and a suggested [zero_etl] (sync_duration, apply_mb_per_second).
+    Refreshes {
+        #[command(flatten)]
+        common: HistoryCommon,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+struct HistoryCommon {
+    /// The Serverless workgroup to run the statements on.
+    #[arg(long, value_name = "NAME")]
+    workgroup: String,
+    /// The database to connect to.
+    #[arg(long, value_name = "NAME")]
+    database: String,
+    /// A Secrets Manager secret with the database credentials (default: temporary
+    /// credentials of the caller's IAM identity).
+    #[arg(long, value_name = "ARN")]
+    secret_arn: Option<String>,
+    /// AWS region (default: the standard chain).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// Whole UTC days to look back (the system views keep about 7).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=31))]
+    days: u32,
+    /// The window ends at 00:00 UTC of this date, exclusive (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    end: Option<NaiveDate>,
+    /// How long a statement may run before it is cancelled and the run fails.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration_arg)]
+    max_wait: f64,
+    /// Output format (usage and refreshes; queries always write the trace CSV).
+    #[arg(long, short, value_enum, default_value_t = ObserveFormatArg::Table)]
+    format: ObserveFormatArg,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ClassByArg {
+    QueryType,
+    User,
+    Label,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -674,6 +761,16 @@ fn parse_region_code(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!("`{s}` is not a region code such as us-east-1"))
+    }
+}
+
+/// `KEY=VALUE`, both non-empty.
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, found `{s}`")),
     }
 }
 

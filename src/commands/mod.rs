@@ -6,6 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod diff;
 pub(crate) mod estimate;
 pub(crate) mod forecast;
+pub(crate) mod history;
 pub(crate) mod infrastructure;
 pub(crate) mod observe;
 pub(crate) mod plan;
@@ -31,6 +32,7 @@ pub(crate) enum Config {
     Report(report::ReportConfig),
     Diff(diff::DiffConfig),
     Observe(observe::ObserveConfig),
+    History(history::HistoryConfig),
     Prices(prices::PricesConfig),
 }
 
@@ -45,6 +47,7 @@ impl Config {
             Config::Forecast(c) => c.out.is_none(),
             Config::Diff(c) => c.out.is_none(),
             Config::Observe(c) => c.out.is_none(),
+            Config::History(c) => c.out.is_none(),
             Config::Prices(c) => c.out.is_none(),
             Config::Report(_) => false,
         }
@@ -125,6 +128,7 @@ pub(crate) fn run(
         Config::Report(c) => report::run(c, runtime, messages),
         Config::Diff(c) => diff::run(c, runtime, messages),
         Config::Observe(c) => observe::run(c, runtime, messages),
+        Config::History(c) => history::run(c, runtime, messages),
         Config::Prices(c) => prices::run(c, runtime, messages),
     }
 }

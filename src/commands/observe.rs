@@ -43,6 +43,10 @@ pub(crate) struct ObserveConfig {
     pub(crate) format: ObserveFormat,
     pub(crate) out: Option<PathBuf>,
     pub(crate) prices: PriceConfig,
+    /// `--bill`: read Cost Explorer too (alone without a workgroup or cluster).
+    pub(crate) bill: bool,
+    /// `--cost-tag KEY=VALUE`.
+    pub(crate) cost_tag: Option<(String, String)>,
 }
 
 fn failure(e: UsageError) -> Error {
@@ -62,6 +66,9 @@ pub(crate) fn run(
     let now = Utc::now();
     let window =
         ObservedWindow::days_before(c.end, c.days, now).map_err(|e| Error::Input(e.clone()))?;
+    if c.bill {
+        return bill(c, window, runtime, now);
+    }
     let request = UsageRequest {
         region: c.region.clone(),
         target: Target {
@@ -123,6 +130,90 @@ pub(crate) fn run(
     let bytes = match c.format {
         ObserveFormat::Table => report.table(),
         ObserveFormat::Json => report.json(),
+    };
+    write_output(c.out.as_deref(), &bytes)?;
+    Ok(Exit::Ok)
+}
+
+/// `observe --bill`: the bill from Cost Explorer, beside CloudWatch's compute when a
+/// workgroup is named.
+fn bill(
+    c: &ObserveConfig,
+    window: ObservedWindow,
+    runtime: &AsyncRuntime,
+    now: chrono::DateTime<Utc>,
+) -> Result<Exit, Error> {
+    use crate::report::bill::{BillInput, BillReport};
+    use crate::sources::bill::{read, BillRequest};
+    let region = match &c.region {
+        Some(r) => r.clone(),
+        None => std::env::var("AWS_REGION")
+            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+            .map_err(|_| {
+                Error::Input(
+                    "observe --bill needs the region to filter the bill by: pass --region, or set AWS_REGION"
+                        .into(),
+                )
+            })?,
+    };
+    let (start, end) = (window.start.date_naive(), window.end.date_naive());
+    let request = BillRequest {
+        region: region.clone(),
+        start,
+        end,
+        tag: c.cost_tag.clone(),
+    };
+    let rows = read(runtime, &request).map_err(|e| {
+        if e.is_invalid_input() {
+            Error::Input(e.to_string())
+        } else {
+            Error::Failure(anyhow::Error::new(e))
+        }
+    })?;
+    // CloudWatch's compute of the workgroup, over the same days.
+    let observed = match &c.workgroup {
+        None => None,
+        Some(wg) => {
+            let request = UsageRequest {
+                region: Some(region.clone()),
+                target: Target {
+                    workgroup: Some(wg.clone()),
+                    namespace: c.namespace.clone(),
+                    cluster: None,
+                    integration: None,
+                },
+                window,
+            };
+            let usage = CloudWatch { runtime, now };
+            Some(
+                usage
+                    .observe_all(std::slice::from_ref(&request))
+                    .pop()
+                    .unwrap_or_else(|| Err(UsageError::Unreachable("no answer".into())))
+                    .map_err(failure)?,
+            )
+        }
+    };
+    let compute = observed
+        .as_ref()
+        .and_then(|o| o.observation.compute.as_ref());
+    let daily: Vec<(NaiveDate, Option<f64>)> = compute
+        .map(|c| c.daily.iter().map(|d| (d.date, d.rpu_hours)).collect())
+        .unwrap_or_default();
+    let report = BillReport::new(&BillInput {
+        region: &region,
+        start,
+        end,
+        tag: c.cost_tag.as_ref(),
+        rows: &rows,
+        cloudwatch: c
+            .workgroup
+            .as_deref()
+            .map(|wg| (wg, compute.map_or(0.0, |c| c.rpu_seconds), daily.as_slice())),
+    });
+    let bytes = match c.format {
+        ObserveFormat::Table => report.render_table(),
+        ObserveFormat::Json => report.render_json(),
     };
     write_output(c.out.as_deref(), &bytes)?;
     Ok(Exit::Ok)

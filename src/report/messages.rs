@@ -169,6 +169,7 @@ pub fn note(n: &RunNote) -> String {
             region,
         } => format!("prices: {description}, region {region}"),
         RunNote::Observation { scenario, remark } => format!("scenario `{scenario}`: {remark}"),
+        RunNote::History { workgroup, remark } => format!("workgroup `{workgroup}`: {remark}"),
         RunNote::ChartFiles { what, files } => format!(
             "{what}, one file per scenario: {}",
             files

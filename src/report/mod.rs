@@ -1,6 +1,7 @@
 //! The versioned report and its renderers. Every renderer is a pure function from a
 //! [`Report`] to bytes; writing them anywhere is the caller's business.
 
+pub mod bill;
 pub mod charts;
 pub mod compare;
 mod csv;

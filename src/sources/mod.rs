@@ -7,7 +7,10 @@
 //! sources that need it; its failure to start is a reason reported by the source that
 //! needed it, never a panic.
 
+pub mod aws;
+pub mod bill;
 pub mod cloudwatch;
+pub mod history;
 pub mod prices;
 
 use cloudwatch::fetch::{ObservedUsage, UsageError};

@@ -9,6 +9,7 @@ fn help_of_every_command() {
         None,
         Some("estimate"),
         Some("observe"),
+        Some("history"),
         Some("prices"),
         Some("compare"),
         Some("sweep"),

@@ -8,6 +8,7 @@
 mod estimate;
 mod hardening;
 mod help;
+mod history_bill;
 mod infrastructure;
 mod model_v2;
 mod observe_cloudwatch;

@@ -204,3 +204,58 @@ pub fn calibrate(
 pub fn hours(rpu_seconds: f64) -> f64 {
     rpu_seconds / SECONDS_PER_HOUR
 }
+
+/// Which metering rule an observed minimum-charge overhead (billed ÷ ran) follows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeteringFit {
+    pub observed: f64,
+    /// The modelled overhead under `busy-period` and under `per-minute`.
+    pub busy_period: f64,
+    pub per_minute: f64,
+    /// The rule nearer the observation; `None` when the two rules' overheads are too
+    /// close for the data to tell them apart.
+    pub pick: Option<crate::engine::Metering>,
+}
+
+/// Two modelled overheads closer than this (relative) cannot be told apart.
+pub const METERING_RESOLUTION: f64 = 0.005;
+
+/// Compares an observed overhead with each rule's modelled one (all ratios ≥ 1).
+pub fn fit_metering(observed: f64, busy_period: f64, per_minute: f64) -> MeteringFit {
+    use crate::engine::Metering;
+    let apart =
+        (busy_period - per_minute).abs() / busy_period.min(per_minute).max(f64::MIN_POSITIVE);
+    let pick = (observed.is_finite() && apart >= METERING_RESOLUTION).then(|| {
+        if (observed - busy_period).abs() <= (observed - per_minute).abs() {
+            Metering::BusyPeriod
+        } else {
+            Metering::PerMinute
+        }
+    });
+    MeteringFit {
+        observed,
+        busy_period,
+        per_minute,
+        pick,
+    }
+}
+
+#[cfg(test)]
+mod metering_fit_tests {
+    use super::*;
+    use crate::engine::Metering;
+
+    #[test]
+    fn the_nearer_rule_wins_unless_the_rules_agree() {
+        assert_eq!(
+            fit_metering(1.31, 1.20, 1.35).pick,
+            Some(Metering::PerMinute)
+        );
+        assert_eq!(
+            fit_metering(1.19, 1.20, 1.35).pick,
+            Some(Metering::BusyPeriod)
+        );
+        assert_eq!(fit_metering(1.2, 1.200, 1.201).pick, None);
+        assert_eq!(fit_metering(f64::NAN, 1.2, 1.4).pick, None);
+    }
+}

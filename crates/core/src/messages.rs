@@ -149,6 +149,8 @@ pub enum RunNote {
     ObservationPrices { description: String, region: String },
     /// A remark of the CloudWatch reading of a scenario's `[observed]` window.
     Observation { scenario: String, remark: String },
+    /// What `history` read from a workgroup's system views.
+    History { workgroup: String, remark: String },
     /// Charts of several scenarios asked for one file name: the file each went to.
     ChartFiles {
         what: &'static str,

@@ -21,7 +21,7 @@ pub use rules::{
     BreachAction, LimitPeriod, LimitTrip, Metering, Rules, UsageLimit, SECONDS_PER_WEEK,
 };
 
-use crate::units::{Rpu, RpuSeconds, Seconds, SECONDS_PER_HOUR};
+use crate::units::{Rpu, RpuSeconds, Seconds};
 use running::{Running, RunningQueue};
 use std::sync::Arc;
 use thiserror::Error;
@@ -193,9 +193,15 @@ pub struct SimResult {
     pub usage_limit_trips: Vec<LimitTrip>,
     /// The capacity timeline inside [`SimOptions::timeline`], when asked for.
     pub timeline: Option<Timeline>,
-    /// Billed RPU-seconds by hour of the period, when [`SimOptions::hourly`] asks
-    /// (empty otherwise); they sum to `billed_rpu_seconds`.
-    pub hourly_rpu_seconds: Vec<f64>,
+    /// `∫ C dt` over busy time: what ran, without the minimum charges (CloudWatch's
+    /// `ComputeSeconds`, SYS_SERVERLESS_USAGE's `compute_seconds`).
+    pub busy_rpu_seconds: RpuSeconds,
+    /// Billed RPU-seconds in each bucket of [`SimOptions::buckets`] seconds from the
+    /// period start (empty unless asked); they sum to `billed_rpu_seconds`.
+    pub bucket_billed_rpu_seconds: Vec<f64>,
+    /// `∫ C dt` over busy time in each bucket (empty unless asked); they sum to
+    /// `busy_rpu_seconds`.
+    pub bucket_busy_rpu_seconds: Vec<f64>,
     /// Billed time by capacity level: `(C, seconds)` pairs, ascending in `C`, over the
     /// union of charge windows (idle pieces at base capacity). `Σ C × s` is
     /// `billed_rpu_seconds` and `Σ s` is `billed_seconds` (levels are rounded to
@@ -317,37 +323,40 @@ pub struct SimOptions {
     /// Stop with [`EngineError::Stopped`] once the billed RPU-seconds pass this (a run
     /// that can no longer win a search).
     pub stop_above_rpu_seconds: Option<f64>,
-    /// Record the billed RPU-seconds of every hour of the period
-    /// ([`SimResult::hourly_rpu_seconds`]).
-    pub hourly: bool,
+    /// Record billed and busy RPU-seconds in buckets of this many seconds (3,600 for
+    /// the month heatmap, 60 for SYS_SERVERLESS_USAGE's minutes):
+    /// [`SimResult::bucket_billed_rpu_seconds`].
+    pub buckets: Option<Seconds>,
 }
 
-/// Billed RPU-seconds by hour of the period.
+/// RPU-seconds in fixed-width buckets of the period.
 #[derive(Debug, Clone, Default)]
-struct Hourly {
-    buckets: Vec<f64>,
+struct Buckets {
+    width: Seconds,
+    values: Vec<f64>,
 }
 
-impl Hourly {
-    fn new(period: Seconds) -> Hourly {
-        let hours = (period / SECONDS_PER_HOUR).ceil().max(1.0) as usize;
-        Hourly {
-            buckets: vec![0.0; hours],
+impl Buckets {
+    fn new(period: Seconds, width: Seconds) -> Buckets {
+        let n = (period / width).ceil().clamp(1.0, 10_000_000.0) as usize;
+        Buckets {
+            width,
+            values: vec![0.0; n],
         }
     }
 
-    /// Spreads `rpu` over `[from, to)` across the hours it covers.
+    /// Spreads `rpu` over `[from, to)` across the buckets it covers.
     fn add(&mut self, from: Seconds, to: Seconds, rpu: Rpu) {
-        let last = self.buckets.len().saturating_sub(1);
+        let last = self.values.len().saturating_sub(1);
         let mut t = from.max(0.0);
         while t < to {
-            let h = ((t / SECONDS_PER_HOUR).floor() as usize).min(last);
+            let h = ((t / self.width).floor() as usize).min(last);
             let edge = if h == last {
                 to
             } else {
-                ((h + 1) as f64 * SECONDS_PER_HOUR).min(to)
+                ((h + 1) as f64 * self.width).min(to)
             };
-            self.buckets[h] += rpu * (edge - t);
+            self.values[h] += rpu * (edge - t);
             t = edge;
         }
     }
@@ -975,7 +984,9 @@ fn run<W: rules::Watch>(
         to,
         ..Timeline::default()
     });
-    let mut hourly = options.hourly.then(|| Hourly::new(input.period));
+    let width = options.buckets.filter(|w| *w > 0.0);
+    let mut hourly = width.map(|w| Buckets::new(input.period, w));
+    let mut busy_buckets = width.map(|w| Buckets::new(input.period, w));
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
     let metering = input.rules.metering;
@@ -1123,6 +1134,9 @@ fn run<W: rules::Watch>(
             }
             if let Some(h) = hourly.as_mut() {
                 h.add(now, at, capacity);
+            }
+            if let Some(b) = busy_buckets.as_mut() {
+                b.add(now, at, capacity);
             }
             busy_integral += capacity * dt;
             profile.add(capacity, dt);
@@ -1349,14 +1363,16 @@ fn run<W: rules::Watch>(
         usage_limit_trips,
         timeline,
         capacity_profile: profile.finish(),
-        hourly_rpu_seconds: hourly.map(|h| h.buckets).unwrap_or_default(),
+        bucket_billed_rpu_seconds: hourly.map(|h| h.values).unwrap_or_default(),
+        bucket_busy_rpu_seconds: busy_buckets.map(|h| h.values).unwrap_or_default(),
+        busy_rpu_seconds: RpuSeconds(busy_integral),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::SECONDS_PER_DAY;
+    use crate::units::{SECONDS_PER_DAY, SECONDS_PER_HOUR};
     use approx::assert_relative_eq;
     use proptest::prelude::*;
 
@@ -1482,11 +1498,11 @@ mod tests {
             per_minute(worked_example(64.0, 900.0)),
         ] {
             let plain = simulate(&input).unwrap();
-            assert!(plain.hourly_rpu_seconds.is_empty());
+            assert!(plain.bucket_billed_rpu_seconds.is_empty());
             let r = simulate_with(
                 &input,
                 &SimOptions {
-                    hourly: true,
+                    buckets: Some(3600.0),
                     timeline: Some((0.0, 2.0 * SECONDS_PER_DAY)),
                     ..SimOptions::default()
                 },
@@ -1494,14 +1510,17 @@ mod tests {
             .unwrap();
             assert_eq!(r.billed_rpu_seconds, plain.billed_rpu_seconds);
             assert_eq!(
-                r.hourly_rpu_seconds.len(),
+                r.bucket_billed_rpu_seconds.len(),
                 (input.period / 3600.0).ceil() as usize
             );
-            let sum: f64 = r.hourly_rpu_seconds.iter().sum();
+            let sum: f64 = r.bucket_billed_rpu_seconds.iter().sum();
             assert_relative_eq!(sum, r.billed_rpu_seconds.0, max_relative = 1e-9);
+            let busy: f64 = r.bucket_busy_rpu_seconds.iter().sum();
+            assert_relative_eq!(busy, r.busy_rpu_seconds.0, max_relative = 1e-9);
+            assert!(r.busy_rpu_seconds.0 <= r.billed_rpu_seconds.0);
             // No hour bills more than the max capacity for the whole hour.
             assert!(r
-                .hourly_rpu_seconds
+                .bucket_billed_rpu_seconds
                 .iter()
                 .all(|h| *h <= 64.0 * 3600.0 + 1e-6));
             let t = r.timeline.unwrap();

@@ -46,11 +46,11 @@ pub fn hourly_rpu_seconds(scenario: &Scenario) -> Result<Option<Vec<f64>>, Engin
     let result = simulate_with(
         &input,
         &SimOptions {
-            hourly: true,
+            buckets: Some(crate::units::SECONDS_PER_HOUR),
             ..SimOptions::default()
         },
     )?;
-    Ok(Some(result.hourly_rpu_seconds))
+    Ok(Some(result.bucket_billed_rpu_seconds))
 }
 
 /// The hour with the most billed RPU-seconds (the first of equals); `None` when nothing
