@@ -4,60 +4,17 @@
 
 use assert_cmd::Command;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Stdio};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A Python helper on loopback that prints `READY <url>`; ends when dropped.
-struct Server {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    url: String,
-}
+use crate::support::servers::PyServer as Server;
 
-impl Server {
-    fn start(script: &str, args: &[&str]) -> Option<Server> {
-        let python =
-            crate::support::python::python_with("moto", "the Cost Explorer and Data API tests")?;
-        let mut child = std::process::Command::new(python)
-            .arg(root().join("tests/support").join(script))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("{line:?}"))
-            .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        let stdin = child.stdin.take();
-        Some(Server { child, stdin, url })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        for _ in 0..50 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `script` with `args`, when the test Python has moto.
+fn serve(script: &str, args: &[&str]) -> Option<Server> {
+    Server::start(script, args, "moto", "the Cost Explorer and Data API tests")
 }
 
 /// The binary, hermetic: static test credentials, no profile, no IMDS, bundled prices.
@@ -148,8 +105,7 @@ fn observe_bill_reports_exactly_the_seeded_month_per_day_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let seed = dir.path().join("ce.json");
     std::fs::write(&seed, serde_json::to_vec(&results).unwrap()).unwrap();
-    let Some(moto) = Server::start("moto_server.py", &["--ce-results", seed.to_str().unwrap()])
-    else {
+    let Some(moto) = serve("moto_server.py", &["--ce-results", seed.to_str().unwrap()]) else {
         return;
     };
     let out = cmd(dir.path())
@@ -313,7 +269,7 @@ fn history_queries_writes_a_trace_of_the_served_rows_that_estimate_runs_on() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("requests.jsonl");
     let fx = fixture(dir.path(), Vec::new());
-    let Some(server) = Server::start(
+    let Some(server) = serve(
         "data_api_server.py",
         &[fx.to_str().unwrap(), "--log", log.to_str().unwrap()],
     ) else {
@@ -433,7 +389,7 @@ fn history_queries_writes_a_trace_of_the_served_rows_that_estimate_runs_on() {
 fn history_refreshes_fits_the_sync_duration_and_apply_rate() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(dir.path(), Vec::new());
-    let Some(server) = Server::start("data_api_server.py", &[fx.to_str().unwrap()]) else {
+    let Some(server) = serve("data_api_server.py", &[fx.to_str().unwrap()]) else {
         return;
     };
     let out = history(
@@ -469,7 +425,7 @@ fn history_refreshes_fits_the_sync_duration_and_apply_rate() {
 fn data_api_faults_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(dir.path(), Vec::new());
-    let Some(server) = Server::start("data_api_server.py", &[fx.to_str().unwrap()]) else {
+    let Some(server) = serve("data_api_server.py", &[fx.to_str().unwrap()]) else {
         return;
     };
     let run = |wg: &str, extra: &[&str]| {
@@ -567,7 +523,7 @@ fn history_usage_identifies_the_metering_rule_the_usage_was_made_under() {
             (b + row[4].as_f64().unwrap(), r + row[2].as_f64().unwrap())
         });
         let fx = fixture(dir.path(), rows);
-        let Some(server) = Server::start("data_api_server.py", &[fx.to_str().unwrap()]) else {
+        let Some(server) = serve("data_api_server.py", &[fx.to_str().unwrap()]) else {
             return;
         };
         let out = history(

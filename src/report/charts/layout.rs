@@ -245,15 +245,7 @@ pub fn read_svg(svg: &str) -> Layout {
         labels.push(Label { text, area });
     }
     let mut fills = Vec::new();
-    let mut rest = svg;
-    while let Some(i) = rest.find("<rect") {
-        let close = rest[i..].find('>').unwrap_or(rest.len() - i);
-        let tag = &rest[i..i + close];
-        rest = &rest[i + close..];
-        let fill = attr(tag, "fill").unwrap_or_default();
-        if fill == "none" || fill.eq_ignore_ascii_case("#FFFFFF") {
-            continue;
-        }
+    for tag in filled(svg, "<rect") {
         let (x, y) = (num(tag, "x"), num(tag, "y"));
         let (w, h) = (num(tag, "width"), num(tag, "height"));
         if w > 0.0 && h > 0.0 {
@@ -261,28 +253,12 @@ pub fn read_svg(svg: &str) -> Layout {
         }
     }
     // Filled markers (points of data).
-    let mut rest = svg;
-    while let Some(i) = rest.find("<circle") {
-        let close = rest[i..].find('>').unwrap_or(rest.len() - i);
-        let tag = &rest[i..i + close];
-        rest = &rest[i + close..];
-        let fill = attr(tag, "fill").unwrap_or_default();
-        if fill == "none" || fill.eq_ignore_ascii_case("#FFFFFF") {
-            continue;
-        }
+    for tag in filled(svg, "<circle") {
         let (cx, cy, r) = (num(tag, "cx"), num(tag, "cy"), num(tag, "r"));
         fills.push((cx - r, cy - r, cx + r, cy + r));
     }
     // Runs of rectangles merged into paths by `svg::compact`.
-    let mut rest = svg;
-    while let Some(i) = rest.find("<path") {
-        let close = rest[i..].find('>').unwrap_or(rest.len() - i);
-        let tag = &rest[i..i + close];
-        rest = &rest[i + close..];
-        let fill = attr(tag, "fill").unwrap_or_default();
-        if fill == "none" || fill.eq_ignore_ascii_case("#FFFFFF") {
-            continue;
-        }
+    for tag in filled(svg, "<path") {
         fills.extend(super::svg::rects_of_path(
             &attr(tag, "d").unwrap_or_default(),
         ));
@@ -292,6 +268,22 @@ pub fn read_svg(svg: &str) -> Layout {
         labels,
         fills,
     }
+}
+
+/// The tags opening with `open` whose fill is neither none nor white.
+fn filled<'a>(svg: &'a str, open: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let mut rest = svg;
+    std::iter::from_fn(move || {
+        let i = rest.find(open)?;
+        let close = rest[i..].find('>').unwrap_or(rest.len() - i);
+        let tag = &rest[i..i + close];
+        rest = &rest[i + close..];
+        Some(tag)
+    })
+    .filter(|tag| {
+        let fill = attr(tag, "fill").unwrap_or_default();
+        fill != "none" && !fill.eq_ignore_ascii_case("#FFFFFF")
+    })
 }
 
 /// How far two boxes overlap in both directions (both positive when they intersect).
