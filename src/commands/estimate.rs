@@ -70,7 +70,10 @@ pub(crate) fn run(
         &mut loaded,
         !c.scenarios.sets.is_empty(),
         c.calibrate,
-        &usage,
+        super::observe::ObservedSources {
+            usage: &usage,
+            bills: &crate::sources::bill::CostExplorer { runtime },
+        },
         now,
         messages,
     )?;

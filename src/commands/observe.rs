@@ -17,8 +17,9 @@ use crate::sources::prices::{apply_overrides, PriceBook};
 use crate::sources::{AsyncRuntime, UsageRequest, UsageSource};
 use chrono::{NaiveDate, Utc};
 use redshift_cost_core::calibrate::{
-    calibrate, scale_workloads, window_compute, Calibration, ACCEPTABLE,
+    calibrate, fit_metering, scale_workloads, window_compute, Calibration, MeteringFit, ACCEPTABLE,
 };
+use redshift_cost_core::engine::Metering;
 use redshift_cost_core::messages::{RunNote, Warning};
 use redshift_cost_core::model::figures::ScenarioEstimate;
 use redshift_cost_core::units::HOURS_PER_MONTH;
@@ -219,11 +220,180 @@ fn bill(
     Ok(Exit::Ok)
 }
 
+/// Where `[observed]` windows are read: CloudWatch and the bill.
+#[derive(Clone, Copy)]
+pub(crate) struct ObservedSources<'a> {
+    pub(crate) usage: &'a dyn UsageSource,
+    pub(crate) bills: &'a dyn crate::sources::BillSource,
+}
+
 /// What was observed for one scenario of `estimate`, and the calibration applied to it.
 #[derive(Debug, Clone)]
 pub(crate) struct ScenarioObservation {
     pub(crate) observed: ObservedUsage,
     pub(crate) calibration: Option<Calibration>,
+    /// `[observed] bill = true`: the window's bill.
+    pub(crate) bill: Option<Vec<crate::sources::bill::BillRow>>,
+    /// Which metering rule the bill's overhead follows, and whether it was set for the
+    /// (calibrated) estimate.
+    pub(crate) metering: Option<(MeteringFit, bool)>,
+}
+
+/// The minimum-charge overhead (billed ÷ ran) `scenario` models under `rule`, over its
+/// whole period; `None` without Serverless work.
+fn modelled_overhead(
+    scenario: &redshift_cost_core::scenario::Scenario,
+    rule: Metering,
+) -> Option<f64> {
+    let sv = scenario.serverless.as_ref()?;
+    let mut s = scenario.clone();
+    if let Some(x) = s.serverless.as_mut() {
+        x.metering = rule;
+    }
+    let capacity = redshift_cost_core::engine::Capacity {
+        base: sv.base_rpu,
+        max: sv.max_rpu,
+    };
+    let input = redshift_cost_core::model::workload::plan(&s, capacity).input;
+    let r = redshift_cost_core::engine::simulate(&input).ok()?;
+    (r.busy_rpu_seconds.0 > 0.0).then(|| r.billed_rpu_seconds.0 / r.busy_rpu_seconds.0)
+}
+
+/// Reads the bill of each observed scenario with `bill = true`; under `--calibrate`, a
+/// bill that cannot be read fails the run, else it is a warning.
+fn read_bills(
+    loaded: &[LoadedScenario],
+    out: &mut [Option<ScenarioObservation>],
+    bills: &dyn crate::sources::BillSource,
+    calibrate_flag: bool,
+    messages: &mut Messages,
+) -> Result<(), Error> {
+    for (l, slot) in loaded.iter().zip(out.iter_mut()) {
+        let s = l.scenario();
+        let (Some(so), Some(obs)) = (slot.as_mut(), s.observed.as_ref()) else {
+            continue;
+        };
+        if !obs.bill {
+            continue;
+        }
+        let w = so.observed.observation.window;
+        let request = crate::sources::bill::BillRequest {
+            region: so.observed.region.clone(),
+            start: w.start.date_naive(),
+            end: w.end.date_naive(),
+            tag: obs.cost_tag.clone(),
+        };
+        match bills.bill(&request) {
+            Ok(rows) => so.bill = Some(rows),
+            Err(e) if calibrate_flag => {
+                return Err(Error::Failure(anyhow::anyhow!(
+                    "scenario `{}`: cannot read the bill: {e}",
+                    s.name
+                )))
+            }
+            Err(e) => messages.warn(Warning::ScenarioObservedUsageUnavailable {
+                scenario: s.name.clone(),
+                reason: format!("the bill: {e}"),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// The model, CloudWatch and the bill side by side (compute and managed storage; the
+/// bill's other lines as they are).
+fn bill_comparison(
+    rows: &[crate::sources::bill::BillRow],
+    c: &ObservedComparison,
+    so: &ScenarioObservation,
+    s: &redshift_cost_core::scenario::Scenario,
+) -> crate::report::observe::BillComparison {
+    use crate::report::bill::{BillInput, BillReport};
+    use crate::report::observe::{
+        BillComparison, BillDayComparison, BillLineComparison, MeteringReport,
+    };
+    let o = &so.observed.observation;
+    let w = o.window;
+    let daily: Vec<(NaiveDate, Option<f64>)> = o
+        .compute
+        .as_ref()
+        .map(|c| c.daily.iter().map(|d| (d.date, d.rpu_hours)).collect())
+        .unwrap_or_default();
+    let bill = BillReport::new(&BillInput {
+        region: &so.observed.region,
+        start: w.start.date_naive(),
+        end: w.end.date_naive(),
+        tag: None,
+        rows,
+        cloudwatch: None,
+    });
+    let months = w.hours() / HOURS_PER_MONTH;
+    let model_rpu_h = c.modelled_billed_rpu_seconds / 3600.0;
+    let lines = bill
+        .lines
+        .iter()
+        .map(|l| {
+            let (unit, model, cloudwatch) = match l.line {
+                "serverless compute" => {
+                    ("RPU-hours", Some(model_rpu_h), Some(c.observed_rpu_hours))
+                }
+                "managed storage" => (
+                    "GB-months",
+                    Some(s.storage.managed_gb * months),
+                    c.storage_gb_avg.map(|g| g * months),
+                ),
+                _ => ("", None, None),
+            };
+            BillLineComparison {
+                line: l.line,
+                unit: if unit.is_empty() { "units" } else { unit },
+                model: model.map(|v| (v * 1e6).round() / 1e6),
+                cloudwatch: cloudwatch.map(|v| (v * 1e6).round() / 1e6),
+                bill: l.quantity,
+                bill_usd: l.cost_usd,
+            }
+        })
+        .collect();
+    let days_n = f64::from(w.days().max(1));
+    let days = bill
+        .days
+        .iter()
+        .map(|d| BillDayComparison {
+            date: d.date.clone(),
+            model_rpu_hours: (model_rpu_h / days_n * 1e6).round() / 1e6,
+            cloudwatch_rpu_hours: daily
+                .iter()
+                .find(|x| x.0.to_string() == d.date)
+                .and_then(|x| x.1),
+            bill_rpu_hours: d
+                .lines
+                .get("serverless compute")
+                .map_or(0.0, |a| a.quantity),
+            bill_usd: d.cost_usd,
+        })
+        .collect();
+    BillComparison {
+        lines,
+        days,
+        total_usd: bill.total_usd,
+        metering: so.metering.map(|(f, set)| MeteringReport {
+            observed_overhead: (f.observed * 1e6).round() / 1e6,
+            busy_period_overhead: (f.busy_period * 1e6).round() / 1e6,
+            per_minute_overhead: (f.per_minute * 1e6).round() / 1e6,
+            fits: f.pick.map(Metering::name),
+            set,
+        }),
+    }
+}
+
+/// The bill's serverless compute RPU-hours.
+fn billed_rpu_hours(rows: &[crate::sources::bill::BillRow]) -> f64 {
+    crate::sources::bill::from_nanos(
+        rows.iter()
+            .filter(|r| crate::sources::bill::line_of(&r.usage_type) == "serverless compute")
+            .map(|r| r.quantity)
+            .sum(),
+    )
 }
 
 /// For every scenario with `[observed]`: reads its window through `usage` and, with
@@ -241,10 +411,11 @@ pub(crate) fn observe_scenarios(
     loaded: &mut [LoadedScenario],
     has_sets: bool,
     calibrate_flag: bool,
-    usage: &dyn UsageSource,
+    sources: ObservedSources<'_>,
     now: chrono::DateTime<Utc>,
     messages: &mut Messages,
 ) -> Result<Vec<Option<ScenarioObservation>>, Error> {
+    let ObservedSources { usage, bills } = sources;
     let mut out: Vec<Option<ScenarioObservation>> = vec![None; loaded.len()];
     if loaded.iter().all(|l| l.scenario().observed.is_none()) {
         if calibrate_flag {
@@ -315,6 +486,8 @@ pub(crate) fn observe_scenarios(
                 out[i] = Some(ScenarioObservation {
                     observed,
                     calibration: None,
+                    bill: None,
+                    metering: None,
                 });
             }
         }
@@ -352,6 +525,38 @@ pub(crate) fn observe_scenarios(
             so.calibration = Some(c);
         }
     }
+    read_bills(loaded, &mut out, bills, calibrate_flag, messages)?;
+    // Which metering rule the bill follows: its RPU-hours over CloudWatch's (what ran)
+    // against each rule's modelled overhead; under --calibrate the rule is set.
+    for (l, slot) in loaded.iter_mut().zip(out.iter_mut()) {
+        let Some(so) = slot.as_mut() else { continue };
+        let Some(rows) = &so.bill else { continue };
+        let ran = so
+            .observed
+            .observation
+            .compute
+            .as_ref()
+            .map_or(0.0, |c| c.rpu_seconds / 3600.0);
+        let billed = billed_rpu_hours(rows);
+        let s = l.scenario();
+        let (Some(bp), Some(pm)) = (
+            modelled_overhead(s, Metering::BusyPeriod),
+            modelled_overhead(s, Metering::PerMinute),
+        ) else {
+            continue;
+        };
+        if ran <= 0.0 || billed <= 0.0 {
+            continue;
+        }
+        let fit = fit_metering(billed / ran, bp, pm);
+        let apply = calibrate_flag && fit.pick.is_some();
+        if let (true, Some(rule), Some(sv)) =
+            (apply, fit.pick, l.loaded.scenario.serverless.as_mut())
+        {
+            sv.metering = rule;
+        }
+        so.metering = Some((fit, apply));
+    }
     Ok(out)
 }
 
@@ -383,7 +588,7 @@ pub(crate) fn attach_observed(
             lag_p95_s: o.lag.as_ref().and_then(|l| l.p95_s),
             refresh_interval_s: s.zero_etl.as_ref().map(|z| z.refresh_interval),
         });
-        let comparison = ObservedComparison::new(ComparisonInput {
+        let mut comparison = ObservedComparison::new(ComparisonInput {
             workgroup: so.observed.target.workgroup.as_deref().unwrap_or_default(),
             namespace: so.observed.target.namespace.as_deref(),
             region: &so.observed.region,
@@ -394,6 +599,9 @@ pub(crate) fn attach_observed(
             calibration: so.calibration.as_ref(),
             integration,
         });
+        if let Some(rows) = &so.bill {
+            comparison.bill = Some(bill_comparison(rows, &comparison, so, s));
+        }
         if let Some(r) = report.scenarios.get_mut(i) {
             r.observed = Some(comparison);
         }

@@ -416,7 +416,54 @@ pub struct ObservedComparison {
     pub gap_days: Vec<String>,
     pub calibration: Option<CalibrationReport>,
     pub integration: Option<LagReport>,
+    /// `[observed] bill = true`: the model, CloudWatch and the bill side by side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill: Option<BillComparison>,
     pub note: &'static str,
+}
+
+/// The model, CloudWatch and the bill (Cost Explorer) over the observed window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BillComparison {
+    pub lines: Vec<BillLineComparison>,
+    pub days: Vec<BillDayComparison>,
+    pub total_usd: f64,
+    pub metering: Option<MeteringReport>,
+}
+
+/// One line: what each source says, in the line's unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BillLineComparison {
+    pub line: &'static str,
+    pub unit: &'static str,
+    /// The model over the window (compute with its minimum charges).
+    pub model: Option<f64>,
+    /// CloudWatch over the window (compute without the minimum charges).
+    pub cloudwatch: Option<f64>,
+    pub bill: f64,
+    pub bill_usd: f64,
+}
+
+/// One day: compute RPU-hours from each source (the model's mean day).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BillDayComparison {
+    pub date: String,
+    pub model_rpu_hours: f64,
+    pub cloudwatch_rpu_hours: Option<f64>,
+    pub bill_rpu_hours: f64,
+    pub bill_usd: f64,
+}
+
+/// Which metering rule the bill's overhead (billed ÷ ran) follows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeteringReport {
+    pub observed_overhead: f64,
+    pub busy_period_overhead: f64,
+    pub per_minute_overhead: f64,
+    /// `null` when the two rules cannot be told apart.
+    pub fits: Option<&'static str>,
+    /// Set for this (calibrated) estimate.
+    pub set: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -492,6 +539,7 @@ impl ObservedComparison {
                 .unwrap_or_default(),
             calibration: i.calibration.map(CalibrationReport::from),
             integration: i.integration,
+            bill: None,
             note: LOWER_BOUND,
         }
     }
@@ -550,6 +598,52 @@ impl ObservedComparison {
                 s(l.lag_p50_s),
                 s(l.lag_p95_s),
             ));
+        }
+        if let Some(b) = &self.bill {
+            let opt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), quantity);
+            let lines: Vec<String> = b
+                .lines
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} {} {} (model {}, CloudWatch {}; {} USD)",
+                        l.line,
+                        quantity(l.bill),
+                        l.unit,
+                        opt(l.model),
+                        opt(l.cloudwatch),
+                        usd(l.bill_usd)
+                    )
+                })
+                .collect();
+            facts.push(format!(
+                "The bill (Cost Explorer) for the window: {}; {} USD in all ({} days, per day in the JSON).",
+                lines.join("; "),
+                usd(b.total_usd),
+                b.days.len()
+            ));
+            if let Some(m) = &b.metering {
+                let pct = |x: f64| signed_percent((x - 1.0) * 100.0);
+                facts.push(match m.fits {
+                    Some(rule) => format!(
+                        "Minimum-charge overhead: the bill is {} over what CloudWatch saw run; `busy-period` models {}, `per-minute` {}: `{rule}` fits{}.",
+                        pct(m.observed_overhead),
+                        pct(m.busy_period_overhead),
+                        pct(m.per_minute_overhead),
+                        if m.set {
+                            ", and this calibrated estimate uses it"
+                        } else {
+                            "; `--calibrate` (or `metering` in [serverless]) uses it"
+                        }
+                    ),
+                    None => format!(
+                        "Minimum-charge overhead: the bill is {} over what CloudWatch saw run, but `busy-period` ({}) and `per-minute` ({}) model nearly the same overhead for this workload: the data cannot tell the rules apart.",
+                        pct(m.observed_overhead),
+                        pct(m.busy_period_overhead),
+                        pct(m.per_minute_overhead),
+                    ),
+                });
+            }
         }
         facts
     }

@@ -134,7 +134,15 @@ const PRICES_KEYS: &[&str] = &[
     "lambda_gb_second",
     "sagemaker_instance_hour",
 ];
-const OBSERVED_KEYS: &[&str] = &["workgroup", "namespace", "days", "end", "integration_id"];
+const OBSERVED_KEYS: &[&str] = &[
+    "workgroup",
+    "namespace",
+    "days",
+    "end",
+    "integration_id",
+    "bill",
+    "cost_tag",
+];
 /// The longest `[observed]` look-back: CloudWatch keeps hourly data for 455 days.
 pub(super) const MAX_OBSERVED_DAYS: u32 = 455;
 /// The default `[observed]` look-back.
@@ -1870,6 +1878,32 @@ fn observed(ctx: &mut Ctx<'_>, node: &Node) -> Option<Observed> {
     };
     let namespace = optional("namespace");
     let integration_id = optional("integration_id");
+    let cost_tag = match t.get("cost_tag") {
+        None => Some(None),
+        Some(n) => ctx
+            .nonempty_string("cost_tag", n)
+            .map(str::to_string)
+            .and_then(|s| match s.split_once('=') {
+                Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                    Some(Some((k.trim().to_string(), v.trim().to_string())))
+                }
+                _ => {
+                    ctx.type_error("cost_tag", n, "a `KEY=VALUE` string (e.g. \"team=bi\")");
+                    None
+                }
+            }),
+    };
+    let bill = match t.get("bill") {
+        None => Some(false),
+        Some(n) => {
+            if let Value::Bool(b) = &n.value {
+                Some(*b)
+            } else {
+                ctx.type_error("bill", n, "true or false");
+                None
+            }
+        }
+    };
     let days = match t.get("days") {
         None => Some(DEFAULT_OBSERVED_DAYS),
         Some(n) => observed_days(ctx, n),
@@ -1884,6 +1918,8 @@ fn observed(ctx: &mut Ctx<'_>, node: &Node) -> Option<Observed> {
         days: days?,
         end: end?,
         integration_id: integration_id?,
+        bill: bill?,
+        cost_tag: cost_tag?,
     })
 }
 

@@ -33,7 +33,7 @@ pub(crate) enum Value {
     /// TOML integers are i64; anything larger saturates (and fails range checks).
     Int(i128),
     Float(f64),
-    Bool(#[allow(dead_code)] bool),
+    Bool(bool),
     Datetime(toml::value::Datetime),
     Array(Vec<Node>),
     Table(Table),

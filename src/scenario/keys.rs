@@ -9,6 +9,8 @@ use serde_json::{json, Map, Value};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Ty {
     Str,
+    /// `true` or `false`.
+    Bool,
     /// A number with optional bounds (inclusive).
     Number(Option<f64>, Option<f64>),
     Integer(Option<f64>, Option<f64>),
@@ -188,6 +190,8 @@ pub(crate) const KEYS: &[Key] = &[
     key("observed", "days", Ty::Integer(Some(1.0), Some(455.0)), Some("30"), "Days read back from `end`."),
     key("observed", "end", Ty::Date, Some("today"), "The window's last day."),
     key("observed", "integration_id", Ty::Str, None, "A zero-ETL integration whose lag is read."),
+    key("observed", "bill", Ty::Bool, Some("false"), "Also read the window's bill from Cost Explorer (ce:GetCostAndUsage): model vs CloudWatch vs bill per line and day, and which metering rule the bill follows (set under `--calibrate`)."),
+    key("observed", "cost_tag", Ty::Str, None, "`KEY=VALUE`: read only the costs with this cost-allocation tag (with `bill = true`)."),
     key("provisioned", "node_type", Ty::Choice(NODE_TYPES), None, "The node type (required)."),
     key("provisioned", "nodes", Ty::Integer(Some(1.0), Some(128.0)), None, "Nodes (required)."),
     key("provisioned", "hours_per_day", Ty::Number(Some(0.0), Some(24.0)), Some("24"), "Hours a day the cluster runs; paused hours are free but for storage."),
@@ -283,6 +287,7 @@ fn type_schema(ty: Ty, section_ref: &str) -> Value {
     ]});
     match ty {
         Ty::Str => json!({"type": "string", "minLength": 1}),
+        Ty::Bool => json!({"type": "boolean"}),
         Ty::Number(min, max) => bounded("number", min, max),
         Ty::Integer(min, max) => bounded("integer", min, max),
         Ty::Duration => duration,
@@ -409,6 +414,7 @@ pub(crate) fn reference() -> String {
         for k in KEYS.iter().filter(|k| k.section == s) {
             let takes = match k.ty {
                 Ty::Str => "string".to_string(),
+                Ty::Bool => "`true` or `false`".to_string(),
                 Ty::Number(min, max) | Ty::Integer(min, max) => {
                     let what = if matches!(k.ty, Ty::Integer(..)) {
                         "integer"

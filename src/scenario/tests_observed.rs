@@ -41,6 +41,8 @@ fn defaults_and_every_key() {
             days: 30,
             end: None,
             integration_id: None,
+            bill: false,
+            cost_tag: None,
         })
     );
     let s = ok(&format!(
@@ -51,6 +53,23 @@ fn defaults_and_every_key() {
     assert_eq!(o.days, 14);
     assert_eq!(o.end, NaiveDate::from_ymd_opt(2026, 2, 1));
     assert_eq!(o.integration_id.as_deref(), Some("abc"));
+    let o = ok(&format!(
+        "{BASE}[observed]\nworkgroup = \"wg\"\nbill = true\ncost_tag = \"team = bi\"\n"
+    ))
+    .observed
+    .unwrap();
+    assert!(o.bill);
+    assert_eq!(o.cost_tag, Some(("team".into(), "bi".into())));
+    for (bad, says) in [
+        ("bill = \"yes\"", "bill: expected true or false"),
+        (
+            "cost_tag = \"team\"",
+            "cost_tag: expected a `KEY=VALUE` string",
+        ),
+    ] {
+        let e = err(&format!("{BASE}[observed]\nworkgroup = \"wg\"\n{bad}\n"));
+        assert!(e.contains(says), "{e}");
+    }
     // A quoted date works too.
     let s = ok(&format!(
         "{BASE}[observed]\nworkgroup = \"wg\"\nend = \"2026-02-01\"\n"

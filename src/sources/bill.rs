@@ -203,6 +203,17 @@ pub fn read(runtime: &AsyncRuntime, r: &BillRequest) -> Result<Vec<BillRow>, Aws
         })
 }
 
+/// Cost Explorer through the standard chain, on the run's runtime.
+pub struct CostExplorer<'a> {
+    pub runtime: &'a AsyncRuntime,
+}
+
+impl super::BillSource for CostExplorer<'_> {
+    fn bill(&self, request: &BillRequest) -> Result<Vec<BillRow>, AwsError> {
+        read(self.runtime, request)
+    }
+}
+
 /// The tool's line a usage type bills: `USE1-Redshift:ServerlessUsage` → serverless
 /// compute, `…RMS:Serverless` → managed storage, snapshots, data transfer, provisioned
 /// nodes, concurrency scaling, else other.

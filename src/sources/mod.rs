@@ -45,6 +45,12 @@ pub trait UsageSource {
     fn observe_all(&self, requests: &[UsageRequest]) -> Vec<Result<ObservedUsage, UsageError>>;
 }
 
+/// The bill (Cost Explorer).
+pub trait BillSource {
+    /// Every day and usage type of the request.
+    fn bill(&self, request: &bill::BillRequest) -> Result<Vec<bill::BillRow>, aws::AwsError>;
+}
+
 /// The run's async runtime (a current-thread tokio runtime), or why it could not start.
 pub struct AsyncRuntime {
     runtime: Result<tokio::runtime::Runtime, String>,

@@ -7,62 +7,61 @@
 //! `REDSHIFT_COST_TEST_PYTHON`). Without it these tests fail when CI=true and are skipped,
 //! with a notice, otherwise.
 
+use crate::support::servers::PyServer;
 use assert_cmd::Command;
 use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::mpsc;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The Python of the test environment with moto and cbor2.
-fn python() -> Option<PathBuf> {
-    crate::support::python::python_with("moto, cbor2", "the CloudWatch tests")
-}
-
-/// moto + the CBOR proxy, one process; ends when dropped.
+/// moto + the CBOR proxy (and, with a Cost Explorer seed, moto on its own port behind
+/// the proxy, so that Cost Explorer is answered too); ends when dropped.
 struct Backend {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    proxy: PyServer,
+    /// moto serving Cost Explorer (and, through the proxy, CloudWatch).
+    moto: Option<PyServer>,
     url: String,
 }
 
+const NEEDED_BY: &str = "the CloudWatch tests";
+
 impl Backend {
     fn start() -> Option<Backend> {
-        let python = python()?;
-        let mut child = std::process::Command::new(python)
-            .arg(root().join("tests/support/cbor_proxy.py"))
-            .arg("--moto")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the proxy starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(90)) else {
-            let _ = child.kill();
-            panic!("the CBOR proxy did not say READY within 90 s");
-        };
-        let url = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("unexpected first line from the proxy: {line:?}"))
-            .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        let stdin = child.stdin.take();
-        Some(Backend { child, stdin, url })
+        let proxy = PyServer::start("cbor_proxy.py", &["--moto"], "moto, cbor2", NEEDED_BY)?;
+        let url = proxy.url.clone();
+        Some(Backend {
+            proxy,
+            moto: None,
+            url,
+        })
+    }
+
+    /// moto seeded with `GetCostAndUsage` answers (`ce_results`), CloudWatch through
+    /// the proxy in front of the same moto.
+    fn start_with_bill(ce_results: &Path) -> Option<Backend> {
+        let moto = PyServer::start(
+            "moto_server.py",
+            &["--ce-results", ce_results.to_str().unwrap()],
+            "moto, cbor2",
+            NEEDED_BY,
+        )?;
+        let proxy = PyServer::start(
+            "cbor_proxy.py",
+            &["--upstream", &moto.url],
+            "moto, cbor2",
+            NEEDED_BY,
+        )?;
+        let url = proxy.url.clone();
+        Some(Backend {
+            proxy,
+            moto: Some(moto),
+            url,
+        })
     }
 
     /// An SDK client for writing test data through the proxy.
@@ -79,22 +78,11 @@ impl Backend {
     /// The binary, hermetic, pointed at this backend.
     fn cmd(&self, home: &Path) -> Command {
         let mut c = cmd(home);
-        c.env("AWS_ENDPOINT_URL_CLOUDWATCH", &self.url);
-        c
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // the proxy exits when its stdin closes
-        for _ in 0..50 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
+        c.env("AWS_ENDPOINT_URL_CLOUDWATCH", &self.proxy.url);
+        if let Some(m) = &self.moto {
+            c.env("AWS_ENDPOINT_URL_COST_EXPLORER", &m.url);
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        c
     }
 }
 
@@ -513,4 +501,132 @@ fn unreachable_cloudwatch_warns_once_and_estimates_anyway() {
         r.stderr
     );
     assert!(r.stdout.is_empty());
+}
+
+/// Short jobs whose 60-second minimums dominate: the two metering rules bill them
+/// differently.
+fn short_jobs_scenario(dir: &Path) -> (PathBuf, String) {
+    let end = window_end();
+    let text = format!(
+        "name = \"billed wg\"\nregion = \"us-east-1\"\nperiod = \"30d\"\n\
+         [serverless]\nbase_rpu = 8\n\
+         [[workload]]\nname = \"pings\"\nper_day = 200\nduration = \"20s\"\nrpu = 8\n\
+         [observed]\nworkgroup = \"wg\"\nnamespace = \"ns\"\ndays = 30\nend = {end}\nbill = true\n"
+    );
+    let path = dir.join("billed.toml");
+    std::fs::write(&path, &text).unwrap();
+    (path, text)
+}
+
+/// (ran, billed) RPU-seconds of `text` simulated under `rule`.
+fn simulated(text: &str, rule: redshift_cost_core::engine::Metering) -> (f64, f64) {
+    let mut s = redshift_cost::scenario::parse_scenario(text, Path::new("s.toml"), &[], &[])
+        .unwrap()
+        .scenario;
+    let sv = s.serverless.as_mut().unwrap();
+    sv.metering = rule;
+    let capacity = redshift_cost_core::engine::Capacity {
+        base: sv.base_rpu,
+        max: sv.max_rpu,
+    };
+    let input = redshift_cost_core::model::workload::plan(&s, capacity).input;
+    let r = redshift_cost_core::engine::simulate(&input).unwrap();
+    (r.busy_rpu_seconds.0, r.billed_rpu_seconds.0)
+}
+
+#[test]
+fn estimate_holds_the_model_against_the_bill_and_sets_the_metering_rule_it_follows() {
+    use redshift_cost_core::engine::Metering;
+    let home = tempfile::tempdir().unwrap();
+    let (path, text) = short_jobs_scenario(home.path());
+    let (ran, billed_bp) = simulated(&text, Metering::BusyPeriod);
+    let (_, billed_pm) = simulated(&text, Metering::PerMinute);
+    assert!(
+        billed_pm > billed_bp * 1.05,
+        "the rules must differ: {billed_bp} {billed_pm}"
+    );
+    // The bill: what per-minute metering charges, spread over the 30 days.
+    let first = window_end() - Duration::days(30);
+    let per_day_h = billed_pm / 3600.0 / 30.0;
+    let days: Vec<Value> = (0..30)
+        .map(|d| {
+            let day = first + Duration::days(d);
+            serde_json::json!({
+                "TimePeriod": {"Start": day.to_string(), "End": (day + Duration::days(1)).to_string()},
+                "Total": {},
+                "Groups": [{
+                    "Keys": ["USE1-Redshift:ServerlessUsage"],
+                    "Metrics": {
+                        "UnblendedCost": {"Amount": format!("{:.6}", per_day_h * 0.375), "Unit": "USD"},
+                        "UsageQuantity": {"Amount": format!("{per_day_h:.6}"), "Unit": "Hrs"}
+                    }
+                }],
+                "Estimated": false
+            })
+        })
+        .collect();
+    let seed = home.path().join("ce.json");
+    std::fs::write(
+        &seed,
+        serde_json::to_vec(&serde_json::json!({"results": [{"ResultsByTime": days}]})).unwrap(),
+    )
+    .unwrap();
+    let Some(backend) = Backend::start_with_bill(&seed) else {
+        return;
+    };
+    // CloudWatch: what ran, evenly by hour.
+    load_month(&backend, "wg", ran / 720.0, &[]);
+    let path = path.to_str().unwrap();
+
+    let j = json_of(&run(
+        backend.cmd(home.path()),
+        &["estimate", path, "--format", "json"],
+    ));
+    let s = &j["scenarios"][0];
+    let b = &s["observed"]["bill"];
+    let compute = b["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["line"] == "serverless compute")
+        .unwrap();
+    assert!(
+        (compute["bill"].as_f64().unwrap() - billed_pm / 3600.0).abs() < 1e-3,
+        "{compute}"
+    );
+    assert!(
+        (compute["cloudwatch"].as_f64().unwrap() - ran / 3600.0).abs() < 1e-3,
+        "{compute}"
+    );
+    assert!(
+        (compute["model"].as_f64().unwrap() - billed_bp / 3600.0).abs() < 1e-3,
+        "{compute}"
+    );
+    assert_eq!(b["days"].as_array().unwrap().len(), 30);
+    let m = &b["metering"];
+    assert_eq!(m["fits"], "per-minute", "{m}");
+    assert_eq!(m["set"], false);
+    assert_eq!(s["serverless"]["metering"], "busy-period");
+
+    // --calibrate sets the rule the bill follows, and the estimate bills per minute.
+    let j = json_of(&run(
+        backend.cmd(home.path()),
+        &["estimate", path, "--calibrate", "--format", "json"],
+    ));
+    let s = &j["scenarios"][0];
+    assert_eq!(s["observed"]["bill"]["metering"]["set"], true);
+    assert_eq!(s["serverless"]["metering"], "per-minute");
+    let billed = s["serverless"]["billed_rpu_seconds"].as_f64().unwrap();
+    assert!(
+        (billed - billed_pm).abs() / billed_pm < 1e-3,
+        "{billed} vs {billed_pm}"
+    );
+    let table = run(backend.cmd(home.path()), &["estimate", path, "--calibrate"]);
+    assert!(
+        table
+            .stdout
+            .contains("`per-minute` fits, and this calibrated estimate uses it"),
+        "{}",
+        table.stdout
+    );
 }

@@ -371,4 +371,8 @@ pub struct Observed {
     pub end: Option<NaiveDate>,
     /// A zero-ETL integration whose `IntegrationLag` is shown beside REFRESH_INTERVAL.
     pub integration_id: Option<String>,
+    /// `bill = true`: read the window's bill from Cost Explorer too.
+    pub bill: bool,
+    /// `cost_tag = "KEY=VALUE"`: only the costs with this cost-allocation tag.
+    pub cost_tag: Option<(String, String)>,
 }
