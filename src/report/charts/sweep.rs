@@ -45,6 +45,16 @@ pub struct SweepPoint {
     pub staleness: Option<f64>,
 }
 
+/// The width of line `k` of `n`: 3 for one line; with several, each thinner than the one
+/// before (5, 4, 3, 2), so that lines drawn on top of each other all show.
+fn line_width(k: usize, n: usize) -> u32 {
+    if n <= 1 {
+        3
+    } else {
+        (5u32.saturating_sub(k as u32)).max(2)
+    }
+}
+
 /// At most this many tick labels on an axis.
 const MAX_TICKS: usize = 8;
 /// Markers are drawn on a line of at most this many points.
@@ -204,7 +214,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                     || "monthly cost (left axis)".to_string(),
                     |v| format!("cost, {v}"),
                 ),
-                Swatch::Line(colour(k), 3),
+                Swatch::Line(colour(k), line_width(k, s.series.len())),
             )
         })
         .collect();
@@ -342,17 +352,30 @@ pub(super) fn draw<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(
                 pts.iter().map(|(u, p)| (*u, p.total)),
-                col.stroke_width(3),
+                col.stroke_width(line_width(k, s.series.len())),
             ))
             .map_err(err)?;
         let markers = pts.len() <= MARKERS_UP_TO;
         if markers {
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|(u, p)| Circle::new((*u, p.total), 4, col.filled())),
-                )
-                .map_err(err)?;
+            // Lines that coincide stay visible: each is thinner than the one before,
+            // and odd lines mark their points with triangles.
+            let size = 4 + 2 * (s.series.len() - 1 - k.min(s.series.len() - 1)) as i32;
+            if k % 2 == 0 {
+                chart
+                    .draw_series(
+                        pts.iter()
+                            .map(|(u, p)| Circle::new((*u, p.total), size, col.filled())),
+                    )
+                    .map_err(err)?;
+            } else {
+                chart
+                    .draw_series(
+                        pts.iter().map(|(u, p)| {
+                            TriangleMarker::new((*u, p.total), size + 1, col.filled())
+                        }),
+                    )
+                    .map_err(err)?;
+            }
         }
         if show_sync {
             chart
