@@ -680,7 +680,7 @@ fn period_words(report: &Report) -> String {
         [] => "no scenarios".into(),
         [p] => one(*p),
         [first, .., last] => format!(
-            "{} periods starting {} to {}",
+            "{} periods starting between {} and {}",
             periods.len(),
             date(first.0),
             date(last.0)
