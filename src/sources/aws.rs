@@ -88,7 +88,7 @@ pub async fn load(
     Ok((conf, attempts))
 }
 
-/// Sorts an SDK error into an [`AwsError`].
+/// Sorts an SDK error into an [`AwsError`] (CloudWatch's classifier maps it onward).
 pub fn classify<E, R>(
     service: &'static str,
     action: &'static str,
@@ -98,7 +98,7 @@ pub fn classify<E, R>(
 ) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     use aws_sdk_cloudwatch::error::SdkError;
     if let SdkError::ServiceError(se) = &e {
@@ -108,7 +108,10 @@ where
             .message()
             .map_or_else(|| "no message".to_string(), str::to_string);
         let lower = code.to_ascii_lowercase();
-        if lower.contains("accessdenied") || lower.contains("unauthorized") {
+        if lower.contains("accessdenied")
+            || lower.contains("unauthorized")
+            || lower == "notauthorized"
+        {
             return AwsError::AccessDenied {
                 service,
                 action,
@@ -135,12 +138,31 @@ where
             message,
         };
     }
-    let text = format!(
-        "{}",
-        aws_smithy_types::error::display::DisplayErrorContext(&e)
-    );
-    if text.contains("credentials") || text.contains("Credentials") {
-        return AwsError::NoCredentials { service, why: text };
+    let text = error_chain(&e);
+    match e {
+        SdkError::TimeoutError(_) => AwsError::Unreachable {
+            service,
+            why: format!("timed out: {text}"),
+        },
+        _ if text.contains("credential") => AwsError::NoCredentials {
+            service,
+            why: "none found in the environment, profile, web identity, container or instance metadata"
+                .to_string(),
+        },
+        _ => AwsError::Unreachable { service, why: text },
     }
-    AwsError::Unreachable { service, why: text }
+}
+
+/// An error and its sources, each once, on one line (`dispatch failure: io error: ...`).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
 }

@@ -167,62 +167,28 @@ fn classify<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    if let SdkError::ServiceError(se) = &e {
-        let code = se.err().code().unwrap_or("Unknown").to_string();
-        let message = se
-            .err()
-            .message()
-            .map_or_else(|| "no message".to_string(), str::to_string);
-        let lower = code.to_ascii_lowercase();
-        if lower.contains("accessdenied")
-            || lower.contains("unauthorized")
-            || lower == "notauthorized"
-        {
-            return UsageError::AccessDenied {
-                action,
-                code,
-                message,
-            };
-        }
-        if lower.contains("throttl")
-            || lower.contains("limitexceeded")
-            || lower.contains("toomanyrequests")
-        {
-            return UsageError::Throttled {
-                action,
-                code,
-                attempts,
-            };
-        }
-        return UsageError::Service {
+    use crate::sources::aws::{classify as sort, AwsError};
+    let permission = "cloudwatch:GetMetricData and cloudwatch:ListMetrics";
+    match sort("CloudWatch", action, permission, attempts, e) {
+        AwsError::AccessDenied { code, message, .. } => UsageError::AccessDenied {
             action,
             code,
             message,
-        };
+        },
+        AwsError::Throttled { code, attempts, .. } => UsageError::Throttled {
+            action,
+            code,
+            attempts,
+        },
+        AwsError::Service { code, message, .. } => UsageError::Service {
+            action,
+            code,
+            message,
+        },
+        AwsError::NoCredentials { why, .. } => UsageError::NoCredentials(why),
+        AwsError::NoRegion { .. } => UsageError::NoRegion,
+        AwsError::Unreachable { why, .. } | AwsError::Other(why) => UsageError::Unreachable(why),
     }
-    let text = error_chain(&e);
-    match e {
-        SdkError::TimeoutError(_) => UsageError::Unreachable(format!("timed out: {text}")),
-        _ if text.contains("credential") => UsageError::NoCredentials(
-            "none found in the environment, profile, web identity, container or instance metadata"
-                .to_string(),
-        ),
-        _ => UsageError::Unreachable(text),
-    }
-}
-
-/// An error and its sources, each once, on one line (`dispatch failure: io error: ...`).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(e);
-    while let Some(err) = next {
-        let text = err.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = err.source();
-    }
-    parts.join(": ")
 }
 
 /// A metric as ListMetrics names it; dimensions sorted.
