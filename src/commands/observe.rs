@@ -245,17 +245,13 @@ fn modelled_overhead(
     scenario: &redshift_cost_core::scenario::Scenario,
     rule: Metering,
 ) -> Option<f64> {
-    let sv = scenario.serverless.as_ref()?;
     let mut s = scenario.clone();
-    if let Some(x) = s.serverless.as_mut() {
-        x.metering = rule;
-    }
-    let capacity = redshift_cost_core::engine::Capacity {
-        base: sv.base_rpu,
-        max: sv.max_rpu,
-    };
-    let input = redshift_cost_core::model::workload::plan(&s, capacity).input;
-    let r = redshift_cost_core::engine::simulate(&input).ok()?;
+    s.serverless.as_mut()?.metering = rule;
+    let (r, _) = redshift_cost_core::model::timeline::simulate_scenario(
+        &s,
+        &redshift_cost_core::engine::SimOptions::default(),
+    )
+    .ok()??;
     (r.busy_rpu_seconds.0 > 0.0).then(|| r.billed_rpu_seconds.0 / r.busy_rpu_seconds.0)
 }
 

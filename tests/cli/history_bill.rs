@@ -469,21 +469,14 @@ fn usage_rows(scenario: &str, metering: redshift_cost_core::engine::Metering) ->
     let loaded =
         redshift_cost::scenario::parse_scenario(scenario, Path::new("s.toml"), &[], &[]).unwrap();
     let mut s = loaded.scenario;
-    let sv = s.serverless.as_mut().unwrap();
-    sv.metering = metering;
-    let capacity = redshift_cost_core::engine::Capacity {
-        base: sv.base_rpu,
-        max: sv.max_rpu,
+    s.serverless.as_mut().unwrap().metering = metering;
+    let options = redshift_cost_core::engine::SimOptions {
+        buckets: Some(60.0),
+        ..Default::default()
     };
-    let input = redshift_cost_core::model::workload::plan(&s, capacity).input;
-    let r = redshift_cost_core::engine::simulate_with(
-        &input,
-        &redshift_cost_core::engine::SimOptions {
-            buckets: Some(60.0),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (r, _) = redshift_cost_core::model::timeline::simulate_scenario(&s, &options)
+        .unwrap()
+        .unwrap();
     let origin = s.period.start.and_hms_opt(0, 0, 0).unwrap();
     r.bucket_billed_rpu_seconds
         .iter()

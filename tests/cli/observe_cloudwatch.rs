@@ -523,14 +523,13 @@ fn simulated(text: &str, rule: redshift_cost_core::engine::Metering) -> (f64, f6
     let mut s = redshift_cost::scenario::parse_scenario(text, Path::new("s.toml"), &[], &[])
         .unwrap()
         .scenario;
-    let sv = s.serverless.as_mut().unwrap();
-    sv.metering = rule;
-    let capacity = redshift_cost_core::engine::Capacity {
-        base: sv.base_rpu,
-        max: sv.max_rpu,
-    };
-    let input = redshift_cost_core::model::workload::plan(&s, capacity).input;
-    let r = redshift_cost_core::engine::simulate(&input).unwrap();
+    s.serverless.as_mut().unwrap().metering = rule;
+    let (r, _) = redshift_cost_core::model::timeline::simulate_scenario(
+        &s,
+        &redshift_cost_core::engine::SimOptions::default(),
+    )
+    .unwrap()
+    .unwrap();
     (r.busy_rpu_seconds.0, r.billed_rpu_seconds.0)
 }
 

@@ -1,56 +1,52 @@
-//! The capacity timeline of a scenario over a window of its period (for charts).
+//! A scenario simulated again to record more than its figures: the capacity timeline
+//! of a window, billed RPU-seconds by hour (for charts and the metering fit).
 
 use super::workload::plan;
-use crate::engine::{simulate_with, Capacity, EngineError, SimOptions, Timeline};
+use crate::engine::{simulate_with, Capacity, EngineError, SimOptions, SimResult, Timeline};
 use crate::scenario::Scenario;
 use crate::units::Seconds;
 
-/// Simulates `scenario` again, recording capacity over `[from, to)` seconds from the
-/// period start, with the names of the classes its segments split capacity by. `None`
-/// when the scenario has no Serverless workgroup.
+/// Simulates `scenario`'s Serverless work again with `options` (what to record), at its
+/// own capacity; with the names of its classes. `None` without a Serverless workgroup.
+pub fn simulate_scenario(
+    scenario: &Scenario,
+    options: &SimOptions,
+) -> Result<Option<(SimResult, Vec<String>)>, EngineError> {
+    let Some(sv) = &scenario.serverless else {
+        return Ok(None);
+    };
+    let capacity = Capacity {
+        base: sv.base_rpu,
+        max: sv.max_rpu,
+    };
+    let input = plan(scenario, capacity).input;
+    let result = simulate_with(&input, options)?;
+    Ok(Some((result, input.classes)))
+}
+
+/// The capacity over `[from, to)` seconds from the period start, with the names of the
+/// classes its segments split capacity by (for charts).
 pub fn capacity_timeline(
     scenario: &Scenario,
     from: Seconds,
     to: Seconds,
 ) -> Result<Option<(Timeline, Vec<String>)>, EngineError> {
-    let Some(sv) = &scenario.serverless else {
-        return Ok(None);
+    let options = SimOptions {
+        timeline: Some((from, to)),
+        ..SimOptions::default()
     };
-    let capacity = Capacity {
-        base: sv.base_rpu,
-        max: sv.max_rpu,
-    };
-    let input = plan(scenario, capacity).input;
-    let result = simulate_with(
-        &input,
-        &SimOptions {
-            timeline: Some((from, to)),
-            ..SimOptions::default()
-        },
-    )?;
-    Ok(result.timeline.map(|t| (t, input.classes.clone())))
+    Ok(simulate_scenario(scenario, &options)?
+        .and_then(|(r, classes)| r.timeline.map(|t| (t, classes))))
 }
 
-/// Simulates `scenario` again, recording the billed RPU-seconds of every hour of its
-/// period (for the month heatmap and the busiest-hour window). `None` without a
-/// Serverless workgroup.
+/// The billed RPU-seconds of every hour of the period (for the month heatmap and the
+/// busiest-hour window).
 pub fn hourly_rpu_seconds(scenario: &Scenario) -> Result<Option<Vec<f64>>, EngineError> {
-    let Some(sv) = &scenario.serverless else {
-        return Ok(None);
+    let options = SimOptions {
+        buckets: Some(crate::units::SECONDS_PER_HOUR),
+        ..SimOptions::default()
     };
-    let capacity = Capacity {
-        base: sv.base_rpu,
-        max: sv.max_rpu,
-    };
-    let input = plan(scenario, capacity).input;
-    let result = simulate_with(
-        &input,
-        &SimOptions {
-            buckets: Some(crate::units::SECONDS_PER_HOUR),
-            ..SimOptions::default()
-        },
-    )?;
-    Ok(Some(result.bucket_billed_rpu_seconds))
+    Ok(simulate_scenario(scenario, &options)?.map(|(r, _)| r.bucket_billed_rpu_seconds))
 }
 
 /// The hour with the most billed RPU-seconds (the first of equals); `None` when nothing
