@@ -329,11 +329,12 @@ pub struct SimOptions {
     pub buckets: Option<Seconds>,
 }
 
-/// RPU-seconds in fixed-width buckets of the period.
+/// Billed and busy RPU-seconds in fixed-width buckets of the period.
 #[derive(Debug, Clone, Default)]
 struct Buckets {
     width: Seconds,
-    values: Vec<f64>,
+    billed: Vec<f64>,
+    busy: Vec<f64>,
 }
 
 impl Buckets {
@@ -341,13 +342,15 @@ impl Buckets {
         let n = (period / width).ceil().clamp(1.0, 10_000_000.0) as usize;
         Buckets {
             width,
-            values: vec![0.0; n],
+            billed: vec![0.0; n],
+            busy: vec![0.0; n],
         }
     }
 
-    /// Spreads `rpu` over `[from, to)` across the buckets it covers.
-    fn add(&mut self, from: Seconds, to: Seconds, rpu: Rpu) {
-        let last = self.values.len().saturating_sub(1);
+    /// Spreads `rpu` over `[from, to)` across the buckets it covers: billed, and busy
+    /// too when the workgroup ran (not a charged idle stretch).
+    fn add(&mut self, from: Seconds, to: Seconds, rpu: Rpu, busy: bool) {
+        let last = self.billed.len().saturating_sub(1);
         let mut t = from.max(0.0);
         while t < to {
             let h = ((t / self.width).floor() as usize).min(last);
@@ -356,7 +359,10 @@ impl Buckets {
             } else {
                 ((h + 1) as f64 * self.width).min(to)
             };
-            self.values[h] += rpu * (edge - t);
+            self.billed[h] += rpu * (edge - t);
+            if busy {
+                self.busy[h] += rpu * (edge - t);
+            }
             t = edge;
         }
     }
@@ -985,8 +991,7 @@ fn run<W: rules::Watch>(
         ..Timeline::default()
     });
     let width = options.buckets.filter(|w| *w > 0.0);
-    let mut hourly = width.map(|w| Buckets::new(input.period, w));
-    let mut busy_buckets = width.map(|w| Buckets::new(input.period, w));
+    let mut buckets = width.map(|w| Buckets::new(input.period, w));
     let Capacity { base, max } = input.capacity;
     let horizon = input.period;
     let metering = input.rules.metering;
@@ -1132,11 +1137,8 @@ fn run<W: rules::Watch>(
             if let Some(t) = timeline.as_mut() {
                 t.record(now, at, capacity, demand, &attribution);
             }
-            if let Some(h) = hourly.as_mut() {
-                h.add(now, at, capacity);
-            }
-            if let Some(b) = busy_buckets.as_mut() {
-                b.add(now, at, capacity);
+            if let Some(b) = buckets.as_mut() {
+                b.add(now, at, capacity, true);
             }
             busy_integral += capacity * dt;
             profile.add(capacity, dt);
@@ -1257,8 +1259,8 @@ fn run<W: rules::Watch>(
                     idle_charged_seconds += piece;
                     profile.add(base, piece);
                     attribution.credit(last_class, base * piece);
-                    if let Some(h) = hourly.as_mut() {
-                        h.add(end, end + piece, base);
+                    if let Some(b) = buckets.as_mut() {
+                        b.add(end, end + piece, base, false);
                     }
                 }
                 // Under `per-minute`, the idle start of a minute this busy period
@@ -1268,8 +1270,8 @@ fn run<W: rules::Watch>(
                     idle_charged_seconds += before;
                     profile.add(base, before);
                     attribution.credit(starter_class, base * before);
-                    if let Some(h) = hourly.as_mut() {
-                        h.add(now - before, now, base);
+                    if let Some(b) = buckets.as_mut() {
+                        b.add(now - before, now, base, false);
                     }
                 }
                 busy_start = Some(now);
@@ -1312,8 +1314,8 @@ fn run<W: rules::Watch>(
         idle_charged_seconds += piece;
         profile.add(base, piece);
         attribution.credit(last_class, base * piece);
-        if let Some(h) = hourly.as_mut() {
-            h.add(end, end + piece, base);
+        if let Some(b) = buckets.as_mut() {
+            b.add(end, end + piece, base, false);
         }
         if W::WATCHES {
             limits.accrue(now.max(end), until, base);
@@ -1346,6 +1348,8 @@ fn run<W: rules::Watch>(
         )
         .collect();
     let usage_limit_trips = limits.into_trips();
+    let (bucket_billed_rpu_seconds, bucket_busy_rpu_seconds) =
+        buckets.map(|b| (b.billed, b.busy)).unwrap_or_default();
     Ok(SimResult {
         billed_rpu_seconds: RpuSeconds(billed),
         busy_seconds,
@@ -1363,8 +1367,8 @@ fn run<W: rules::Watch>(
         usage_limit_trips,
         timeline,
         capacity_profile: profile.finish(),
-        bucket_billed_rpu_seconds: hourly.map(|h| h.values).unwrap_or_default(),
-        bucket_busy_rpu_seconds: busy_buckets.map(|h| h.values).unwrap_or_default(),
+        bucket_billed_rpu_seconds,
+        bucket_busy_rpu_seconds,
         busy_rpu_seconds: RpuSeconds(busy_integral),
     })
 }
