@@ -143,28 +143,24 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
         }),
         Command::History(h) => {
             use commands::history::{ClassBy, HistoryConfig, HistoryKind};
-            let (kind, common, class_by, scenario, pricing) = match &h.what {
-                super::HistoryWhat::Queries { common, class_by } => {
-                    (HistoryKind::Queries, common, *class_by, None, None)
-                }
-                super::HistoryWhat::Usage {
+            let (kind, common) = match &h.what {
+                super::HistoryWhat::Queries { common, class_by } => (
+                    HistoryKind::Queries(match class_by {
+                        super::ClassByArg::QueryType => ClassBy::QueryType,
+                        super::ClassByArg::User => ClassBy::User,
+                        super::ClassByArg::Label => ClassBy::Label,
+                    }),
                     common,
-                    scenario,
-                    pricing,
-                } => (
-                    HistoryKind::Usage,
-                    common,
-                    super::ClassByArg::QueryType,
-                    scenario.clone(),
-                    Some(pricing),
                 ),
-                super::HistoryWhat::Refreshes { common } => (
-                    HistoryKind::Refreshes,
+                super::HistoryWhat::Usage { common, scenario } => (
+                    HistoryKind::Usage(scenario.as_ref().map(|p| ScenarioConfig {
+                        paths: vec![p.clone()],
+                        sets: Vec::new(),
+                        limits,
+                    })),
                     common,
-                    super::ClassByArg::QueryType,
-                    None,
-                    None,
                 ),
+                super::HistoryWhat::Refreshes { common } => (HistoryKind::Refreshes, common),
             };
             Config::History(HistoryConfig {
                 kind,
@@ -173,23 +169,14 @@ pub(super) fn config(cli: &Cli) -> Result<Config, Error> {
                     database: common.database.clone(),
                     secret_arn: common.secret_arn.clone(),
                     region: common.region.clone(),
-                    max_wait: std::time::Duration::from_secs_f64(common.max_wait.clamp(1.0, 86_400.0)),
+                    max_wait: std::time::Duration::from_secs_f64(
+                        common.max_wait.clamp(1.0, 86_400.0),
+                    ),
                 },
                 days: common.days,
                 end: common.end,
-                class_by: match class_by {
-                    super::ClassByArg::QueryType => ClassBy::QueryType,
-                    super::ClassByArg::User => ClassBy::User,
-                    super::ClassByArg::Label => ClassBy::Label,
-                },
-                scenario: scenario.map(|p| ScenarioConfig {
-                    paths: vec![p],
-                    sets: Vec::new(),
-                    limits,
-                }),
                 json: common.format == super::ObserveFormatArg::Json,
                 out: common.output.out.clone(),
-                prices: pricing.map(prices).transpose()?,
             })
         }
         Command::Observe(a) => Config::Observe(commands::observe::ObserveConfig {

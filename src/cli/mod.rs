@@ -632,8 +632,6 @@ enum HistoryWhat {
         /// against the observed overhead.
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
-        #[command(flatten)]
-        pricing: PriceArgs,
     },
     /// SYS_INTEGRATION_ACTIVITY: each zero-ETL integration's refresh cadence and
     /// duration, and a suggested [zero_etl] (sync_duration, apply_mb_per_second).

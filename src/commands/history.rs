@@ -2,7 +2,6 @@
 //! through the Redshift Data API — a trace of its queries, the exact billed RPU-seconds
 //! (and which metering rule they follow), and its zero-ETL refreshes.
 
-use super::PriceConfig;
 use crate::error::{Error, Exit};
 use crate::output::{write_output, Messages};
 use crate::pipeline::{self, LoadedScenario};
@@ -12,15 +11,17 @@ use crate::sources::AsyncRuntime;
 use chrono::{Duration, NaiveDate, Utc};
 use redshift_cost_core::calibrate::fit_metering;
 use redshift_cost_core::engine::Metering;
+use redshift_cost_core::model::timeline::modelled_overhead;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-/// Which history to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which history to read, with what only that one takes.
+#[derive(Debug, Clone)]
 pub(crate) enum HistoryKind {
-    Queries,
-    Usage,
+    Queries(ClassBy),
+    /// With a scenario: which metering rule the usage follows.
+    Usage(Option<super::ScenarioConfig>),
     Refreshes,
 }
 
@@ -38,21 +39,8 @@ pub(crate) struct HistoryConfig {
     pub(crate) target: DataApiTarget,
     pub(crate) days: u32,
     pub(crate) end: Option<NaiveDate>,
-    pub(crate) class_by: ClassBy,
-    /// `history usage --scenario`: which metering rule the usage follows.
-    pub(crate) scenario: Option<super::ScenarioConfig>,
     pub(crate) json: bool,
     pub(crate) out: Option<PathBuf>,
-    /// How `usage --scenario` prices its runs.
-    pub(crate) prices: Option<PriceConfig>,
-}
-
-fn failure(e: AwsError) -> Error {
-    if e.is_invalid_input() {
-        Error::Input(e.to_string())
-    } else {
-        Error::Failure(anyhow::Error::new(e))
-    }
 }
 
 /// Runs `history`.
@@ -65,20 +53,20 @@ pub(crate) fn run(
     let start = end - Duration::days(i64::from(c.days));
     let window = (start, end);
     let (sql, what) = match c.kind {
-        HistoryKind::Queries => (QUERIES_SQL, "SYS_QUERY_HISTORY"),
-        HistoryKind::Usage => (USAGE_SQL, "SYS_SERVERLESS_USAGE"),
+        HistoryKind::Queries(_) => (QUERIES_SQL, "SYS_QUERY_HISTORY"),
+        HistoryKind::Usage(_) => (USAGE_SQL, "SYS_SERVERLESS_USAGE"),
         HistoryKind::Refreshes => (REFRESHES_SQL, "SYS_INTEGRATION_ACTIVITY"),
     };
-    let table = read(runtime, &c.target, sql, window).map_err(failure)?;
+    let table = read(runtime, &c.target, sql, window).map_err(super::aws_failure)?;
     if table.rows.is_empty() {
         return Err(Error::Input(format!(
             "{what} has no rows for workgroup `{}` from {start} to {end} (the system views keep about 7 days; is the window inside them?)",
             c.target.workgroup
         )));
     }
-    let bytes = match c.kind {
-        HistoryKind::Queries => queries(c, &table, start, messages)?,
-        HistoryKind::Usage => usage(c, &table, runtime, messages)?,
+    let bytes = match &c.kind {
+        HistoryKind::Queries(class_by) => queries(c, *class_by, &table, start, messages)?,
+        HistoryKind::Usage(scenario) => usage(c, scenario.as_ref(), &table, messages)?,
         HistoryKind::Refreshes => refreshes(c, &table)?,
     };
     write_output(c.out.as_deref(), &bytes)?;
@@ -93,6 +81,7 @@ fn bad(e: AwsError) -> Error {
 /// the window's first day), result-cache hits skipped and counted.
 fn queries(
     c: &HistoryConfig,
+    class_by: ClassBy,
     t: &Table,
     start: NaiveDate,
     messages: &mut Messages,
@@ -102,7 +91,7 @@ fn queries(
         t.column("elapsed_time").map_err(bad)?,
     );
     let hit = t.column("result_cache_hit").ok();
-    let class_col = match c.class_by {
+    let class_col = match class_by {
         ClassBy::QueryType => t.column("query_type"),
         ClassBy::User => t.column("user_id"),
         ClassBy::Label => t.column("query_label"),
@@ -121,7 +110,7 @@ fn queries(
             continue;
         };
         let arrival = (at - origin).num_microseconds().unwrap_or(0) as f64 / 1e6;
-        let class = match c.class_by {
+        let class = match class_by {
             ClassBy::User => format!("user {}", row[class_col].as_f64().map_or(0, |u| u as i64)),
             _ => row[class_col]
                 .as_str()
@@ -184,8 +173,8 @@ fn round6(x: f64) -> f64 {
 
 fn usage(
     c: &HistoryConfig,
+    scenario: Option<&super::ScenarioConfig>,
     t: &Table,
-    runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<Vec<u8>, Error> {
     let st = t.column("start_time").map_err(bad)?;
@@ -210,11 +199,8 @@ fn usage(
         d.1 += c_s;
     }
     let observed = (compute > 0.0).then(|| charged / compute);
-    let metering = match (&c.scenario, observed) {
-        (Some(sc), Some(obs)) => {
-            let prices = c.prices.clone().ok_or_else(|| Error::Input("no prices".into()))?;
-            Some(metering_fit(sc, obs, &prices, runtime, messages)?)
-        }
+    let metering = match (scenario, observed) {
+        (Some(sc), Some(obs)) => Some(metering_fit(sc, obs, messages)?),
         (Some(_), None) => {
             return Err(Error::Input(
                 "SYS_SERVERLESS_USAGE shows no compute in the window: nothing to fit a metering rule to".into(),
@@ -273,8 +259,6 @@ fn usage(
 fn metering_fit(
     sc: &super::ScenarioConfig,
     observed: f64,
-    prices: &PriceConfig,
-    runtime: &AsyncRuntime,
     messages: &mut Messages,
 ) -> Result<MeteringJson, Error> {
     let (_, loaded) = pipeline::load(sc, messages)?;
@@ -284,25 +268,15 @@ fn metering_fit(
         ));
     };
     let scenario = LoadedScenario::scenario(first);
-    if scenario.serverless.is_none() {
-        return Err(Error::Input(format!(
-            "scenario `{}` has no [serverless] to compare metering rules with",
-            scenario.name
-        )));
-    }
-    let resolved = pipeline::resolve_loaded(&loaded[..1], &prices.source(runtime), messages)?;
     let overhead = |rule: Metering| -> Result<f64, Error> {
-        let mut s = scenario.clone();
-        if let Some(sv) = s.serverless.as_mut() {
-            sv.metering = rule;
-        }
-        let e = pipeline::estimate(std::iter::once(&s), &resolved.book)?;
-        let sim = e
-            .first()
-            .and_then(|e| e.serverless.as_ref())
-            .map(|sv| &sv.sim)
-            .ok_or_else(|| Error::Input("no Serverless figures".into()))?;
-        Ok(sim.billed_rpu_seconds.0 / sim.busy_rpu_seconds.0.max(f64::MIN_POSITIVE))
+        modelled_overhead(scenario, rule)
+            .map_err(|e| Error::Input(format!("scenario `{}`: {e}", scenario.name)))?
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "scenario `{}` has no [serverless] work to compare metering rules with",
+                    scenario.name
+                ))
+            })
     };
     let fit = fit_metering(
         observed,

@@ -113,6 +113,15 @@ pub(crate) struct ChartConfig {
     pub(crate) window: TimelineWindow,
 }
 
+/// An AWS source's error as the run's: bad input (exit 2) or a failure (exit 1).
+pub(crate) fn aws_failure(e: crate::sources::aws::AwsError) -> Error {
+    if e.is_invalid_input() {
+        Error::Input(e.to_string())
+    } else {
+        Error::Failure(anyhow::Error::new(e))
+    }
+}
+
 /// Runs the command `config` describes.
 pub(crate) fn run(
     config: &Config,

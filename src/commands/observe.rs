@@ -22,6 +22,7 @@ use redshift_cost_core::calibrate::{
 use redshift_cost_core::engine::Metering;
 use redshift_cost_core::messages::{RunNote, Warning};
 use redshift_cost_core::model::figures::ScenarioEstimate;
+use redshift_cost_core::model::timeline::modelled_overhead;
 use redshift_cost_core::units::HOURS_PER_MONTH;
 use std::path::PathBuf;
 
@@ -164,13 +165,7 @@ fn bill(
         end,
         tag: c.cost_tag.clone(),
     };
-    let rows = read(runtime, &request).map_err(|e| {
-        if e.is_invalid_input() {
-            Error::Input(e.to_string())
-        } else {
-            Error::Failure(anyhow::Error::new(e))
-        }
-    })?;
+    let rows = read(runtime, &request).map_err(super::aws_failure)?;
     // CloudWatch's compute of the workgroup, over the same days.
     let observed = match &c.workgroup {
         None => None,
@@ -237,22 +232,6 @@ pub(crate) struct ScenarioObservation {
     /// Which metering rule the bill's overhead follows, and whether it was set for the
     /// (calibrated) estimate.
     pub(crate) metering: Option<(MeteringFit, bool)>,
-}
-
-/// The minimum-charge overhead (billed ÷ ran) `scenario` models under `rule`, over its
-/// whole period; `None` without Serverless work.
-fn modelled_overhead(
-    scenario: &redshift_cost_core::scenario::Scenario,
-    rule: Metering,
-) -> Option<f64> {
-    let mut s = scenario.clone();
-    s.serverless.as_mut()?.metering = rule;
-    let (r, _) = redshift_cost_core::model::timeline::simulate_scenario(
-        &s,
-        &redshift_cost_core::engine::SimOptions::default(),
-    )
-    .ok()??;
-    (r.busy_rpu_seconds.0 > 0.0).then(|| r.billed_rpu_seconds.0 / r.busy_rpu_seconds.0)
 }
 
 /// Reads the bill of each observed scenario with `bill = true`; under `--calibrate`, a
@@ -535,9 +514,10 @@ pub(crate) fn observe_scenarios(
             .map_or(0.0, |c| c.rpu_seconds / 3600.0);
         let billed = billed_rpu_hours(rows);
         let s = l.scenario();
+        let overhead = |rule| modelled_overhead(s, rule).ok().flatten();
         let (Some(bp), Some(pm)) = (
-            modelled_overhead(s, Metering::BusyPeriod),
-            modelled_overhead(s, Metering::PerMinute),
+            overhead(Metering::BusyPeriod),
+            overhead(Metering::PerMinute),
         ) else {
             continue;
         };

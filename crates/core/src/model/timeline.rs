@@ -24,6 +24,24 @@ pub fn simulate_scenario(
     Ok(Some((result, input.classes)))
 }
 
+/// The minimum-charge overhead (billed ÷ ran RPU-seconds) `scenario` models under
+/// `rule` over its whole period: what the metering fit holds an observed overhead
+/// against. `None` without Serverless work, or when nothing ran.
+pub fn modelled_overhead(
+    scenario: &Scenario,
+    rule: crate::engine::Metering,
+) -> Result<Option<f64>, EngineError> {
+    let mut s = scenario.clone();
+    let Some(sv) = s.serverless.as_mut() else {
+        return Ok(None);
+    };
+    sv.metering = rule;
+    Ok(simulate_scenario(&s, &SimOptions::default())?
+        .map(|(r, _)| r)
+        .filter(|r| r.busy_rpu_seconds.0 > 0.0)
+        .map(|r| r.billed_rpu_seconds.0 / r.busy_rpu_seconds.0))
+}
+
 /// The capacity over `[from, to)` seconds from the period start, with the names of the
 /// classes its segments split capacity by (for charts).
 pub fn capacity_timeline(
