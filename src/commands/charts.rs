@@ -35,12 +35,40 @@ fn engine_error(scenario: &Scenario, e: impl std::fmt::Display) -> Error {
     Error::Input(format!("scenario `{}`: {e}", scenario.name))
 }
 
-/// The window `window` stands for in `scenario`'s period: the busiest hour, or the fixed
-/// window cut to the period (a window that starts after the period is an error).
+/// A scenario with its billed RPU-seconds by hour, simulated at most once for the charts
+/// that read them (the busiest-hour window and the heatmap).
+pub(crate) struct Hours<'a> {
+    pub(crate) scenario: &'a Scenario,
+    hourly: Option<Vec<f64>>,
+}
+
+impl<'a> Hours<'a> {
+    pub(crate) fn new(scenario: &'a Scenario) -> Hours<'a> {
+        Hours {
+            scenario,
+            hourly: None,
+        }
+    }
+
+    /// The hours (empty without Serverless work).
+    fn get(&mut self) -> Result<&[f64], Error> {
+        if self.hourly.is_none() {
+            let h = hourly_rpu_seconds(self.scenario)
+                .map_err(|e| engine_error(self.scenario, e))?
+                .unwrap_or_default();
+            self.hourly = Some(h);
+        }
+        Ok(self.hourly.as_deref().unwrap_or_default())
+    }
+}
+
+/// The window `window` stands for in the scenario's period: the busiest hour, or the
+/// fixed window cut to the period (a window that starts after the period is an error).
 fn resolve_window(
-    scenario: &Scenario,
+    hours: &mut Hours<'_>,
     window: TimelineWindow,
 ) -> Result<(f64, f64, String), Error> {
+    let scenario = hours.scenario;
     let period = scenario.period.hours * SECONDS_PER_HOUR;
     match window {
         TimelineWindow::Fixed { from, to } => {
@@ -54,34 +82,30 @@ fn resolve_window(
             }
             Ok((from, to.min(period), String::new()))
         }
-        TimelineWindow::Busiest => {
-            let hourly = hourly_rpu_seconds(scenario)
-                .map_err(|e| engine_error(scenario, e))?
-                .unwrap_or_default();
-            Ok(match busiest_hour(&hourly) {
-                Some(h) => {
-                    let from = h as f64 * SECONDS_PER_HOUR;
-                    (
-                        from,
-                        (from + SECONDS_PER_HOUR).min(period),
-                        "busiest hour, ".into(),
-                    )
-                }
-                None => (0.0, SECONDS_PER_DAY.min(period), String::new()),
-            })
-        }
+        TimelineWindow::Busiest => Ok(match busiest_hour(hours.get()?) {
+            Some(h) => {
+                let from = h as f64 * SECONDS_PER_HOUR;
+                (
+                    from,
+                    (from + SECONDS_PER_HOUR).min(period),
+                    "busiest hour, ".into(),
+                )
+            }
+            None => (0.0, SECONDS_PER_DAY.min(period), String::new()),
+        }),
     }
 }
 
-/// The capacity timeline of `scenario` over `window`, when it has `[serverless]` work.
+/// The capacity timeline of the scenario over `window`, when it has `[serverless]` work.
 pub(crate) fn timeline_chart(
-    scenario: &Scenario,
+    hours: &mut Hours<'_>,
     window: TimelineWindow,
 ) -> Result<Option<Chart>, Error> {
+    let scenario = hours.scenario;
     let Some(sv) = &scenario.serverless else {
         return Ok(None);
     };
-    let (from, to, lead) = resolve_window(scenario, window)?;
+    let (from, to, lead) = resolve_window(hours, window)?;
     let Some((timeline, classes)) =
         capacity_timeline(scenario, from, to).map_err(|e| engine_error(scenario, e))?
     else {
@@ -108,11 +132,13 @@ pub(crate) fn timeline_chart(
     })))
 }
 
-/// The month heatmap of `scenario`: billed RPU-hours by day and hour of day.
-pub(crate) fn heatmap_chart(scenario: &Scenario) -> Result<Option<Chart>, Error> {
-    let Some(hourly) = hourly_rpu_seconds(scenario).map_err(|e| engine_error(scenario, e))? else {
+/// The month heatmap of the scenario: billed RPU-hours by day and hour of day.
+pub(crate) fn heatmap_chart(hours: &mut Hours<'_>) -> Result<Option<Chart>, Error> {
+    let scenario = hours.scenario;
+    if scenario.serverless.is_none() {
         return Ok(None);
-    };
+    }
+    let hourly = hours.get()?.to_vec();
     let clock = clock(scenario);
     Ok(Some(Chart::Heatmap(HeatmapChart {
         title: format!(
@@ -130,8 +156,8 @@ pub(crate) fn heatmap_chart(scenario: &Scenario) -> Result<Option<Chart>, Error>
 fn per_scenario(
     path: &Path,
     flag: &'static str,
-    scenarios: &[&Scenario],
-    make: impl Fn(&Scenario) -> Result<Option<Chart>, Error>,
+    scenarios: &mut [Hours<'_>],
+    mut make: impl FnMut(&mut Hours<'_>) -> Result<Option<Chart>, Error>,
     messages: &mut Messages,
 ) -> Result<(), Error> {
     if scenarios.is_empty() {
@@ -140,15 +166,18 @@ fn per_scenario(
         )));
     }
     let mut files = Vec::new();
-    for s in scenarios {
-        let target = if scenarios.len() == 1 {
-            path.to_path_buf()
+    let several = scenarios.len() > 1;
+    for h in scenarios.iter_mut() {
+        let name = &h.scenario.name;
+        let target = if several {
+            suffixed(path, &slug(name))
         } else {
-            suffixed(path, &slug(&s.name))
+            path.to_path_buf()
         };
-        if let Some(chart) = make(s)? {
+        let name = name.clone();
+        if let Some(chart) = make(h)? {
             write_chart(&target, &chart)?;
-            files.push((s.name.clone(), target.display().to_string()));
+            files.push((name, target.display().to_string()));
         }
     }
     if files.len() > 1 {
@@ -167,22 +196,30 @@ pub(crate) fn estimate_charts<'a>(
     if let Some(path) = &config.chart {
         write_chart(path, &cost_breakdown(report))?;
     }
-    let with_serverless: Vec<&Scenario> = scenarios
+    // One simulation of the hours per scenario serves the window and the heatmap.
+    let mut with_serverless: Vec<Hours<'_>> = scenarios
         .into_iter()
         .filter(|s| s.serverless.is_some())
+        .map(Hours::new)
         .collect();
     if let Some(path) = &config.timeline {
         let window = config.window;
         per_scenario(
             path,
             "--timeline",
-            &with_serverless,
-            |s| timeline_chart(s, window),
+            &mut with_serverless,
+            |h| timeline_chart(h, window),
             messages,
         )?;
     }
     if let Some(path) = &config.heatmap {
-        per_scenario(path, "--heatmap", &with_serverless, heatmap_chart, messages)?;
+        per_scenario(
+            path,
+            "--heatmap",
+            &mut with_serverless,
+            heatmap_chart,
+            messages,
+        )?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `redshift-cost report`: a monthly report folder (index.md, index.html, summary.json,
 //! charts), built in memory and swapped in as a whole.
 
-use super::charts::{heatmap_chart, timeline_chart};
+use super::charts::{heatmap_chart, timeline_chart, Hours};
 use super::{PriceConfig, ScenarioConfig, TimelineWindow};
 use crate::error::{Error, Exit};
 use crate::output::Messages;
@@ -92,14 +92,19 @@ pub(crate) fn run(
         });
     }
     let mut used = std::collections::BTreeSet::new();
+    let mut unique = |stem: String| {
+        let mut stem = stem;
+        while !used.insert(stem.clone()) {
+            stem.push('x');
+        }
+        stem
+    };
     for s in scenarios() {
-        if let Some(chart) = timeline_chart(s, c.window)? {
-            let mut stem = format!("capacity-{}", slug(&s.name));
-            while !used.insert(stem.clone()) {
-                stem.push('x');
-            }
+        // One simulation of the hours serves the busiest-hour window and the heatmap.
+        let mut hours = Hours::new(s);
+        if let Some(chart) = timeline_chart(&mut hours, c.window)? {
             charts.push(SiteChart {
-                stem,
+                stem: unique(format!("capacity-{}", slug(&s.name))),
                 alt: format!("Capacity of {}", s.name),
                 scenario: Some(s.name.clone()),
                 chart,
@@ -107,13 +112,9 @@ pub(crate) fn run(
         }
         // A heatmap says something once the period spans days.
         if s.period.hours >= 48.0 {
-            if let Some(chart) = heatmap_chart(s)? {
-                let mut stem = format!("heatmap-{}", slug(&s.name));
-                while !used.insert(stem.clone()) {
-                    stem.push('x');
-                }
+            if let Some(chart) = heatmap_chart(&mut hours)? {
                 charts.push(SiteChart {
-                    stem,
+                    stem: unique(format!("heatmap-{}", slug(&s.name))),
                     alt: format!("Billed RPU-hours of {} by day and hour", s.name),
                     scenario: Some(s.name.clone()),
                     chart,
