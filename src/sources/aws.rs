@@ -88,6 +88,29 @@ pub async fn load(
     Ok((conf, attempts))
 }
 
+/// Runs `fut` (a whole read: loading the chain and every call) on the run's runtime
+/// within `deadline`; past it, or without a runtime, the read is unreachable.
+pub fn run_within<T>(
+    runtime: &super::AsyncRuntime,
+    deadline: Duration,
+    service: &'static str,
+    fut: impl std::future::Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    runtime
+        .block_on_within(deadline, fut)
+        .unwrap_or_else(|why| {
+            Err(AwsError::Unreachable {
+                service,
+                why: match why {
+                    super::Unfinished::NoRuntime(why) => why,
+                    super::Unfinished::Deadline => {
+                        format!("no answer within {} s", deadline.as_secs())
+                    }
+                },
+            })
+        })
+}
+
 /// Sorts an SDK error into an [`AwsError`] (CloudWatch's classifier maps it onward).
 pub fn classify<E, R>(
     service: &'static str,

@@ -3,7 +3,7 @@
 //! what was charged, day by day and usage type by usage type. Amounts are kept as exact
 //! decimals (nano-units) so that sums carry no float noise.
 
-use super::aws::{classify, load, AwsError};
+use super::aws::{classify, load, run_within, AwsError};
 use super::AsyncRuntime;
 use aws_sdk_costexplorer as ce;
 use ce::types::{
@@ -189,18 +189,11 @@ pub async fn fetch(
 /// Reads the bill through the standard chain (`AWS_ENDPOINT_URL_COST_EXPLORER` honoured).
 /// Cost Explorer is a global service answered in us-east-1; `r.region` is the filter.
 pub fn read(runtime: &AsyncRuntime, r: &BillRequest) -> Result<Vec<BillRow>, AwsError> {
-    runtime
-        .block_on_within(BILL_DEADLINE, async {
-            let (conf, attempts) = load(Some("us-east-1"), SERVICE).await?;
-            let client = ce::Client::new(&conf);
-            fetch(&client, attempts, r).await
-        })
-        .unwrap_or_else(|why| {
-            Err(AwsError::Unreachable {
-                service: SERVICE,
-                why: format!("{why:?} within {} s", BILL_DEADLINE.as_secs()),
-            })
-        })
+    run_within(runtime, BILL_DEADLINE, SERVICE, async {
+        let (conf, attempts) = load(Some("us-east-1"), SERVICE).await?;
+        let client = ce::Client::new(&conf);
+        fetch(&client, attempts, r).await
+    })
 }
 
 /// Cost Explorer through the standard chain, on the run's runtime.

@@ -4,7 +4,7 @@
 //! SYS_INTEGRATION_ACTIVITY. SQL comes from fixed templates; the window is passed as
 //! typed parameters, never spliced into the text.
 
-use super::aws::{classify, load, AwsError};
+use super::aws::{classify, load, run_within, AwsError};
 use super::AsyncRuntime;
 use aws_sdk_redshiftdata as rd;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -280,18 +280,11 @@ pub fn read(
     window: (NaiveDate, NaiveDate),
 ) -> Result<Table, AwsError> {
     let deadline = target.max_wait + Duration::from_mins(1);
-    runtime
-        .block_on_within(deadline, async {
-            let (conf, attempts) = load(target.region.as_deref(), SERVICE).await?;
-            let client = rd::Client::new(&conf);
-            query(&client, attempts, target, sql, window).await
-        })
-        .unwrap_or_else(|why| {
-            Err(AwsError::Unreachable {
-                service: SERVICE,
-                why: format!("{why:?} within {} s", deadline.as_secs()),
-            })
-        })
+    run_within(runtime, deadline, SERVICE, async {
+        let (conf, attempts) = load(target.region.as_deref(), SERVICE).await?;
+        let client = rd::Client::new(&conf);
+        query(&client, attempts, target, sql, window).await
+    })
 }
 
 #[cfg(test)]
